@@ -1,0 +1,160 @@
+// Package store is the emulator's storage: a narrow interface the S3
+// handlers use, an in-memory implementation and a directory implementation.
+//
+// Writes are commit-or-nothing. PutObject and UploadPart read the body to
+// EOF before anything becomes visible; if the reader returns an error (a
+// verification failure surfaces that way, at EOF), the store discards what
+// it read and the previous object stays as it was.
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Errors a Store returns. The emulator maps them to S3 codes.
+var (
+	ErrNoSuchBucket       = errors.New("store: no such bucket")
+	ErrBucketExists       = errors.New("store: bucket already exists")
+	ErrBucketNotEmpty     = errors.New("store: bucket not empty")
+	ErrNoSuchKey          = errors.New("store: no such key")
+	ErrNoSuchUpload       = errors.New("store: no such upload")
+	ErrNoSuchPart         = errors.New("store: no such part")
+	ErrNoSuchBucketConfig = errors.New("store: no such bucket configuration")
+	ErrInvalidKey         = errors.New("store: invalid key")
+)
+
+// Checksum is a stored x-amz-checksum-* value.
+type Checksum struct {
+	// Algorithm is CRC32, CRC32C, CRC64NVME, SHA1 or SHA256.
+	Algorithm string
+	// Value is base64 as S3 returns it; a composite multipart value ends "-N".
+	Value string
+	// Type is FULL_OBJECT or COMPOSITE.
+	Type string
+}
+
+// ObjectMeta is what S3 stores beside an object's bytes.
+type ObjectMeta struct {
+	ContentType        string
+	ContentEncoding    string
+	ContentDisposition string
+	ContentLanguage    string
+	CacheControl       string
+	Expires            string
+	// User holds x-amz-meta-* values keyed by the lower-case name without the prefix.
+	User         map[string]string
+	StorageClass string
+	// Tagging is the URL-encoded tag set (x-amz-tagging form), if any.
+	Tagging  string
+	Checksum *Checksum
+}
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Bucket       string
+	Key          string
+	Size         int64
+	ETag         string // quoted, e.g. "\"9b2cf535f27731c974343645a3985328\""
+	LastModified time.Time
+	Meta         ObjectMeta
+	// PartsCount is set for objects made by CompleteMultipartUpload.
+	PartsCount int
+	// PartSizes, for multipart objects, lets GET ?partNumber= address a part.
+	PartSizes []int64
+}
+
+// BucketInfo describes a bucket.
+type BucketInfo struct {
+	Name         string
+	CreationDate time.Time
+	Region       string
+}
+
+// ListOptions are ListObjects(V2) parameters, already validated.
+type ListOptions struct {
+	Prefix    string
+	Delimiter string
+	// After is exclusive: keys (and common prefixes) <= After are skipped.
+	// ListObjects' marker, V2's start-after and continuation token map to it.
+	After   string
+	MaxKeys int
+}
+
+// ListResult is one page of a listing, in UTF-8 binary key order.
+type ListResult struct {
+	Objects        []ObjectInfo
+	CommonPrefixes []string
+	IsTruncated    bool
+	// NextAfter is the last key or common prefix returned; pass it as After.
+	NextAfter string
+}
+
+// Range is a resolved byte range [Start, Start+Length).
+type Range struct {
+	Start, Length int64
+}
+
+// PartInfo describes one uploaded part.
+type PartInfo struct {
+	PartNumber   int
+	Size         int64
+	ETag         string
+	LastModified time.Time
+	Checksum     *Checksum
+}
+
+// UploadInfo describes an in-progress multipart upload.
+type UploadInfo struct {
+	Bucket    string
+	Key       string
+	UploadID  string
+	Initiated time.Time
+	Meta      ObjectMeta
+}
+
+// CompletePart names one part in CompleteMultipartUpload, after the
+// emulator checked order, ETags, sizes and checksums.
+type CompletePart struct {
+	PartNumber int
+}
+
+// Store is everything the S3 handlers need from storage.
+type Store interface {
+	CreateBucket(ctx context.Context, name, region string) error
+	// BucketInfo returns ErrNoSuchBucket when the bucket is absent.
+	BucketInfo(ctx context.Context, name string) (BucketInfo, error)
+	ListBuckets(ctx context.Context) ([]BucketInfo, error)
+	// DeleteBucket returns ErrBucketNotEmpty while objects or uploads remain.
+	DeleteBucket(ctx context.Context, name string) error
+
+	// PutBucketConfig stores an opaque sub-resource document (e.g. "cors").
+	PutBucketConfig(ctx context.Context, bucket, name string, doc []byte) error
+	// GetBucketConfig returns ErrNoSuchBucketConfig when none is set.
+	GetBucketConfig(ctx context.Context, bucket, name string) ([]byte, error)
+	DeleteBucketConfig(ctx context.Context, bucket, name string) error
+
+	// PutObject reads body to EOF and commits only if it returned io.EOF.
+	// It computes size, ETag (MD5) and replaces object and metadata whole.
+	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error)
+	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
+	// GetObject returns the object and a reader over rng (the whole object when nil).
+	GetObject(ctx context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error)
+	// DeleteObject succeeds when the key is absent, as S3 does.
+	DeleteObject(ctx context.Context, bucket, key string) error
+	ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error)
+
+	CreateUpload(ctx context.Context, bucket, key string, meta ObjectMeta) (UploadInfo, error)
+	GetUpload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error)
+	// UploadPart has PutObject's commit rules; a part replaces an earlier
+	// one with the same number. checksum, when non-nil, is stored with it.
+	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, checksum *Checksum, body io.Reader) (PartInfo, error)
+	ListParts(ctx context.Context, bucket, key, uploadID string) ([]PartInfo, error)
+	ListUploads(ctx context.Context, bucket string) ([]UploadInfo, error)
+	// CompleteUpload concatenates parts into the object, with the ETag and
+	// final metadata the emulator computed, and removes the upload.
+	CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta) (ObjectInfo, error)
+	AbortUpload(ctx context.Context, bucket, key, uploadID string) error
+}

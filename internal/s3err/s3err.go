@@ -1,0 +1,168 @@
+// Package s3err holds the table of S3 error codes and the XML envelope S3
+// answers them in.
+//
+// Every failure a client can see is an *Error: a row of the table (status,
+// code, default message) plus the extra XML elements S3 adds between
+// <Message> and <RequestId>, in wire order. Handlers never build error
+// literals; they take a row with New and add elements with With.
+//
+// An Error may also carry a Diagnosis: strictS3's own explanation of why a
+// check failed (for example which canonical-request line differs). It is
+// never part of the AWS-exact XML body; the emulator logs it and sends it in
+// the x-stricts3-diagnosis response header.
+package s3err
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Code is an S3 error code such as "SignatureDoesNotMatch".
+type Code string
+
+// Element is one extra XML element of an error body, e.g. <Region>eu-west-1</Region>.
+type Element struct {
+	Name  string
+	Value string
+}
+
+// Error is an S3 error as the client sees it.
+type Error struct {
+	Code    Code
+	Status  int
+	Message string
+	// Extra are the elements between Message and RequestId, in wire order.
+	Extra []Element
+	// Diagnosis explains, in strictS3's words, what was wrong. Not sent in XML.
+	Diagnosis string
+}
+
+func (e *Error) Error() string {
+	if e.Diagnosis != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Diagnosis)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// New returns the table row for code with its default status and message.
+// An unknown code is a programming error and becomes a 500 InternalError
+// that names it, so it shows up in tests rather than as a silent success.
+func New(code Code) *Error {
+	row, ok := table[code]
+	if !ok {
+		return &Error{Code: InternalError, Status: http.StatusInternalServerError,
+			Message: "We encountered an internal error. Please try again.", Diagnosis: "unknown error code " + string(code)}
+	}
+	return &Error{Code: code, Status: row.status, Message: row.message}
+}
+
+// Newf is New with a message that replaces the table's default.
+func Newf(code Code, format string, args ...any) *Error {
+	e := New(code)
+	e.Message = fmt.Sprintf(format, args...)
+	return e
+}
+
+// With returns e with one more extra element appended. It copies e so table
+// rows and shared errors are never mutated.
+func (e *Error) With(name, value string) *Error {
+	c := *e
+	c.Extra = append(append([]Element(nil), e.Extra...), Element{name, value})
+	return &c
+}
+
+// WithDiagnosis returns a copy of e carrying an explanation for humans.
+func (e *Error) WithDiagnosis(format string, args ...any) *Error {
+	c := *e
+	c.Diagnosis = fmt.Sprintf(format, args...)
+	return &c
+}
+
+// Get returns the value of the first extra element called name.
+func (e *Error) Get(name string) (string, bool) {
+	for _, el := range e.Extra {
+		if el.Name == name {
+			return el.Value, true
+		}
+	}
+	return "", false
+}
+
+// As reports whether err is (or wraps) an *Error and returns it.
+func As(err error) (*Error, bool) {
+	for err != nil {
+		if e, ok := err.(*Error); ok {
+			return e, true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return nil, false
+		}
+		err = u.Unwrap()
+	}
+	return nil, false
+}
+
+// HexBytes renders s the way S3 fills the *Bytes elements: lower-case hex,
+// one pair per byte, separated by single spaces.
+func HexBytes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) * 3)
+	const digits = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(digits[s[i]>>4])
+		b.WriteByte(digits[s[i]&0xf])
+	}
+	return b.String()
+}
+
+// Body renders the XML document S3 sends for e.
+func (e *Error) Body(requestID, hostID string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error>")
+	writeElem(&b, "Code", string(e.Code))
+	writeElem(&b, "Message", e.Message)
+	for _, el := range e.Extra {
+		writeElem(&b, el.Name, el.Value)
+	}
+	writeElem(&b, "RequestId", requestID)
+	writeElem(&b, "HostId", hostID)
+	b.WriteString("</Error>")
+	return []byte(b.String())
+}
+
+func writeElem(b *strings.Builder, name, value string) {
+	b.WriteString("<" + name + ">")
+	_ = xml.EscapeText(b, []byte(value))
+	b.WriteString("</" + name + ">")
+}
+
+// DiagnosisHeader is the response header that carries Error.Diagnosis.
+const DiagnosisHeader = "X-Stricts3-Diagnosis"
+
+// Write sends e as S3 would: status, application/xml, the envelope. HEAD
+// responses carry no body, as on S3. The request id headers are expected to
+// be set already by the caller's middleware; requestID and hostID are echoed
+// in the body.
+func Write(w http.ResponseWriter, r *http.Request, e *Error, requestID, hostID string) {
+	h := w.Header()
+	if e.Diagnosis != "" {
+		// Header values cannot carry newlines; keep the explanation on one line.
+		h.Set(DiagnosisHeader, strings.NewReplacer("\r", " ", "\n", " | ").Replace(e.Diagnosis))
+	}
+	if r != nil && r.Method == http.MethodHead {
+		w.WriteHeader(e.Status)
+		return
+	}
+	body := e.Body(requestID, hostID)
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(body)
+}
