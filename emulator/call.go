@@ -85,7 +85,7 @@ func (c *call) finish() {
 		if c.err.Diagnosis != "" {
 			attrs = append(attrs, slog.String("diagnosis", c.err.Diagnosis))
 		}
-		if c.err.Status >= 500 {
+		if c.err.Code == s3err.InternalError {
 			level = slog.LevelError
 		}
 	} else {

@@ -21,7 +21,7 @@ type Options struct {
 	Credentials verifier.Credentials
 	// Clock decides expiry and skew; default verifier.SystemClock{}.
 	Clock verifier.Clock
-	// Store holds buckets and objects; default store.NewMemory().
+	// Store holds buckets and objects; default store.NewMemory on Clock.
 	Store store.Store
 	// BaseDomain is the virtual-hosted base domain: a request for Host
 	// <bucket>.<BaseDomain>[:port] (or <bucket>.s3.<BaseDomain>) addresses
@@ -56,7 +56,7 @@ func New(opts Options) (*Server, error) {
 		opts.Clock = verifier.SystemClock{}
 	}
 	if opts.Store == nil {
-		opts.Store = store.NewMemory()
+		opts.Store = store.NewMemory(store.WithClock(opts.Clock))
 	}
 	if opts.BaseDomain == "" {
 		opts.BaseDomain = "localhost"
