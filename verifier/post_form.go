@@ -43,12 +43,17 @@ func readPostForm(r *http.Request) (*postForm, error) {
 	}
 	mr := multipart.NewReader(body, boundary)
 	f := &postForm{fields: PostFields{}}
-	preData := 0
+	preData, parts := 0, 0
 	for {
 		p, err := mr.NextRawPart()
 		if errors.Is(err, io.EOF) {
+			if parts == 0 {
+				// A body without a single boundary line, or an empty form.
+				return nil, malformedPost("the body holds no part delimited by boundary %q", boundary)
+			}
 			return f, nil
 		}
+		parts++
 		if err != nil {
 			return nil, malformedPost("reading the next part: %v", err)
 		}
