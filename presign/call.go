@@ -106,4 +106,3 @@ func (m *captureMiddleware) HandleFinalize(ctx context.Context, in middleware.Fi
 	}
 	return out, md, &presigned{toRequest(&v4.PresignedHTTPRequest{URL: u, Method: hr.Method, SignedHeader: h})}
 }
-
