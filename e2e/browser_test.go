@@ -1,0 +1,206 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/presign"
+)
+
+// browserResult is what browser.mjs reports.
+type browserResult struct {
+	scriptError
+	BrowserVersion string            `json:"browserVersion"`
+	Screenshots    map[string]string `json:"screenshots"`
+	Console        []string          `json:"console"`
+	Form           struct {
+		Error    string `json:"error"`
+		FinalURL string `json:"finalUrl"`
+		Status   int    `json:"status"`
+		BodyText string `json:"bodyText"`
+	} `json:"form"`
+	Put struct {
+		Error      string `json:"error"`
+		FetchError string `json:"fetchError"`
+		Status     int    `json:"status"`
+		ETag       string `json:"etag"`
+		BodyText   string `json:"bodyText"`
+		Origin     string `json:"origin"`
+	} `json:"put"`
+	Get struct {
+		Error      string `json:"error"`
+		FetchError string `json:"fetchError"`
+		Status     int    `json:"status"`
+		BodySha256 string `json:"bodySha256"`
+		BodyLength int    `json:"bodyLength"`
+	} `json:"get"`
+	TooLarge struct {
+		Error       string `json:"error"`
+		FetchError  string `json:"fetchError"`
+		Status      int    `json:"status"`
+		ContentType string `json:"contentType"`
+		BodyText    string `json:"bodyText"`
+	} `json:"tooLarge"`
+}
+
+// A web page on one origin (http://localhost:<port>) uploading to strictS3
+// on another (http://127.0.0.1:<port>), in headless Chromium:
+//   - the presign package's HTML form, submitted with a real file, redirects
+//     back to the page with bucket, key and ETag (success_action_redirect);
+//   - fetch() PUTs to a pre-signed URL (preflight + actual request through
+//     the bucket's CORS rules) and GETs it back;
+//   - fetch() POSTs a file over the policy's content-length-range and can
+//     read the EntityTooLarge XML, because the error carries CORS headers.
+func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) {
+	node := requireNodeModules(t)
+	chromium := requireChromium(t)
+	ts := emulator.NewTestServer(t)
+	const bucket = "e2e-browser"
+	createBucket(t, ts, bucket)
+
+	redirects := make(chan url.Values, 1)
+	var formHTML string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(formHTML))
+	})
+	mux.HandleFunc("/blank", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><head><title>page</title></head><body>fetch runs here</body></html>"))
+	})
+	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case redirects <- r.URL.Query():
+		default:
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><body>uploaded</body></html>"))
+	})
+	pageServer := httptest.NewServer(mux)
+	t.Cleanup(pageServer.Close)
+	pageOrigin := strings.Replace(pageServer.URL, "127.0.0.1", "localhost", 1)
+	require.NotEqual(t, pageOrigin, ts.URL)
+
+	_, err := ts.Client.PutBucketCors(ctxT(t, 30*time.Second), &s3.PutBucketCorsInput{
+		Bucket: aws.String(bucket),
+		CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
+			AllowedOrigins: []string{pageOrigin},
+			AllowedMethods: []string{"GET", "PUT", "POST", "HEAD"},
+			AllowedHeaders: []string{"*"},
+			ExposeHeaders:  []string{"ETag"},
+			MaxAgeSeconds:  aws.Int32(60),
+		}}},
+	})
+	require.NoError(t, err, "PutBucketCors")
+
+	signer := presign.New(ts.Client)
+	ctx := ctxT(t, 30*time.Second)
+	form, err := signer.PresignPost(ctx, bucket, "browser/${filename}", 10*time.Minute,
+		presign.ContentLengthRange(0, 1<<20),
+		presign.Field("success_action_redirect", pageOrigin+"/done"))
+	require.NoError(t, err)
+	formHTML = form.HTML()
+	formFile := randomBytes(48*1024+3, 50)
+
+	putBody := randomBytes(200*1024+9, 51)
+	const putKey = "browser/fetch put+1.bin"
+	put, err := signer.PutObject(ctx, bucket, putKey, 10*time.Minute, presign.PutOptions{})
+	require.NoError(t, err)
+	get, err := signer.GetObject(ctx, bucket, putKey, 10*time.Minute)
+	require.NoError(t, err)
+
+	const limit, tooMuch = 1024, 4096
+	small, err := signer.PresignPost(ctx, bucket, "browser/too-large.bin", 10*time.Minute, presign.ContentLengthRange(0, limit))
+	require.NoError(t, err)
+
+	artifacts, err := filepath.Abs(filepath.Join("artifacts", t.Name()))
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(artifacts))
+	plan, err := json.Marshal(map[string]any{
+		"chromium":  chromium,
+		"artifacts": artifacts,
+		"formPage":  pageOrigin + "/form",
+		"formFile":  map[string]string{"name": "photo.png", "mimeType": "image/png", "base64": base64.StdEncoding.EncodeToString(formFile)},
+		"fetchPage": pageOrigin + "/blank",
+		"put":       map[string]string{"url": put.URL, "base64": base64.StdEncoding.EncodeToString(putBody), "contentType": "application/octet-stream"},
+		"get":       map[string]string{"url": get.URL},
+		"tooLarge":  map[string]any{"url": small.URL, "fields": small.Values(), "size": tooMuch},
+	})
+	require.NoError(t, err)
+
+	var res browserResult
+	runErr := runJSON(t, 3*time.Minute, jsDir(t), clientEnv(t, map[string]string{"E2E_PLAN": string(plan)}), &res, node, "browser.mjs")
+	t.Cleanup(func() {
+		if t.Failed() {
+			for step, p := range res.Screenshots {
+				t.Logf("screenshot of step %s: %s", step, p)
+			}
+			t.Logf("browser console:\n%s", strings.Join(res.Console, "\n"))
+			return
+		}
+		_ = os.RemoveAll(artifacts)
+	})
+	require.NoError(t, runErr, "browser.mjs: %s", res.Error)
+	t.Logf("chromium %s", res.BrowserVersion)
+
+	t.Run("HTML form with a real file redirects back and stores the file", func(t *testing.T) {
+		require.Empty(t, res.Form.Error)
+		assert.True(t, strings.HasPrefix(res.Form.FinalURL, pageOrigin+"/done?"), "browser ended at %s (status %d):\n%s",
+			res.Form.FinalURL, res.Form.Status, res.Form.BodyText)
+		var q url.Values
+		select {
+		case q = <-redirects:
+		default:
+			t.Fatalf("the page server never saw the success_action_redirect")
+		}
+		assert.Equal(t, bucket, q.Get("bucket"))
+		assert.Equal(t, "browser/photo.png", q.Get("key"), "${filename} is the chosen file's name")
+		assert.NotEmpty(t, q.Get("etag"))
+		assert.Equal(t, sha256Hex(formFile), sha256Hex(stored(t, ts, bucket, "browser/photo.png")))
+	})
+
+	t.Run("fetch PUT to a pre-signed URL across origins", func(t *testing.T) {
+		require.Empty(t, res.Put.Error)
+		require.Empty(t, res.Put.FetchError, "the browser blocked the request (CORS?)")
+		assert.Equal(t, pageOrigin, res.Put.Origin)
+		require.Equal(t, 200, res.Put.Status, res.Put.BodyText)
+		assert.NotEmpty(t, res.Put.ETag, "ETag is readable because the rule exposes it")
+		assert.Equal(t, sha256Hex(putBody), sha256Hex(stored(t, ts, bucket, putKey)))
+	})
+
+	t.Run("fetch GET of a pre-signed URL across origins", func(t *testing.T) {
+		require.Empty(t, res.Get.Error)
+		require.Empty(t, res.Get.FetchError, "the browser blocked the response (CORS?)")
+		require.Equal(t, 200, res.Get.Status)
+		assert.Equal(t, sha256Hex(putBody), res.Get.BodySha256)
+	})
+
+	t.Run("fetch POST over content-length-range reads EntityTooLarge", func(t *testing.T) {
+		require.Empty(t, res.TooLarge.Error)
+		require.Empty(t, res.TooLarge.FetchError, "the page could not read the error: CORS headers missing on it?")
+		require.Equal(t, 400, res.TooLarge.Status, res.TooLarge.BodyText)
+		e := parseS3Error(t, res.TooLarge.ContentType, []byte(res.TooLarge.BodyText))
+		assert.Equal(t, "EntityTooLarge", e.Code)
+		assert.Equal(t, "Your proposed upload exceeds the maximum allowed size", e.Message)
+		assert.Equal(t, "4096", e.ProposedSize)
+		assert.Equal(t, "1024", e.MaxSizeAllowed)
+		_, _, err := ts.Server.Store().GetObject(ctxT(t, 10*time.Second), bucket, "browser/too-large.bin", nil)
+		assert.Error(t, err, "a rejected upload leaves no object")
+	})
+}
