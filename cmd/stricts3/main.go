@@ -37,11 +37,17 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
-	var e *exitError
-	if err != nil && !(errors.As(err, &e) && e.quiet) {
-		fmt.Fprintln(os.Stderr, "stricts3:", err)
-	}
+	reportError(os.Stderr, err)
 	os.Exit(exitCode(err))
+}
+
+// reportError prints err unless it has been reported already.
+func reportError(w io.Writer, err error) {
+	var e *exitError
+	if err == nil || (errors.As(err, &e) && e.quiet) {
+		return
+	}
+	fmt.Fprintln(w, "stricts3:", err)
 }
 
 // run is the whole program; main only binds it to the process. Tests call
