@@ -201,3 +201,105 @@ func TestShellQuote(t *testing.T) {
 		assert.Equal(t, want, shellQuote(in), in)
 	}
 }
+
+func TestParsePresign_OperationURLAndLimits(t *testing.T) {
+	cfg, err := parsePresign([]string{"post", "s3://my-bucket/dir/a b.txt", "--expires", "2h", "--max-size", "5MiB", "--content-type", "image/png", "--html"},
+		io.Discard, envMap(map[string]string{"AWS_ENDPOINT_URL": "https://127.0.0.1:9443"}))
+	require.NoError(t, err)
+	assert.Equal(t, "post", cfg.op)
+	assert.Equal(t, "my-bucket", cfg.bucket)
+	assert.Equal(t, "dir/a b.txt", cfg.key)
+	assert.Equal(t, 2*time.Hour, cfg.expires)
+	assert.Equal(t, int64(5<<20), cfg.maxSize)
+	assert.Equal(t, "image/png", cfg.contentType)
+	assert.True(t, cfg.html)
+	assert.Equal(t, "https://127.0.0.1:9443", cfg.endpoint)
+}
+
+func TestParsePresign_Endpoint_FlagThenStrictS3ThenAWSThenDefault(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"default", nil, nil, "http://127.0.0.1:9000"},
+		{"AWS_ENDPOINT_URL", nil, map[string]string{"AWS_ENDPOINT_URL": "http://aws.env:1"}, "http://aws.env:1"},
+		{"STRICTS3_ENDPOINT first", nil, map[string]string{"AWS_ENDPOINT_URL": "http://aws.env:1", "STRICTS3_ENDPOINT": "http://s3.env:2"}, "http://s3.env:2"},
+		{"flag wins", []string{"--endpoint", "http://flag:3"}, map[string]string{"STRICTS3_ENDPOINT": "http://s3.env:2"}, "http://flag:3"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := parsePresign(append([]string{"get", "s3://b/k"}, c.args...), io.Discard, envMap(c.env))
+			require.NoError(t, err)
+			assert.Equal(t, c.want, cfg.endpoint)
+		})
+	}
+}
+
+func TestParsePresign_Expires(t *testing.T) {
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"15m", 15 * time.Minute, true},
+		{"900", 900 * time.Second, true},
+		{"168h", 7 * 24 * time.Hour, true},
+		{"604800", 604800 * time.Second, true},
+		{"604801", 0, false},
+		{"169h", 0, false},
+		{"0", 0, false},
+		{"1.5s", 0, false},
+		{"soon", 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			cfg, err := parsePresign([]string{"get", "s3://b/k", "--expires", c.in}, io.Discard, envMap(nil))
+			if !c.ok {
+				require.Error(t, err)
+				assert.Equal(t, exitUsage, exitCode(err))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.want, cfg.expires)
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	cases := map[string]int64{"0": 0, "1048576": 1 << 20, "10MB": 10e6, "10 mb": 10e6, "5MiB": 5 << 20, "2k": 2000, "1GiB": 1 << 30, "7b": 7}
+	for in, want := range cases {
+		got, err := parseSize(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-1", "ten", "1.5MB", "99999999999GiB"} {
+		_, err := parseSize(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParsePresign_UsageMistakes_ExitStatus2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"no arguments", nil},
+		{"unknown operation", []string{"copy", "s3://b/k"}},
+		{"not an s3 URL", []string{"get", "https://b/k"}},
+		{"no key", []string{"get", "s3://b/"}},
+		{"no bucket", []string{"get", "s3:///k"}},
+		{"max-size outside post", []string{"get", "s3://b/k", "--max-size", "1"}},
+		{"html outside post", []string{"put", "s3://b/k", "--html"}},
+		{"content-type on get", []string{"get", "s3://b/k", "--content-type", "text/plain"}},
+		{"bad endpoint", []string{"get", "s3://b/k", "--endpoint", "localhost:9000"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parsePresign(c.args, io.Discard, envMap(nil))
+			require.Error(t, err)
+			assert.Equal(t, exitUsage, exitCode(err))
+		})
+	}
+}
