@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// signedAt is when the fixture URLs are signed; --now is set relative to it.
+var signedAt = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+// presignWithSDK signs a GET or PUT for bucket/key with aws-sdk-go-v2's own
+// presigner at signedAt, so verify is judged against a real client's URL.
+func presignWithSDK(t *testing.T, method, bucket, key string, expires time.Duration) (string, http.Header) {
+	t.Helper()
+	client := s3.New(s3.Options{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider(defaultAccessKey, defaultSecretKey, ""),
+		BaseEndpoint: aws.String("http://127.0.0.1:9000"),
+		UsePathStyle: true,
+	})
+	pc := s3.NewPresignClient(client, func(o *s3.PresignOptions) {
+		o.Expires = expires
+		o.Presigner = fixedTimeSigner{signer: v4.NewSigner(), at: signedAt}
+	})
+	var req *v4.PresignedHTTPRequest
+	var err error
+	switch method {
+	case http.MethodGet:
+		req, err = pc.PresignGetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	case http.MethodPut:
+		req, err = pc.PresignPutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), ContentType: aws.String("text/plain")})
+	default:
+		t.Fatalf("unsupported method %s", method)
+	}
+	require.NoError(t, err)
+	return req.URL, req.SignedHeader
+}
+
+// fixedTimeSigner signs as if the wall clock read at, so expiry is tested
+// with --now instead of waiting.
+type fixedTimeSigner struct {
+	signer *v4.Signer
+	at     time.Time
+}
+
+func (f fixedTimeSigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return f.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, f.at, optFns...)
+}
+
+func TestVerify_ValidPresignedGet_ExitsZeroWithIdentity(t *testing.T) {
+	u, _ := presignWithSDK(t, http.MethodGet, "bucket", "dir/file.txt", 15*time.Minute)
+	stdout, stderr, code := runCmd(t, nil, "verify", u, "--now", signedAt.Add(time.Minute).Format(time.RFC3339))
+	assert.Equal(t, 0, code, "stdout %s stderr %s", stdout, stderr)
+	assert.Contains(t, stdout, "OK")
+	assert.Contains(t, stdout, defaultAccessKey)
+}
+
+func TestVerify_ValidPresignedPut_WithSignedHeader_ExitsZero(t *testing.T) {
+	u, signed := presignWithSDK(t, http.MethodPut, "bucket", "up.txt", time.Hour)
+	args := []string{"verify", u, "--method", "PUT", "--now", signedAt.Format(time.RFC3339)}
+	for name, vals := range signed {
+		if strings.EqualFold(name, "Host") {
+			continue
+		}
+		for _, v := range vals {
+			args = append(args, "-H", name+": "+v)
+		}
+	}
+	stdout, stderr, code := runCmd(t, nil, args...)
+	assert.Equal(t, 0, code, "stdout %s stderr %s", stdout, stderr)
+}
+
+func TestVerify_Rejections_ExitOneWithS3ErrorAndDiagnosis(t *testing.T) {
+	valid, _ := presignWithSDK(t, http.MethodGet, "bucket", "file.txt", 15*time.Minute)
+	in := signedAt.Add(time.Minute).Format(time.RFC3339)
+	cases := []struct {
+		name     string
+		args     []string
+		wantCode string
+		wantText []string
+	}{
+		{
+			name:     "tampered key is SignatureDoesNotMatch",
+			args:     []string{strings.Replace(valid, "/bucket/file.txt", "/bucket/other.txt", 1), "--now", in},
+			wantCode: "403 SignatureDoesNotMatch",
+			wantText: []string{"StringToSign", "Diagnosis:"},
+		},
+		{
+			name:     "wrong secret is SignatureDoesNotMatch",
+			args:     []string{valid, "--now", in, "--secret-key", "not-the-secret"},
+			wantCode: "403 SignatureDoesNotMatch",
+			wantText: []string{"Diagnosis:"},
+		},
+		{
+			name:     "method changed is SignatureDoesNotMatch",
+			args:     []string{valid, "--now", in, "--method", "DELETE"},
+			wantCode: "403 SignatureDoesNotMatch",
+		},
+		{
+			name:     "after expiry is AccessDenied Request has expired",
+			args:     []string{valid, "--now", signedAt.Add(16 * time.Minute).Format(time.RFC3339)},
+			wantCode: "403 AccessDenied",
+			wantText: []string{"Request has expired", "X-Amz-Expires: 900", "ServerTime: 2026-11-26T10:16:00Z"},
+		},
+		{
+			name:     "unknown access key is InvalidAccessKeyId",
+			args:     []string{valid, "--now", in, "--access-key", "AKIDSOMEONEELSE"},
+			wantCode: "403 InvalidAccessKeyId",
+		},
+		{
+			name:     "unsigned x-amz header is AccessDenied with HeadersNotSigned",
+			args:     []string{valid, "--now", in, "-H", "x-amz-meta-extra: 1"},
+			wantCode: "403 AccessDenied",
+			wantText: []string{"HeadersNotSigned: x-amz-meta-extra"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := runCmd(t, nil, append([]string{"verify"}, c.args...)...)
+			assert.Equal(t, exitRejected, code, "stderr %s", stderr)
+			assert.Contains(t, stdout, "REJECTED: "+c.wantCode)
+			for _, want := range c.wantText {
+				assert.Contains(t, stdout, want)
+			}
+		})
+	}
+}
+
+func TestExplain_ValidURL_PrintsSigningStepsAndMatchingSignatures(t *testing.T) {
+	u, _ := presignWithSDK(t, http.MethodGet, "bucket", "file.txt", 15*time.Minute)
+	stdout, _, code := runCmd(t, nil, "explain", u, "--now", signedAt.Format(time.RFC3339))
+	assert.Equal(t, 0, code, stdout)
+	sig := u[strings.Index(u, "X-Amz-Signature=")+len("X-Amz-Signature="):]
+	for _, want := range []string{"CanonicalRequest", "GET\n/bucket/file.txt\n", "UNSIGNED-PAYLOAD", "StringToSign", "AWS4-HMAC-SHA256\n20261126T100000Z\n20261126/us-east-1/s3/aws4_request\n", sig} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.Contains(t, stdout, "OK")
+}
+
+func TestExplain_TamperedURL_PrintsBothSignaturesAndDiagnosis(t *testing.T) {
+	u, _ := presignWithSDK(t, http.MethodGet, "bucket", "file.txt", 15*time.Minute)
+	tampered := strings.Replace(u, "/bucket/file.txt", "/bucket/FILE.txt", 1)
+	stdout, _, code := runCmd(t, nil, "explain", tampered, "--now", signedAt.Format(time.RFC3339))
+	assert.Equal(t, exitRejected, code, stdout)
+	sig := u[strings.Index(u, "X-Amz-Signature=")+len("X-Amz-Signature="):]
+	assert.Contains(t, stdout, "/bucket/FILE.txt\n", "the canonical request shows the path as received")
+	assert.Contains(t, stdout, sig, "the provided signature is shown")
+	assert.Contains(t, stdout, "REJECTED: 403 SignatureDoesNotMatch")
+	assert.Contains(t, stdout, "Diagnosis:")
+}
+
+func TestVerify_UsageErrors_ExitTwo(t *testing.T) {
+	cases := [][]string{
+		{"verify"},
+		{"verify", "not a url"},
+		{"verify", "/relative/path"},
+		{"explain", "http://h/b/k", "--method", "G E T"},
+	}
+	for _, args := range cases {
+		_, _, code := runCmd(t, nil, args...)
+		assert.Equal(t, exitUsage, code, "%q", args)
+	}
+}
