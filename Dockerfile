@@ -7,7 +7,7 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stricts3 ./cmd/stricts3
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian12
 COPY --from=build /out/stricts3 /stricts3
 EXPOSE 9000
 # Listen on every interface inside the container; the compose file maps the port.
