@@ -8,12 +8,6 @@ import (
 // Until they do, each answers 501 NotImplemented (or does nothing) so that a
 // request never falls through to another operation.
 
-// postObject answers a browser form upload (POST on a bucket without
-// ?delete). The POST handler authenticates the form itself.
-func (s *Server) postObject(c *call) error {
-	return s3err.New(s3err.NotImplemented).WithDiagnosis("POST object uploads are not implemented yet")
-}
-
 // preflight answers an OPTIONS CORS preflight, unauthenticated.
 func (s *Server) preflight(c *call) error {
 	return s3err.New(s3err.NotImplemented).WithDiagnosis("CORS preflight is not implemented yet")
