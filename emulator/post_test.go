@@ -133,7 +133,7 @@ func TestPostObject_Responses(t *testing.T) {
 		{name: "Status200_IsEmpty200", conditions: []presign.Condition{presign.Field("success_action_status", "200")}, status: http.StatusOK,
 			location: func(ts *emulator.TestServer, _ string) string { return ts.URL + "/uploads/in/photo.png" }},
 		{name: "Status201_IsPostResponseXML", conditions: []presign.Condition{presign.Field("success_action_status", "201")}, status: http.StatusCreated,
-			body: `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<PostResponse><Location>{loc}</Location><Bucket>uploads</Bucket><Key>in/photo.png</Key><ETag>{etag}</ETag></PostResponse>`,
+			body:     `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<PostResponse><Location>{loc}</Location><Bucket>uploads</Bucket><Key>in/photo.png</Key><ETag>{etag}</ETag></PostResponse>`,
 			location: func(ts *emulator.TestServer, _ string) string { return ts.URL + "/uploads/in/photo.png" }},
 		{name: "OtherStatus_Is204", conditions: []presign.Condition{presign.Field("success_action_status", "202")}, status: http.StatusNoContent,
 			location: func(ts *emulator.TestServer, _ string) string { return ts.URL + "/uploads/in/photo.png" }},
