@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"crypto/hmac"
-	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
@@ -91,6 +90,9 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
 		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
 	case postSigV2:
+		if v.region != "" && !sigV2Regions[v.region] {
+			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
+		}
 		akid = f.Get("awsaccesskeyid")
 		c, ok := v.lookupPostKey(akid)
 		if !ok {
@@ -99,9 +101,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		cred = c
 		sent = f.Get("signature")
 		provided = sent
-		m := hmac.New(sha1.New, []byte(cred.SecretAccessKey))
-		m.Write([]byte(policy))
-		want = base64.StdEncoding.EncodeToString(m.Sum(nil))
+		want = signV2(cred.SecretAccessKey, policy)
 		how = "base64 HMAC-SHA1 of the policy field with the secret key"
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}

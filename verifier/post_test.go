@@ -177,6 +177,30 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"UnknownOperator_FailsAsCondition", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["contains","$acl","priv"]`), kv{"acl", "private"}), aFile, nil)
 		}, conditionFailed(`["contains", "$acl", "priv"]`)},
+		{"NonStringListValue_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl",1]`), kv{"acl", "1"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", 1]`)},
+		{"NonStringSimpleValue_FailsInEqForm", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"acl":1}`), kv{"acl", "1"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", 1]`)},
+		{"FractionalRange_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",1.5,10]`)), aFile, nil)
+		}, conditionFailed(`["content-length-range", 1.5, 10]`)},
+		{"TooShortList_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl"]`), kv{"acl", "x"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl"]`)},
+		{"BareStringCondition_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`"acl"`)), aFile, nil)
+		}, conditionFailed(`"acl"`)},
+		{"ConditionEchoKeepsPolicyCaseAndValue", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"X-Amz-Meta-Tag":"Blue"}`), kv{"x-amz-meta-tag", "blue"}), aFile, nil)
+		}, conditionFailed(`["eq", "$X-Amz-Meta-Tag", "Blue"]`)},
+		{"FirstFailingConditionInPolicyOrderIsReported", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"acl":"private"}`, `{"x-amz-meta-a":"b"}`)), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", "private"]`)},
+		{"FilenameExpandedBeforeExactKeyMatch", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/${filename}", policyB64(testExpiration, append(v4Conds(testAKID), `{"key":"user/${filename}"}`)...)), aFile, nil)
+		}, conditionFailed(`["eq", "$key", "user/${filename}"]`)},
 		{"ValuesAreCaseSensitive", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["starts-with","$success_action_redirect","http://localhost"]`),
 				kv{"success_action_redirect", "HTTP://localhost/done"}), aFile, nil)
@@ -391,4 +415,12 @@ func TestReadPost_SignatureMismatch_DiagnosisExplainsWhatWasSigned(t *testing.T)
 	assert.Contains(t, e.Diagnosis, testDay+"/"+testRegion+"/s3")
 	assert.Contains(t, e.Diagnosis, "not valid base64", "a truncated policy is named as such")
 	assert.Contains(t, e.Diagnosis, "modified after signing")
+}
+
+func TestReadPost_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
+	v := verifier.New(verifier.Config{Region: "eu-central-1", Clock: &manualClock{t: testNow},
+		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: testAKID, SecretAccessKey: testSecret})})
+	pol := policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)
+	_, err := v.ReadPost(postBody(t, v2Fields("user/a", pol), aFile, nil), testBucket)
+	requireS3Error(t, err, wantErr{400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil})
 }
