@@ -228,6 +228,9 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"SigV4AuthFieldsNeedConditions", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)), aFile, nil)
 		}, extraInput("x-amz-algorithm")},
+		{"PolicyWithoutConditions_IsExtraInputFieldsBucket", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", b64(`{"expiration":"`+testExpiration+`"}`)), aFile, nil)
+		}, extraInput("bucket")},
 		{"NoFile_IsInvalidArgumentFileCount", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", good), nil, nil)
 		}, wantErr{400, "InvalidArgument", "POST requires exactly one file upload per request.",
@@ -423,4 +426,15 @@ func TestReadPost_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
 	pol := policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)
 	_, err := v.ReadPost(postBody(t, v2Fields("user/a", pol), aFile, nil), testBucket)
 	requireS3Error(t, err, wantErr{400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil})
+}
+
+func TestReadPost_TruncatedFilePart_IsMalformedPOSTRequestAtRead(t *testing.T) {
+	r := postBody(t, v4Fields("user/a", keyedPolicy()), &fileSpec{filename: "f", content: strings.Repeat("z", 5000)}, nil)
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	r.Body = io.NopCloser(strings.NewReader(string(b[:len(b)-2000])))
+	up, err := newPostVerifier(&manualClock{t: testNow}).ReadPost(r, testBucket)
+	require.NoError(t, err, "the form is complete up to the file part")
+	_, err = io.ReadAll(up.File)
+	requireS3Error(t, err, wantErr{400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", nil})
 }
