@@ -438,3 +438,14 @@ func TestReadPost_TruncatedFilePart_IsMalformedPOSTRequestAtRead(t *testing.T) {
 	_, err = io.ReadAll(up.File)
 	requireS3Error(t, err, wantErr{400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", nil})
 }
+
+func TestReadPost_SignedForAnotherDay_DiagnosisNamesTheDay(t *testing.T) {
+	good := keyedPolicy()
+	v := newPostVerifier(&manualClock{t: testNow})
+	_, err := v.ReadPost(postBody(t, replace(v4Fields("user/a", good), "X-Amz-Signature",
+		signV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil), testBucket)
+	e, ok := s3err.As(err)
+	require.True(t, ok)
+	assert.Equal(t, s3err.SignatureDoesNotMatch, e.Code)
+	assert.Contains(t, e.Diagnosis, "matches a key derived for day 20261125")
+}
