@@ -201,6 +201,9 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"FilenameExpandedBeforeExactKeyMatch", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/${filename}", policyB64(testExpiration, append(v4Conds(testAKID), `{"key":"user/${filename}"}`)...)), aFile, nil)
 		}, conditionFailed(`["eq", "$key", "user/${filename}"]`)},
+		{"ContentTypeListWithOneBadEntry_FailsStartsWith", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["starts-with","$Content-Type","image/"]`), kv{"Content-Type", "image/jpg,text/plain"}), aFile, nil)
+		}, conditionFailed(`["starts-with", "$Content-Type", "image/"]`)},
 		{"ValuesAreCaseSensitive", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["starts-with","$success_action_redirect","http://localhost"]`),
 				kv{"success_action_redirect", "HTTP://localhost/done"}), aFile, nil)
@@ -311,6 +314,10 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 			v4Fields("user/a", keyedPolicy(`{"x-amz-meta-price":"\$5\t\v\u00e9\\"}`), kv{"x-amz-meta-price", "$5\t\v\u00e9\\"}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post,
 				fields: map[string]string{"x-amz-meta-price": "$5\t\v\u00e9\\"}}},
+		{"ContentTypeListWhereEveryEntryMatches_PassesStartsWith",
+			v4Fields("user/a", keyedPolicy(`["starts-with","$Content-Type","image/"]`), kv{"Content-Type", "image/jpg,image/png"}), aFile, nil,
+			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post,
+				fields: map[string]string{"content-type": "image/jpg,image/png"}}},
 		{"XIgnoreFieldsNeedNoCondition",
 			v4Fields("user/a", keyedPolicy(), kv{"x-ignore-tracking", "1"}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
