@@ -107,9 +107,6 @@ func (s *Server) serve(c *call) error {
 	if !op.unauthenticated {
 		// CORS headers go on errors too, so a browser can read them.
 		s.corsHeaders(c)
-	}
-
-	if !op.unauthenticated {
 		res, err := s.verifier.Authenticate(c.r)
 		if err != nil {
 			return err
