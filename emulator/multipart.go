@@ -160,8 +160,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 				WithDiagnosis("part %d follows part %d", p.PartNumber, req.Parts[i-1].PartNumber)
 		}
 	}
-	parts := make([]store.CompletePart, 0, len(req.Parts))
-	etagHash := md5.New()
+	// Every named part must exist with its ETag before sizes are judged:
+	// a missing part is the more fundamental mistake.
+	found := make([]store.PartInfo, len(req.Parts))
 	for i, p := range req.Parts {
 		got, ok := byNumber[p.PartNumber]
 		if !ok || strings.Trim(got.ETag, `"`) != strings.Trim(p.ETag, `"`) {
@@ -173,19 +174,24 @@ func (s *Server) completeMultipartUpload(c *call) error {
 				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag).
 				WithDiagnosis("part %d %s", p.PartNumber, why)
 		}
-		if i < len(req.Parts)-1 && got.Size < minPartSize {
+		found[i] = got
+	}
+	parts := make([]store.CompletePart, 0, len(req.Parts))
+	etagHash := md5.New()
+	for i, got := range found {
+		if i < len(found)-1 && got.Size < minPartSize {
 			return s3err.New(s3err.EntityTooSmall).
 				With("ProposedSize", strconv.FormatInt(got.Size, 10)).
 				With("MinSizeAllowed", strconv.Itoa(minPartSize)).
-				With("PartNumber", strconv.Itoa(p.PartNumber)).
+				With("PartNumber", strconv.Itoa(got.PartNumber)).
 				With("ETag", strings.Trim(got.ETag, `"`))
 		}
 		sum, err := hex.DecodeString(strings.Trim(got.ETag, `"`))
 		if err != nil {
-			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", p.PartNumber, got.ETag)
+			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", got.PartNumber, got.ETag)
 		}
 		etagHash.Write(sum)
-		parts = append(parts, store.CompletePart{PartNumber: p.PartNumber})
+		parts = append(parts, store.CompletePart{PartNumber: got.PartNumber})
 	}
 	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(etagHash.Sum(nil)), len(parts))
 	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, u.Meta)
