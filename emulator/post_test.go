@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -296,4 +297,24 @@ func TestPostObject_KeyWithoutPutObjectPermission_IsAccessDenied(t *testing.T) {
 	form, err = signer.PresignPost(context.Background(), postBucket, "public/x", time.Hour)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, sendForm(t, ts, form, "x").StatusCode)
+}
+
+func TestPostObject_StoresFullObjectCRC64NVME_InEveryStore(t *testing.T) {
+	dir, err := store.NewDir(t.TempDir())
+	require.NoError(t, err)
+	for name, st := range map[string]store.Store{"memory": store.NewMemory(), "dir": dir} {
+		t.Run(name, func(t *testing.T) {
+			ts, signer := postServer(t, emulator.WithStore(st))
+			form, err := signer.PresignPost(context.Background(), postBucket, "k", time.Hour)
+			require.NoError(t, err)
+			resp := sendForm(t, ts, form, "123456789")
+			require.Equal(t, http.StatusNoContent, resp.StatusCode)
+			info, err := st.HeadObject(context.Background(), postBucket, "k")
+			require.NoError(t, err)
+			require.NotNil(t, info.Meta.Checksum)
+			assert.Equal(t, store.Checksum{Algorithm: "CRC64NVME", Value: resp.Header.Get("X-Amz-Checksum-Crc64nvme"), Type: "FULL_OBJECT"},
+				*info.Meta.Checksum)
+			assert.Equal(t, "binary/octet-stream", info.Meta.ContentType, "the file part's own Content-Type is not used")
+		})
+	}
 }
