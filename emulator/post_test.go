@@ -318,3 +318,29 @@ func TestPostObject_StoresFullObjectCRC64NVME_InEveryStore(t *testing.T) {
 		})
 	}
 }
+
+func TestPostObject_VirtualHostedBucket(t *testing.T) {
+	ts, signer := postServer(t)
+	form, err := signer.PresignPost(context.Background(), postBucket, "vh/${filename}", time.Hour)
+	require.NoError(t, err)
+	form.URL = ts.URL + "/"
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, f := range form.Fields {
+		require.NoError(t, w.WriteField(f.Name, f.Value))
+	}
+	fw, err := w.CreateFormFile("file", "a.txt")
+	require.NoError(t, err)
+	_, _ = fw.Write([]byte("virtual"))
+	require.NoError(t, w.Close())
+	req, err := http.NewRequest(http.MethodPost, form.URL, &b)
+	require.NoError(t, err)
+	req.Host = postBucket + ".localhost:" + ts.URL[len("http://127.0.0.1:"):]
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := ts.HTTPClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Equal(t, "http://"+req.Host+"/vh/a.txt", resp.Header.Get("Location"))
+	assert.Equal(t, "virtual", getBody(t, ts, "vh/a.txt"))
+}
