@@ -136,3 +136,13 @@ func TestPresignURL_MisuseIsRejectedByTheVerifier(t *testing.T) {
 		})
 	}
 }
+
+func TestPresignURL_SessionToken_IsSignedAndAccepted(t *testing.T) {
+	s := presign.New(newClient(tempKey, tempSec, tempTok), presign.WithSigningTime(signedAt))
+	p, err := s.GetObject(context.Background(), bucket, "k", time.Hour)
+	require.NoError(t, err)
+	assert.Contains(t, p.URL, "X-Amz-Security-Token="+tempTok)
+	res, err := newVerifier(&manualClock{t: signedAt}).Authenticate(asHTTP(t, p))
+	require.NoError(t, err)
+	assert.Equal(t, tempKey, res.Identity.AccessKeyID)
+}
