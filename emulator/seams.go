@@ -13,25 +13,3 @@ import (
 func (s *Server) postObject(c *call) error {
 	return s3err.New(s3err.NotImplemented).WithDiagnosis("POST object uploads are not implemented yet")
 }
-
-// preflight answers an OPTIONS CORS preflight, unauthenticated.
-func (s *Server) preflight(c *call) error {
-	return s3err.New(s3err.NotImplemented).WithDiagnosis("CORS preflight is not implemented yet")
-}
-
-// corsHeaders adds Access-Control-* headers to an actual request's response
-// when its Origin is allowed by the bucket's CORS configuration. It runs
-// after authentication and before the handler writes anything.
-func (s *Server) corsHeaders(c *call) {}
-
-func (s *Server) putBucketCors(c *call) error {
-	return s3err.New(s3err.NotImplemented).WithDiagnosis("PutBucketCors is not implemented yet")
-}
-
-func (s *Server) getBucketCors(c *call) error {
-	return s3err.New(s3err.NotImplemented).WithDiagnosis("GetBucketCors is not implemented yet")
-}
-
-func (s *Server) deleteBucketCors(c *call) error {
-	return s3err.New(s3err.NotImplemented).WithDiagnosis("DeleteBucketCors is not implemented yet")
-}
