@@ -413,3 +413,27 @@ func TestActualRequest_VirtualHosted_CarriesCORSHeaders(t *testing.T) {
 	assert.Equal(t, "http://shop.example.com", resp.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, corsVary, resp.Header.Get("Vary"))
 }
+
+// A browser form upload is answered by the POST handler, which
+// authenticates the form itself; its answers (EntityTooLarge, a policy
+// failure, the 204) must carry the CORS headers too, or the page cannot
+// read them. The status is whatever the POST handler answers.
+func TestPostObjectResponse_CarriesCORSHeaders(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "uploads")
+	putCors(t, ts.Client, "uploads", []types.CORSRule{{AllowedOrigins: []string{"https://app.example"}, AllowedMethods: []string{"POST"}, ExposeHeaders: []string{"ETag"}}})
+
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/uploads", strings.NewReader("not a form"))
+	require.NoError(t, err)
+	req.Header.Set("Origin", "https://app.example")
+	req.Header.Set("Content-Type", "text/plain")
+	resp, body := do(t, ts, req)
+	require.GreaterOrEqual(t, resp.StatusCode, 400, "%s", body)
+	assert.Equal(t, http.Header{
+		"Access-Control-Allow-Origin":      {"https://app.example"},
+		"Access-Control-Allow-Credentials": {"true"},
+		"Access-Control-Allow-Methods":     {"POST"},
+		"Access-Control-Expose-Headers":    {"ETag"},
+		"Vary":                             {corsVary},
+	}, corsHeadersOf(resp.Header))
+}
