@@ -115,7 +115,12 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		for _, pl := range []string{unsignedPayload, emptySHA256} {
 			if pl != q.payload {
 				add(fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
-					func(c *v4Request) { c.payload = pl })
+					func(c *v4Request) {
+						c.payload = pl
+						if i := indexOf(c.signed, "x-amz-content-sha256"); i >= 0 {
+							c.values[i] = pl
+						}
+					})
 			}
 		}
 	}

@@ -24,3 +24,11 @@ func benchmarkPut(b *testing.B, s Store) {
 func BenchmarkMemoryPut(b *testing.B) {
 	benchmarkPut(b, NewMemory())
 }
+
+func BenchmarkDirPut(b *testing.B) {
+	d, err := NewDir(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkPut(b, d)
+}
