@@ -437,3 +437,24 @@ func TestPostObjectResponse_CarriesCORSHeaders(t *testing.T) {
 		"Vary":                             {corsVary},
 	}, corsHeadersOf(resp.Header))
 }
+
+func TestHasIntegrityCheck_ContentMD5OrAChecksumHeaderOrTrailer(t *testing.T) {
+	tests := []struct {
+		name string
+		hdr  http.Header
+		want bool
+	}{
+		{"Content-MD5", http.Header{"Content-Md5": {"1B2M2Y8AsgTpgAmY7PhCfg=="}}, true},
+		{"x-amz-checksum-crc32 header (SDK over HTTP)", http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}, true},
+		{"x-amz-checksum-sha256 header", http.Header{"X-Amz-Checksum-Sha256": {"x"}}, true},
+		{"checksum announced as a trailer (aws-chunked)", http.Header{"X-Amz-Trailer": {"x-amz-checksum-crc64nvme"}}, true},
+		{"only the algorithm, no value", http.Header{"X-Amz-Sdk-Checksum-Algorithm": {"CRC32"}}, false},
+		{"a trailer that is not a checksum", http.Header{"X-Amz-Trailer": {"x-amz-meta-foo"}}, false},
+		{"nothing", http.Header{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, hasIntegrityCheck(tt.hdr))
+		})
+	}
+}
