@@ -114,6 +114,7 @@ func (s *Server) putObject(c *call) error {
 	}
 	h := c.w.Header()
 	h.Set("ETag", info.ETag)
+	s.checksumHeaders(c, info, true)
 	h.Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -162,6 +163,7 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		defer rc.Close()
 	}
 	writeObjectHeaders(h, info)
+	s.checksumHeaders(c, info, rng == nil && partNumber == 0)
 	for name, v := range overrides {
 		h.Set(name, v)
 	}

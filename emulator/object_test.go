@@ -158,6 +158,11 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusLengthRequired, resp.StatusCode, "%s", body)
 		assert.Equal(t, "MissingContentLength", parseError(t, body).Code)
 	})
+	t.Run("user metadata over 2 KB is MetadataTooLarge", func(t *testing.T) {
+		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String("meta"),
+			Body: strings.NewReader("x"), Metadata: map[string]string{"big": strings.Repeat("v", 2048)}})
+		apiErr(t, err, "MetadataTooLarge", http.StatusBadRequest)
+	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
 		resp, body := do(t, ts, req)
@@ -166,6 +171,18 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, "NoSuchBucket", e.Code)
 		assert.Equal(t, "nobucket", e.field("BucketName"))
 	})
+}
+
+func TestPutObject_TaggingIsCountedOnGet(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "tags")
+	_, err := ts.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("tags"), Key: aws.String("k"),
+		Body: strings.NewReader("x"), Tagging: aws.String("a=1&b=2")})
+	require.NoError(t, err)
+	out, err := ts.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("tags"), Key: aws.String("k")})
+	require.NoError(t, err)
+	out.Body.Close()
+	assert.Equal(t, int32(2), aws.ToInt32(out.TagCount))
 }
 
 func TestGetObject_NoSuchKey_CarriesKey(t *testing.T) {

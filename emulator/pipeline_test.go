@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
@@ -243,4 +244,23 @@ func TestLogLine_OnePerRequestWithoutSecrets(t *testing.T) {
 	assert.Contains(t, lines[0], `"access_key_id":"`+TestAccessKeyID+`"`)
 	assert.Contains(t, lines[1], `"error":"SignatureDoesNotMatch"`)
 	assert.NotContains(t, buf.String(), TestSecretAccessKey)
+}
+
+func TestPresignedPut_QueryXAmzValuesApplyAsHeaders(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "hoisted")
+	req, err := http.NewRequest(http.MethodPut, ts.URL+"/hoisted/k?x-amz-meta-color=red&x-amz-storage-class=STANDARD_IA&X-Amz-Expires=900", strings.NewReader("q"))
+	require.NoError(t, err)
+	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
+	url, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, time.Now())
+	require.NoError(t, err)
+	put, err := http.NewRequest(http.MethodPut, url, strings.NewReader("q"))
+	require.NoError(t, err)
+	resp, body := do(t, ts, put)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+
+	head, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("hoisted"), Key: aws.String("k")})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"color": "red"}, head.Metadata)
+	assert.Equal(t, types.StorageClassStandardIa, head.StorageClass)
 }

@@ -124,7 +124,10 @@ func isBucket(r *http.Request, _ *mux.RouteMatch) bool {
 	return t.bucket != "" && t.key == ""
 }
 
-func isObject(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).key != "" }
+func isObject(r *http.Request, _ *mux.RouteMatch) bool {
+	t := targetOf(r)
+	return t.bucket != "" && t.key != ""
+}
 
 func notService(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).bucket != "" }
 
