@@ -309,3 +309,21 @@ func TestBody_ErrorIsSticky(t *testing.T) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func TestBody_UnsignedTrailerBodyWithChecksumHeaderOnly_VerifiesHeader(t *testing.T) {
+	data := pattern(9000)
+	body := encodeChunked(PayloadStreamingUnsignedTrailer, data, 8192, "")
+	for _, value := range []string{checksumOf(CRC32C, data), checksumOf(CRC32C, nil)} {
+		r := chunkedRequest(body, int64(len(data)), "")
+		r.Header.Set("x-amz-checksum-crc32c", value)
+		b, err := testVerifier().Body(r, streamingResult(PayloadStreamingUnsignedTrailer, ""))
+		require.NoError(t, err)
+		_, err = readBody(b)
+		if value == checksumOf(CRC32C, data) {
+			require.NoError(t, err)
+			assert.Equal(t, &Checksum{Algorithm: CRC32C, Value: value, Supplied: true}, b.Checksum())
+		} else {
+			requireS3Error(t, err, s3err.BadDigest, 400, "The CRC32C you specified did not match the calculated checksum.")
+		}
+	}
+}
