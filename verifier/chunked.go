@@ -11,6 +11,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/stricts3/stricts3/internal/s3err"
 )
 
 // aws-chunked framing (Content-Encoding: aws-chunked, x-amz-content-sha256
@@ -187,8 +189,11 @@ func isSignatureHex(s string) bool {
 }
 
 func (d *chunkDecoder) readHeader() {
-	line, err := d.readLine("the header of chunk " + strconv.Itoa(d.index+1))
+	line, err := d.readLine("a chunk header")
 	if err != nil {
+		if e, ok := s3err.As(err); ok {
+			err = e.WithDiagnosis("chunk %d: %s", d.index+1, e.Diagnosis)
+		}
 		d.err = err
 		return
 	}
