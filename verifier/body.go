@@ -227,7 +227,12 @@ func (b *Body) setupChecksum(h, query http.Header, trailer string) error {
 
 // queryChecksumAlg is the algorithm a pre-signed URL names, CRC64NVME if none.
 func queryChecksumAlg(q http.Header) string {
+	names := make([]string, 0, len(q))
 	for name := range q {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		if alg, ok := checksumAlgFromHeader(name); ok {
 			return alg
 		}
