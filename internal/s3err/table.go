@@ -23,6 +23,7 @@ const (
 	InvalidAccessKeyID                 Code = "InvalidAccessKeyId"
 	InvalidArgument                    Code = "InvalidArgument"
 	InvalidBucketName                  Code = "InvalidBucketName"
+	InvalidChunkSizeError              Code = "InvalidChunkSizeError"
 	InvalidDigest                      Code = "InvalidDigest"
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
 	InvalidPart                        Code = "InvalidPart"
@@ -35,6 +36,7 @@ const (
 	InvalidToken                       Code = "InvalidToken"
 	KeyTooLongError                    Code = "KeyTooLongError"
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
+	MalformedTrailerError              Code = "MalformedTrailerError"
 	MalformedXML                       Code = "MalformedXML"
 	MaxPostPreDataLengthExceeded       Code = "MaxPostPreDataLengthExceeded"
 	MetadataTooLarge                   Code = "MetadataTooLarge"
@@ -77,6 +79,7 @@ var table = map[Code]row{
 	InvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
+	InvalidChunkSizeError:              {http.StatusBadRequest, "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
 	InvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
@@ -90,6 +93,7 @@ var table = map[Code]row{
 	KeyTooLongError:                    {http.StatusBadRequest, "Your key is too long"},
 	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
 	MalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	MalformedTrailerError:              {http.StatusBadRequest, "The request contained trailing data that was not well-formed or did not conform to our published schema."},
 	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
 	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
 	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
