@@ -39,7 +39,7 @@ const (
 	chunkReadBuffer = 64 << 10
 )
 
-// emptySHA256 is hex(sha256("")), the fixed "headers hash" line of a chunk
+// emptySHA256 is hex(sha256("")): the fixed "headers hash" line of a chunk
 // string to sign.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 

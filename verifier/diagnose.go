@@ -17,7 +17,6 @@ import (
 var diagnoseMethods = [...]string{http.MethodGet, http.MethodPut, http.MethodHead, http.MethodPost, http.MethodDelete}
 
 const (
-	emptySHA256        = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	maxQueryVariants   = 8
 	maxHeaderVariants  = 8
 	noVariationMatches = "the secret key differs from the signer's, or the request changed in a way strictS3 did not try (no variation matches)"
