@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -384,4 +386,24 @@ func TestDeleteObjects_Rejections(t *testing.T) {
 			assert.Equal(t, tc.code, parseError(t, body).Code)
 		})
 	}
+}
+
+func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "atomic")
+	put(t, ts.Client, "atomic", "k", "previous")
+	other := sha256.Sum256([]byte("what was signed"))
+	req := signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/k", []byte("what was sent"),
+		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
+	resp, body := do(t, ts, req)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, "XAmzContentSHA256Mismatch", parseError(t, body).Code)
+	assert.Equal(t, "previous", getBody(t, ts.Client, "atomic", "k"))
+
+	req = signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/new", []byte("what was sent"),
+		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
+	resp, _ = do(t, ts, req)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	_, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("atomic"), Key: aws.String("new")})
+	require.Error(t, err, "a failed write leaves no trace")
 }
