@@ -63,7 +63,10 @@ func (s *Server) openCopySource(c *call) (bucket, key string, info store.ObjectI
 		err = resourceErr(err, bucket, key, "")
 		return
 	}
-	err = evalConditions(c.r.Header, copyConds, info, true)
+	if err = evalConditions(c.r.Header, copyConds, info, true); err != nil {
+		return
+	}
+	err = checkReadable(info)
 	return
 }
 

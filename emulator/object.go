@@ -146,6 +146,11 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		}
 		return err
 	}
+	if withBody {
+		if err := checkReadable(info); err != nil {
+			return err
+		}
+	}
 	rng, partNumber, err := s.objectRange(c, info)
 	if err != nil {
 		return err
@@ -261,6 +266,18 @@ func (s *Server) deleteObject(c *call) error {
 		return storeErr(c, err)
 	}
 	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// archived are the storage classes whose objects must be restored before
+// their bytes can be read (GET, copy source); HEAD still works.
+var archived = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true}
+
+func checkReadable(info store.ObjectInfo) error {
+	if sc := info.Meta.StorageClass; archived[sc] {
+		return s3err.New(s3err.InvalidObjectState).With("StorageClass", sc).
+			WithDiagnosis("objects in %s need a RestoreObject, which strictS3 does not implement", sc)
+	}
 	return nil
 }
 

@@ -407,3 +407,25 @@ func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
 	_, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("atomic"), Key: aws.String("new")})
 	require.Error(t, err, "a failed write leaves no trace")
 }
+
+func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	mkBucket(t, ts.Client, "archive")
+	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold"),
+		Body: strings.NewReader("frozen"), StorageClass: types.StorageClassGlacier})
+	require.NoError(t, err)
+
+	head, err := ts.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold")})
+	require.NoError(t, err, "HEAD works on archived objects")
+	assert.Equal(t, types.StorageClassGlacier, head.StorageClass)
+
+	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/archive/cold", nil, nil))
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	e := parseError(t, body)
+	assert.Equal(t, "InvalidObjectState", e.Code)
+	assert.Equal(t, "GLACIER", e.field("StorageClass"))
+
+	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("archive"), Key: aws.String("thawed"), CopySource: aws.String("archive/cold")})
+	apiErr(t, err, "InvalidObjectState", http.StatusForbidden)
+}

@@ -25,6 +25,7 @@ const (
 	InvalidBucketName                  Code = "InvalidBucketName"
 	InvalidDigest                      Code = "InvalidDigest"
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
+	InvalidObjectState                 Code = "InvalidObjectState"
 	InvalidPart                        Code = "InvalidPart"
 	InvalidPartOrder                   Code = "InvalidPartOrder"
 	InvalidPartNumber                  Code = "InvalidPartNumber"
@@ -79,6 +80,7 @@ var table = map[Code]row{
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
+	InvalidObjectState:                 {http.StatusForbidden, "The operation is not valid for the object's storage class"},
 	InvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
 	InvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
 	InvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
