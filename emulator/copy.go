@@ -115,6 +115,9 @@ func (s *Server) copyObject(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
+	}
 	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, nil)
 	if err != nil {
 		return resourceErr(err, srcBucket, srcKey, "")

@@ -101,6 +101,9 @@ func (s *Server) putObject(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
+	}
 	if err := s.checkPutConditions(c); err != nil {
 		return err
 	}
