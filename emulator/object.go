@@ -21,17 +21,31 @@ func checkKey(key string) error {
 	return nil
 }
 
+// maxUploadSize is the largest single PUT (object or part) S3 accepts.
+const maxUploadSize = 5 << 30
+
 // requireContentLength is S3's 411: a body-carrying write must declare its
 // length, either as Content-Length or, for aws-chunked bodies sent with
-// Transfer-Encoding: chunked, as x-amz-decoded-content-length.
+// Transfer-Encoding: chunked, as x-amz-decoded-content-length. A declared
+// payload over 5 GiB is EntityTooLarge before a byte is read.
 func requireContentLength(r *http.Request) error {
-	if r.Header.Get("Content-Length") != "" || r.ContentLength > 0 {
-		return nil
+	size := r.ContentLength
+	if isAWSChunked(r) {
+		if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				size = n
+			}
+		} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
+			return s3err.New(s3err.MissingContentLength)
+		}
+	} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
+		return s3err.New(s3err.MissingContentLength)
 	}
-	if r.Header.Get("X-Amz-Decoded-Content-Length") != "" && isAWSChunked(r) {
-		return nil
+	if size > maxUploadSize {
+		return s3err.New(s3err.EntityTooLarge).
+			With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.Itoa(maxUploadSize))
 	}
-	return s3err.New(s3err.MissingContentLength)
+	return nil
 }
 
 func isAWSChunked(r *http.Request) bool {

@@ -165,6 +165,18 @@ func TestPutObject_Rejections(t *testing.T) {
 			Body: strings.NewReader("x"), Metadata: map[string]string{"big": strings.Repeat("v", 2048)}})
 		apiErr(t, err, "MetadataTooLarge", http.StatusBadRequest)
 	})
+	t.Run("declared size over 5 GiB is EntityTooLarge", func(t *testing.T) {
+		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/huge", nil, map[string]string{
+			"X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "Content-Encoding": "aws-chunked",
+			"X-Amz-Decoded-Content-Length": "5368709121",
+		})
+		resp, body := do(t, ts, req)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+		e := parseError(t, body)
+		assert.Equal(t, "EntityTooLarge", e.Code)
+		assert.Equal(t, "5368709121", e.field("ProposedSize"))
+		assert.Equal(t, "5368709120", e.field("MaxSizeAllowed"))
+	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
 		resp, body := do(t, ts, req)
