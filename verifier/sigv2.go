@@ -114,8 +114,8 @@ func (v *Verifier) virtualBucket(host string) string {
 }
 
 // v2Resource is the canonical resource: "/bucket" for virtual-hosted
-// requests, then the path as sent, then the sub-resources sorted by name
-// with decoded values.
+// requests, then the path as sent ("/bucket/" for a bucket), then the
+// sub-resources sorted by name with decoded values.
 func (v *Verifier) v2Resource(host, path string, query []queryParam) string {
 	if path == "" {
 		path = "/"
@@ -123,6 +123,10 @@ func (v *Verifier) v2Resource(host, path string, query []queryParam) string {
 	res := path
 	if b := v.virtualBucket(host); b != "" {
 		res = "/" + b + path
+	} else if strings.Count(path, "/") == 1 && len(path) > 1 {
+		// S3 rebuilds the resource as "/bucket/key": a bucket request sent
+		// as "/bucket" is signed as "/bucket/" (botocore relies on this).
+		res = path + "/"
 	}
 	return res + v2SubResourceString(query)
 }
