@@ -100,17 +100,20 @@ func v2AmzHeaders(r *http.Request, query []queryParam) string {
 	return b.String()
 }
 
-// virtualBucket returns the bucket named by a virtual-hosted Host
-// ("bucket.<base domain>[:port]"), or "".
+// virtualBucket returns the bucket named by a virtual-hosted Host, or "".
+// Virtual-hosted is "<bucket>.<base>" or "<bucket>.s3.<base>" (any port);
+// "<base>", "s3.<base>" and every other host are path-style. This is the
+// emulator's addressing rule, so both agree on the bucket.
 func (v *Verifier) virtualBucket(host string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.ToLower(host)
-	if v.baseDomain == "" || !strings.HasSuffix(host, "."+v.baseDomain) {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	rest, ok := strings.CutSuffix(host, "."+v.baseDomain)
+	if !ok || rest == "" || rest == "s3" {
 		return ""
 	}
-	return strings.TrimSuffix(host, "."+v.baseDomain)
+	return strings.TrimSuffix(rest, ".s3")
 }
 
 // v2Resource is the canonical resource: "/bucket" for virtual-hosted

@@ -273,3 +273,19 @@ func TestSigV2Header_Errors(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+func TestVirtualBucket_FollowsTheEmulatorsAddressing(t *testing.T) {
+	v := New(Config{BaseDomain: "localhost:9000"})
+	for host, want := range map[string]string{
+		"bucket.localhost:9000":      "bucket",
+		"bucket.s3.localhost":        "bucket",
+		"my.dotted.bucket.localhost": "my.dotted.bucket",
+		"BUCKET.LOCALHOST.":          "bucket",
+		"localhost:9000":             "",
+		"s3.localhost":               "",
+		"127.0.0.1:9000":             "",
+		"bucket.example.com":         "",
+	} {
+		assert.Equal(t, want, v.virtualBucket(host), host)
+	}
+}
