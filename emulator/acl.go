@@ -84,7 +84,7 @@ func bucketOwnership(h http.Header) (string, error) {
 	}
 	if own == ownershipEnforced {
 		if what, sets := requestSetsACL(h, "private", "bucket-owner-full-control"); sets {
-			return "", s3err.New(s3err.InvalidBucketAclWithObjectOwnership).
+			return "", s3err.New(s3err.InvalidBucketACLOwnership).
 				WithDiagnosis("%s on a bucket created with ACLs disabled (BucketOwnerEnforced, the S3 default)", what)
 		}
 	}

@@ -5,55 +5,55 @@ import "net/http"
 // The codes strictS3 answers with. Messages are the wire forms recorded from
 // real S3 (see shared/spec/aws-behavior.md §9 where the docs differ).
 const (
-	AccessControlListNotSupported       Code = "AccessControlListNotSupported"
-	AccessDenied                        Code = "AccessDenied"
-	AccessForbidden                     Code = "AccessForbidden"
-	AuthorizationHeaderMalformed        Code = "AuthorizationHeaderMalformed"
-	AuthorizationQueryParametersError   Code = "AuthorizationQueryParametersError"
-	BadDigest                           Code = "BadDigest"
-	BadRequest                          Code = "BadRequest"
-	BucketAlreadyExists                 Code = "BucketAlreadyExists"
-	BucketAlreadyOwnedByYou             Code = "BucketAlreadyOwnedByYou"
-	BucketNotEmpty                      Code = "BucketNotEmpty"
-	EntityTooLarge                      Code = "EntityTooLarge"
-	EntityTooSmall                      Code = "EntityTooSmall"
-	ExpiredToken                        Code = "ExpiredToken"
-	IllegalLocationConstraintException  Code = "IllegalLocationConstraintException"
-	IncompleteBody                      Code = "IncompleteBody"
-	InternalError                       Code = "InternalError"
-	InvalidAccessKeyID                  Code = "InvalidAccessKeyId"
-	InvalidArgument                     Code = "InvalidArgument"
-	InvalidBucketAclWithObjectOwnership Code = "InvalidBucketAclWithObjectOwnership"
-	InvalidBucketName                   Code = "InvalidBucketName"
-	InvalidDigest                       Code = "InvalidDigest"
-	InvalidLocationConstraint           Code = "InvalidLocationConstraint"
-	InvalidObjectState                  Code = "InvalidObjectState"
-	InvalidPart                         Code = "InvalidPart"
-	InvalidPartOrder                    Code = "InvalidPartOrder"
-	InvalidPartNumber                   Code = "InvalidPartNumber"
-	InvalidPolicyDocument               Code = "InvalidPolicyDocument"
-	InvalidRange                        Code = "InvalidRange"
-	InvalidRequest                      Code = "InvalidRequest"
-	InvalidStorageClass                 Code = "InvalidStorageClass"
-	InvalidToken                        Code = "InvalidToken"
-	KeyTooLongError                     Code = "KeyTooLongError"
-	MalformedPOSTRequest                Code = "MalformedPOSTRequest"
-	MalformedXML                        Code = "MalformedXML"
-	MaxPostPreDataLengthExceeded        Code = "MaxPostPreDataLengthExceeded"
-	MetadataTooLarge                    Code = "MetadataTooLarge"
-	MethodNotAllowed                    Code = "MethodNotAllowed"
-	MissingContentLength                Code = "MissingContentLength"
-	MissingSecurityHeader               Code = "MissingSecurityHeader"
-	NoSuchBucket                        Code = "NoSuchBucket"
-	NoSuchCORSConfiguration             Code = "NoSuchCORSConfiguration"
-	NoSuchKey                           Code = "NoSuchKey"
-	NoSuchUpload                        Code = "NoSuchUpload"
-	NotImplemented                      Code = "NotImplemented"
-	NotModified                         Code = "NotModified"
-	PreconditionFailed                  Code = "PreconditionFailed"
-	RequestTimeTooSkewed                Code = "RequestTimeTooSkewed"
-	SignatureDoesNotMatch               Code = "SignatureDoesNotMatch"
-	XAmzContentSHA256Mismatch           Code = "XAmzContentSHA256Mismatch"
+	AccessControlListNotSupported      Code = "AccessControlListNotSupported"
+	AccessDenied                       Code = "AccessDenied"
+	AccessForbidden                    Code = "AccessForbidden"
+	AuthorizationHeaderMalformed       Code = "AuthorizationHeaderMalformed"
+	AuthorizationQueryParametersError  Code = "AuthorizationQueryParametersError"
+	BadDigest                          Code = "BadDigest"
+	BadRequest                         Code = "BadRequest"
+	BucketAlreadyExists                Code = "BucketAlreadyExists"
+	BucketAlreadyOwnedByYou            Code = "BucketAlreadyOwnedByYou"
+	BucketNotEmpty                     Code = "BucketNotEmpty"
+	EntityTooLarge                     Code = "EntityTooLarge"
+	EntityTooSmall                     Code = "EntityTooSmall"
+	ExpiredToken                       Code = "ExpiredToken"
+	IllegalLocationConstraintException Code = "IllegalLocationConstraintException"
+	IncompleteBody                     Code = "IncompleteBody"
+	InternalError                      Code = "InternalError"
+	InvalidAccessKeyID                 Code = "InvalidAccessKeyId"
+	InvalidArgument                    Code = "InvalidArgument"
+	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
+	InvalidBucketName                  Code = "InvalidBucketName"
+	InvalidDigest                      Code = "InvalidDigest"
+	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
+	InvalidObjectState                 Code = "InvalidObjectState"
+	InvalidPart                        Code = "InvalidPart"
+	InvalidPartOrder                   Code = "InvalidPartOrder"
+	InvalidPartNumber                  Code = "InvalidPartNumber"
+	InvalidPolicyDocument              Code = "InvalidPolicyDocument"
+	InvalidRange                       Code = "InvalidRange"
+	InvalidRequest                     Code = "InvalidRequest"
+	InvalidStorageClass                Code = "InvalidStorageClass"
+	InvalidToken                       Code = "InvalidToken"
+	KeyTooLongError                    Code = "KeyTooLongError"
+	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
+	MalformedXML                       Code = "MalformedXML"
+	MaxPostPreDataLengthExceeded       Code = "MaxPostPreDataLengthExceeded"
+	MetadataTooLarge                   Code = "MetadataTooLarge"
+	MethodNotAllowed                   Code = "MethodNotAllowed"
+	MissingContentLength               Code = "MissingContentLength"
+	MissingSecurityHeader              Code = "MissingSecurityHeader"
+	NoSuchBucket                       Code = "NoSuchBucket"
+	NoSuchCORSConfiguration            Code = "NoSuchCORSConfiguration"
+	NoSuchKey                          Code = "NoSuchKey"
+	NoSuchUpload                       Code = "NoSuchUpload"
+	NotImplemented                     Code = "NotImplemented"
+	NotModified                        Code = "NotModified"
+	PreconditionFailed                 Code = "PreconditionFailed"
+	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
+	SignatureDoesNotMatch              Code = "SignatureDoesNotMatch"
+	XAmzContentSHA256Mismatch          Code = "XAmzContentSHA256Mismatch"
 )
 
 type row struct {
@@ -62,53 +62,53 @@ type row struct {
 }
 
 var table = map[Code]row{
-	AccessControlListNotSupported:       {http.StatusBadRequest, "The bucket does not allow ACLs"},
-	AccessDenied:                        {http.StatusForbidden, "Access Denied"},
-	AccessForbidden:                     {http.StatusForbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
-	AuthorizationHeaderMalformed:        {http.StatusBadRequest, "The authorization header is malformed."},
-	AuthorizationQueryParametersError:   {http.StatusBadRequest, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."},
-	BadDigest:                           {http.StatusBadRequest, "The Content-MD5 you specified did not match what we received."},
-	BadRequest:                          {http.StatusBadRequest, "Bad Request"},
-	BucketAlreadyExists:                 {http.StatusConflict, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
-	BucketAlreadyOwnedByYou:             {http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."},
-	BucketNotEmpty:                      {http.StatusConflict, "The bucket you tried to delete is not empty"},
-	EntityTooLarge:                      {http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size"},
-	EntityTooSmall:                      {http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed size"},
-	ExpiredToken:                        {http.StatusBadRequest, "The provided token has expired."},
-	IllegalLocationConstraintException:  {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
-	IncompleteBody:                      {http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header"},
-	InternalError:                       {http.StatusInternalServerError, "We encountered an internal error. Please try again."},
-	InvalidAccessKeyID:                  {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
-	InvalidArgument:                     {http.StatusBadRequest, "Invalid Argument"},
-	InvalidBucketAclWithObjectOwnership: {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
-	InvalidBucketName:                   {http.StatusBadRequest, "The specified bucket is not valid."},
-	InvalidDigest:                       {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
-	InvalidLocationConstraint:           {http.StatusBadRequest, "The specified location-constraint is not valid"},
-	InvalidObjectState:                  {http.StatusForbidden, "The operation is not valid for the object's storage class"},
-	InvalidPart:                         {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
-	InvalidPartOrder:                    {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
-	InvalidPartNumber:                   {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
-	InvalidPolicyDocument:               {http.StatusBadRequest, "Invalid Policy"},
-	InvalidRange:                        {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
-	InvalidRequest:                      {http.StatusBadRequest, "Invalid Request"},
-	InvalidStorageClass:                 {http.StatusBadRequest, "The storage class you specified is not valid"},
-	InvalidToken:                        {http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
-	KeyTooLongError:                     {http.StatusBadRequest, "Your key is too long"},
-	MalformedPOSTRequest:                {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
-	MalformedXML:                        {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
-	MaxPostPreDataLengthExceeded:        {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
-	MetadataTooLarge:                    {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
-	MethodNotAllowed:                    {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
-	MissingContentLength:                {http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
-	MissingSecurityHeader:               {http.StatusBadRequest, "Your request is missing a required header."},
-	NoSuchBucket:                        {http.StatusNotFound, "The specified bucket does not exist"},
-	NoSuchCORSConfiguration:             {http.StatusNotFound, "The CORS configuration does not exist"},
-	NoSuchKey:                           {http.StatusNotFound, "The specified key does not exist."},
-	NoSuchUpload:                        {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
-	NotImplemented:                      {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
-	NotModified:                         {http.StatusNotModified, "Not Modified"},
-	PreconditionFailed:                  {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
-	RequestTimeTooSkewed:                {http.StatusForbidden, "The difference between the request time and the current time is too large."},
-	SignatureDoesNotMatch:               {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
-	XAmzContentSHA256Mismatch:           {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
+	AccessControlListNotSupported:      {http.StatusBadRequest, "The bucket does not allow ACLs"},
+	AccessDenied:                       {http.StatusForbidden, "Access Denied"},
+	AccessForbidden:                    {http.StatusForbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
+	AuthorizationHeaderMalformed:       {http.StatusBadRequest, "The authorization header is malformed."},
+	AuthorizationQueryParametersError:  {http.StatusBadRequest, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."},
+	BadDigest:                          {http.StatusBadRequest, "The Content-MD5 you specified did not match what we received."},
+	BadRequest:                         {http.StatusBadRequest, "Bad Request"},
+	BucketAlreadyExists:                {http.StatusConflict, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
+	BucketAlreadyOwnedByYou:            {http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."},
+	BucketNotEmpty:                     {http.StatusConflict, "The bucket you tried to delete is not empty"},
+	EntityTooLarge:                     {http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size"},
+	EntityTooSmall:                     {http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed size"},
+	ExpiredToken:                       {http.StatusBadRequest, "The provided token has expired."},
+	IllegalLocationConstraintException: {http.StatusBadRequest, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."},
+	IncompleteBody:                     {http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header"},
+	InternalError:                      {http.StatusInternalServerError, "We encountered an internal error. Please try again."},
+	InvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
+	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
+	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
+	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
+	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
+	InvalidObjectState:                 {http.StatusForbidden, "The operation is not valid for the object's storage class"},
+	InvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
+	InvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
+	InvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
+	InvalidPolicyDocument:              {http.StatusBadRequest, "Invalid Policy"},
+	InvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
+	InvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
+	InvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
+	InvalidToken:                       {http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
+	KeyTooLongError:                    {http.StatusBadRequest, "Your key is too long"},
+	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
+	MalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
+	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
+	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
+	MissingContentLength:               {http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
+	MissingSecurityHeader:              {http.StatusBadRequest, "Your request is missing a required header."},
+	NoSuchBucket:                       {http.StatusNotFound, "The specified bucket does not exist"},
+	NoSuchCORSConfiguration:            {http.StatusNotFound, "The CORS configuration does not exist"},
+	NoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
+	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
+	NotModified:                        {http.StatusNotModified, "Not Modified"},
+	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
+	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
+	SignatureDoesNotMatch:              {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
+	XAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 }
