@@ -46,6 +46,12 @@ func (s *Server) createMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
+		return storeErr(c, err)
+	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
+	}
 	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
 	if err != nil {
 		return storeErr(c, err)
@@ -280,8 +286,7 @@ func (s *Server) listParts(c *call) error {
 }
 
 // listMultipartUploads lists in-progress uploads by key then upload id,
-// honouring prefix, key-marker/upload-id-marker and max-uploads.
-// Delimiter grouping is not implemented.
+// honouring prefix, delimiter, key-marker/upload-id-marker and max-uploads.
 func (s *Server) listMultipartUploads(c *call) error {
 	q := c.r.URL.Query()
 	maxUploads, err := parseMaxKeys(q, "max-uploads", 1000)
@@ -302,15 +307,33 @@ func (s *Server) listMultipartUploads(c *call) error {
 		}
 		return uploads[i].Initiated.Before(uploads[j].Initiated)
 	})
-	prefix, keyMarker, idMarker := q.Get("prefix"), q.Get("key-marker"), q.Get("upload-id-marker")
+	prefix, delim := q.Get("prefix"), q.Get("delimiter")
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
 	out := listMultipartUploadsResult{
 		NS: s3NS, Bucket: c.bucket, KeyMarker: encodeKey(enc, keyMarker), UploadIDMarker: idMarker,
-		Prefix: encodeKey(enc, prefix), MaxUploads: maxUploads, EncodingType: enc,
+		Prefix: encodeKey(enc, prefix), Delimiter: encodeKey(enc, delim), MaxUploads: maxUploads, EncodingType: enc,
 	}
 	pastIDMarker := idMarker == ""
+	lastPrefix := ""
 	for _, u := range uploads {
 		if !strings.HasPrefix(u.Key, prefix) || u.Key < keyMarker {
 			continue
+		}
+		if delim != "" {
+			if i := strings.Index(u.Key[len(prefix):], delim); i >= 0 {
+				cp := u.Key[:len(prefix)+i+len(delim)]
+				if cp == lastPrefix || cp <= keyMarker {
+					continue
+				}
+				if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
+					out.IsTruncated = true
+					break
+				}
+				lastPrefix = cp
+				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{Prefix: encodeKey(enc, cp)})
+				out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(enc, cp), ""
+				continue
+			}
 		}
 		if u.Key == keyMarker {
 			if idMarker == "" {
@@ -321,7 +344,7 @@ func (s *Server) listMultipartUploads(c *call) error {
 				continue
 			}
 		}
-		if len(out.Uploads) == maxUploads {
+		if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
 			out.IsTruncated = true
 			break
 		}

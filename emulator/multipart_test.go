@@ -207,3 +207,60 @@ func TestMultipart_UploadPartCopy(t *testing.T) {
 		PartNumber: aws.Int32(1), CopySource: aws.String("mpu/src"), CopySourceRange: aws.String("bytes=0-99999999")})
 	require.Error(t, err)
 }
+
+func TestListMultipartUploads_PrefixDelimiterAndPaging(t *testing.T) {
+	ts := NewTestServer(t)
+	c := ts.Client
+	ctx := context.Background()
+	mkBucket(t, c, "uploads")
+	ids := map[string]string{}
+	for _, k := range []string{"a/1", "a/2", "b", "c/x/y", "d"} {
+		out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("uploads"), Key: aws.String(k)})
+		require.NoError(t, err)
+		ids[k] = aws.ToString(out.UploadId)
+	}
+	out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("uploads"), Delimiter: aws.String("/")})
+	require.NoError(t, err)
+	var keys, prefixes []string
+	for _, u := range out.Uploads {
+		keys = append(keys, aws.ToString(u.Key))
+	}
+	for _, p := range out.CommonPrefixes {
+		prefixes = append(prefixes, aws.ToString(p.Prefix))
+	}
+	assert.Equal(t, []string{"b", "d"}, keys)
+	assert.Equal(t, []string{"a/", "c/"}, prefixes)
+
+	out, err = c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("uploads"), Prefix: aws.String("a/"), MaxUploads: aws.Int32(1)})
+	require.NoError(t, err)
+	require.Len(t, out.Uploads, 1)
+	assert.True(t, aws.ToBool(out.IsTruncated))
+	assert.Equal(t, ids["a/1"], aws.ToString(out.Uploads[0].UploadId))
+	out, err = c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("uploads"), Prefix: aws.String("a/"), MaxUploads: aws.Int32(1),
+		KeyMarker: out.NextKeyMarker, UploadIdMarker: out.NextUploadIdMarker})
+	require.NoError(t, err)
+	require.Len(t, out.Uploads, 1)
+	assert.Equal(t, "a/2", aws.ToString(out.Uploads[0].Key))
+	assert.False(t, aws.ToBool(out.IsTruncated))
+}
+
+func TestGetObject_PartNumber_BeyondPartsIsInvalidPartNumber(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "parts")
+	put(t, ts.Client, "parts", "simple", "whole")
+
+	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=1", nil, nil))
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "whole", string(body), "a simple object is its own part 1")
+
+	resp, body = do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=2", nil, nil))
+	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
+	e := parseError(t, body)
+	assert.Equal(t, "InvalidPartNumber", e.Code)
+	assert.Equal(t, "2", e.field("PartNumberRequested"))
+	assert.Equal(t, "1", e.field("ActualPartCount"))
+
+	resp, body = do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=1", nil, map[string]string{"Range": "bytes=0-1"}))
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, "InvalidRequest", parseError(t, body).Code)
+}

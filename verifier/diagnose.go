@@ -234,6 +234,10 @@ func (v *Verifier) diagnoseV2(r *http.Request, q *v2Request, secret, provided, p
 			func(c *v2Request) { c.resource = path + sub })
 	}
 	res := strings.TrimSuffix(q.resource, sub)
+	if strings.HasSuffix(res, "/") && strings.Count(res, "/") == 2 {
+		add("resource "+strings.TrimSuffix(res, "/")+sub+": the signer left out the '/' S3 puts after a bucket name",
+			func(c *v2Request) { c.resource = strings.TrimSuffix(res, "/") + sub })
+	}
 	if dec := percentDecode(res, false); dec != res {
 		add("the resource decoded ("+dec+"): the signer did not URI-encode the path", func(c *v2Request) { c.resource = dec + sub })
 	}
