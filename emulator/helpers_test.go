@@ -97,14 +97,22 @@ func getBody(t *testing.T, c *s3.Client, bucket, key string) string {
 // header auth, payload hash of body), for what the SDK cannot send.
 func signedRequest(t *testing.T, ts *TestServer, method, url string, body []byte, hdr map[string]string) *http.Request {
 	t.Helper()
+	return signedRequestWith(t, ts, method, url, body, func(r *http.Request) {
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+	})
+}
+
+// signedRequestWith lets edit adjust the request before it is signed.
+func signedRequestWith(t *testing.T, ts *TestServer, method, url string, body []byte, edit func(*http.Request)) *http.Request {
+	t.Helper()
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	require.NoError(t, err)
 	if body == nil {
 		req.Body = http.NoBody
 	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
+	edit(req)
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	if h := req.Header.Get("X-Amz-Content-Sha256"); h != "" {

@@ -46,6 +46,12 @@ func (s *Server) createMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
+		return storeErr(c, err)
+	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
+	}
 	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
 	if err != nil {
 		return storeErr(c, err)
@@ -160,8 +166,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 				WithDiagnosis("part %d follows part %d", p.PartNumber, req.Parts[i-1].PartNumber)
 		}
 	}
-	parts := make([]store.CompletePart, 0, len(req.Parts))
-	etagHash := md5.New()
+	// Every named part must exist with its ETag before sizes are judged:
+	// a missing part is the more fundamental mistake.
+	found := make([]store.PartInfo, len(req.Parts))
 	for i, p := range req.Parts {
 		got, ok := byNumber[p.PartNumber]
 		if !ok || strings.Trim(got.ETag, `"`) != strings.Trim(p.ETag, `"`) {
@@ -173,19 +180,24 @@ func (s *Server) completeMultipartUpload(c *call) error {
 				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag).
 				WithDiagnosis("part %d %s", p.PartNumber, why)
 		}
-		if i < len(req.Parts)-1 && got.Size < minPartSize {
+		found[i] = got
+	}
+	parts := make([]store.CompletePart, 0, len(req.Parts))
+	etagHash := md5.New()
+	for i, got := range found {
+		if i < len(found)-1 && got.Size < minPartSize {
 			return s3err.New(s3err.EntityTooSmall).
 				With("ProposedSize", strconv.FormatInt(got.Size, 10)).
 				With("MinSizeAllowed", strconv.Itoa(minPartSize)).
-				With("PartNumber", strconv.Itoa(p.PartNumber)).
+				With("PartNumber", strconv.Itoa(got.PartNumber)).
 				With("ETag", strings.Trim(got.ETag, `"`))
 		}
 		sum, err := hex.DecodeString(strings.Trim(got.ETag, `"`))
 		if err != nil {
-			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", p.PartNumber, got.ETag)
+			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", got.PartNumber, got.ETag)
 		}
 		etagHash.Write(sum)
-		parts = append(parts, store.CompletePart{PartNumber: p.PartNumber})
+		parts = append(parts, store.CompletePart{PartNumber: got.PartNumber})
 	}
 	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(etagHash.Sum(nil)), len(parts))
 	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, u.Meta)
@@ -274,8 +286,7 @@ func (s *Server) listParts(c *call) error {
 }
 
 // listMultipartUploads lists in-progress uploads by key then upload id,
-// honouring prefix, key-marker/upload-id-marker and max-uploads.
-// Delimiter grouping is not implemented.
+// honouring prefix, delimiter, key-marker/upload-id-marker and max-uploads.
 func (s *Server) listMultipartUploads(c *call) error {
 	q := c.r.URL.Query()
 	maxUploads, err := parseMaxKeys(q, "max-uploads", 1000)
@@ -296,15 +307,33 @@ func (s *Server) listMultipartUploads(c *call) error {
 		}
 		return uploads[i].Initiated.Before(uploads[j].Initiated)
 	})
-	prefix, keyMarker, idMarker := q.Get("prefix"), q.Get("key-marker"), q.Get("upload-id-marker")
+	prefix, delim := q.Get("prefix"), q.Get("delimiter")
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
 	out := listMultipartUploadsResult{
 		NS: s3NS, Bucket: c.bucket, KeyMarker: encodeKey(enc, keyMarker), UploadIDMarker: idMarker,
-		Prefix: encodeKey(enc, prefix), MaxUploads: maxUploads, EncodingType: enc,
+		Prefix: encodeKey(enc, prefix), Delimiter: encodeKey(enc, delim), MaxUploads: maxUploads, EncodingType: enc,
 	}
 	pastIDMarker := idMarker == ""
+	lastPrefix := ""
 	for _, u := range uploads {
 		if !strings.HasPrefix(u.Key, prefix) || u.Key < keyMarker {
 			continue
+		}
+		if delim != "" {
+			if i := strings.Index(u.Key[len(prefix):], delim); i >= 0 {
+				cp := u.Key[:len(prefix)+i+len(delim)]
+				if cp == lastPrefix || cp <= keyMarker {
+					continue
+				}
+				if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
+					out.IsTruncated = true
+					break
+				}
+				lastPrefix = cp
+				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{Prefix: encodeKey(enc, cp)})
+				out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(enc, cp), ""
+				continue
+			}
 		}
 		if u.Key == keyMarker {
 			if idMarker == "" {
@@ -315,7 +344,7 @@ func (s *Server) listMultipartUploads(c *call) error {
 				continue
 			}
 		}
-		if len(out.Uploads) == maxUploads {
+		if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
 			out.IsTruncated = true
 			break
 		}

@@ -3,6 +3,10 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -156,6 +160,23 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusLengthRequired, resp.StatusCode, "%s", body)
 		assert.Equal(t, "MissingContentLength", parseError(t, body).Code)
 	})
+	t.Run("user metadata over 2 KB is MetadataTooLarge", func(t *testing.T) {
+		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String("meta"),
+			Body: strings.NewReader("x"), Metadata: map[string]string{"big": strings.Repeat("v", 2048)}})
+		apiErr(t, err, "MetadataTooLarge", http.StatusBadRequest)
+	})
+	t.Run("declared size over 5 GiB is EntityTooLarge", func(t *testing.T) {
+		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/huge", nil, map[string]string{
+			"X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "Content-Encoding": "aws-chunked",
+			"X-Amz-Decoded-Content-Length": "5368709121",
+		})
+		resp, body := do(t, ts, req)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+		e := parseError(t, body)
+		assert.Equal(t, "EntityTooLarge", e.Code)
+		assert.Equal(t, "5368709121", e.field("ProposedSize"))
+		assert.Equal(t, "5368709120", e.field("MaxSizeAllowed"))
+	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
 		resp, body := do(t, ts, req)
@@ -164,6 +185,18 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, "NoSuchBucket", e.Code)
 		assert.Equal(t, "nobucket", e.field("BucketName"))
 	})
+}
+
+func TestPutObject_TaggingIsCountedOnGet(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "tags")
+	_, err := ts.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("tags"), Key: aws.String("k"),
+		Body: strings.NewReader("x"), Tagging: aws.String("a=1&b=2")})
+	require.NoError(t, err)
+	out, err := ts.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("tags"), Key: aws.String("k")})
+	require.NoError(t, err)
+	out.Body.Close()
+	assert.Equal(t, int32(2), aws.ToInt32(out.TagCount))
 }
 
 func TestGetObject_NoSuchKey_CarriesKey(t *testing.T) {
@@ -343,21 +376,68 @@ func TestDeleteObjects_Rejections(t *testing.T) {
 	}
 	many.WriteString("</Delete>")
 	tests := []struct {
-		name string
-		body string
-		hdr  map[string]string
-		code string
+		name    string
+		body    string
+		withMD5 bool
+		code    string
 	}{
-		{"without Content-MD5 or checksum", "<Delete><Object><Key>a</Key></Object></Delete>", nil, "InvalidRequest"},
-		{"more than 1000 keys", many.String(), map[string]string{"X-Amz-Sdk-Checksum-Algorithm": "CRC32"}, "MalformedXML"},
-		{"not XML", "garbage<", map[string]string{"X-Amz-Sdk-Checksum-Algorithm": "CRC32"}, "MalformedXML"},
-		{"no objects", "<Delete></Delete>", map[string]string{"X-Amz-Sdk-Checksum-Algorithm": "CRC32"}, "MalformedXML"},
+		{"without Content-MD5 or checksum", "<Delete><Object><Key>a</Key></Object></Delete>", false, "InvalidRequest"},
+		{"more than 1000 keys", many.String(), true, "MalformedXML"},
+		{"not XML", "garbage<", true, "MalformedXML"},
+		{"no objects", "<Delete></Delete>", true, "MalformedXML"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/multi?delete", []byte(tc.body), tc.hdr))
+			hdr := map[string]string{}
+			if tc.withMD5 {
+				sum := md5.Sum([]byte(tc.body))
+				hdr["Content-Md5"] = base64.StdEncoding.EncodeToString(sum[:])
+			}
+			resp, body := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/multi?delete", []byte(tc.body), hdr))
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 			assert.Equal(t, tc.code, parseError(t, body).Code)
 		})
 	}
+}
+
+func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
+	ts := NewTestServer(t)
+	mkBucket(t, ts.Client, "atomic")
+	put(t, ts.Client, "atomic", "k", "previous")
+	other := sha256.Sum256([]byte("what was signed"))
+	req := signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/k", []byte("what was sent"),
+		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
+	resp, body := do(t, ts, req)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, "XAmzContentSHA256Mismatch", parseError(t, body).Code)
+	assert.Equal(t, "previous", getBody(t, ts.Client, "atomic", "k"))
+
+	req = signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/new", []byte("what was sent"),
+		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
+	resp, _ = do(t, ts, req)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	_, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("atomic"), Key: aws.String("new")})
+	require.Error(t, err, "a failed write leaves no trace")
+}
+
+func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	mkBucket(t, ts.Client, "archive")
+	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold"),
+		Body: strings.NewReader("frozen"), StorageClass: types.StorageClassGlacier})
+	require.NoError(t, err)
+
+	head, err := ts.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold")})
+	require.NoError(t, err, "HEAD works on archived objects")
+	assert.Equal(t, types.StorageClassGlacier, head.StorageClass)
+
+	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/archive/cold", nil, nil))
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	e := parseError(t, body)
+	assert.Equal(t, "InvalidObjectState", e.Code)
+	assert.Equal(t, "GLACIER", e.field("StorageClass"))
+
+	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("archive"), Key: aws.String("thawed"), CopySource: aws.String("archive/cold")})
+	apiErr(t, err, "InvalidObjectState", http.StatusForbidden)
 }

@@ -45,7 +45,10 @@ var unimplementedSubresources = []string{
 	"versions", "website",
 }
 
-var methodNotAllowedOp = &operation{name: "MethodNotAllowed", run: (*Server).methodNotAllowed}
+var (
+	methodNotAllowedOp = &operation{name: "MethodNotAllowed", run: (*Server).methodNotAllowed}
+	noOperationOp      = &operation{name: "NoOperation", run: (*Server).noOperation}
+)
 
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
@@ -121,7 +124,10 @@ func isBucket(r *http.Request, _ *mux.RouteMatch) bool {
 	return t.bucket != "" && t.key == ""
 }
 
-func isObject(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).key != "" }
+func isObject(r *http.Request, _ *mux.RouteMatch) bool {
+	t := targetOf(r)
+	return t.bucket != "" && t.key != ""
+}
 
 func notService(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).bucket != "" }
 
@@ -183,4 +189,10 @@ func (s *Server) methodNotAllowed(c *call) error {
 		rt = "BUCKET"
 	}
 	return s3err.New(s3err.MethodNotAllowed).With("Method", c.r.Method).With("ResourceType", rt)
+}
+
+// noOperation answers a request no S3 operation strictS3 knows would take.
+func (s *Server) noOperation(c *call) error {
+	return s3err.New(s3err.NotImplemented).
+		WithDiagnosis("no S3 operation matches %s %s?%s; nothing was changed", c.r.Method, c.r.URL.Path, c.r.URL.RawQuery)
 }

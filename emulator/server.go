@@ -75,6 +75,9 @@ func New(opts Options) (*Server, error) {
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
 			Clock:       opts.Clock,
+			// SigV2 signs the bucket taken from a virtual-hosted Host, so
+			// the verifier must address requests as the server does.
+			BaseDomain: opts.BaseDomain,
 		}),
 	}
 	s.router = s.routes()
@@ -102,24 +105,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs the pipeline; a nil error means the handler wrote its answer.
 func (s *Server) serve(c *call) error {
-	var m mux.RouteMatch
-	matched := s.router.Match(c.r, &m)
-	var op *operation
-	switch {
-	case matched && m.MatchErr == nil:
-		op, _ = m.Handler.(*operation)
-	case errors.Is(m.MatchErr, mux.ErrMethodMismatch):
-		op = methodNotAllowedOp
-	}
-	if op == nil {
-		// Every shape of path is routed; reaching here is a routing bug.
-		return s3err.New(s3err.InternalError).WithDiagnosis("no route for %s %s", c.r.Method, c.r.URL.Path)
-	}
+	op := s.route(c.r)
 	c.op = op.name
-	if !op.unauthenticated {
-		// CORS headers go on errors too, so a browser can read them.
-		s.corsHeaders(c)
-	}
+	// CORS headers go on errors too, so a browser can read them; a POST
+	// form upload (unauthenticated here) needs them most. See cors.go.
+	s.corsHeaders(c)
 
 	if !op.unauthenticated {
 		res, err := s.verifier.Authenticate(c.r)
@@ -133,4 +123,35 @@ func (s *Server) serve(c *call) error {
 		}
 	}
 	return op.run(s, c)
+}
+
+// route finds the operation for r. A request that some operation would
+// take with another method is 405 MethodNotAllowed; one no operation takes
+// at all is 501 NotImplemented, so it can never change anything.
+func (s *Server) route(r *http.Request) *operation {
+	if op, ok := s.match(r); ok {
+		return op
+	}
+	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodHead} {
+		if m == r.Method {
+			continue
+		}
+		alt := r.Clone(r.Context())
+		alt.Method = m
+		if _, ok := s.match(alt); ok {
+			return methodNotAllowedOp
+		}
+	}
+	return noOperationOp
+}
+
+// match runs the mux router. mux's own method-mismatch report is not used:
+// in gorilla/mux v1.8 a later route can clear it.
+func (s *Server) match(r *http.Request) (*operation, bool) {
+	var m mux.RouteMatch
+	if !s.router.Match(r, &m) || m.MatchErr != nil {
+		return nil, false
+	}
+	op, ok := m.Handler.(*operation)
+	return op, ok
 }

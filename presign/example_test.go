@@ -3,7 +3,12 @@ package presign_test
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/stricts3/stricts3/presign"
 )
@@ -38,4 +43,31 @@ func ExampleSigner_PutObject() {
 	fmt.Println(req.Method, req.Header.Get("Content-Type"))
 	// Output:
 	// PUT image/png
+}
+
+func ExampleOperation() {
+	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
+	req, err := presign.Operation(context.Background(), s, (*s3.PresignClient).PresignHeadBucket,
+		&s3.HeadBucketInput{Bucket: aws.String("photos")}, time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(req.Method, strings.SplitN(req.URL, "?", 2)[0])
+	// Output:
+	// HEAD http://127.0.0.1:9000/photos
+}
+
+func ExampleSigner_Call() {
+	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
+	req, err := s.Call(context.Background(), time.Hour, func(ctx context.Context, c *s3.Client, o ...func(*s3.Options)) error {
+		_, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("photos")}, o...)
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
+	u, _ := url.Parse(req.URL)
+	fmt.Println(req.Method, u.Path, u.Query().Has("cors"), u.Query().Get("X-Amz-Expires"))
+	// Output:
+	// GET /photos true 3600
 }

@@ -17,7 +17,6 @@ import (
 var diagnoseMethods = [...]string{http.MethodGet, http.MethodPut, http.MethodHead, http.MethodPost, http.MethodDelete}
 
 const (
-	emptySHA256        = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	maxQueryVariants   = 8
 	maxHeaderVariants  = 8
 	noVariationMatches = "the secret key differs from the signer's, or the request changed in a way strictS3 did not try (no variation matches)"
@@ -235,6 +234,10 @@ func (v *Verifier) diagnoseV2(r *http.Request, q *v2Request, secret, provided, p
 			func(c *v2Request) { c.resource = path + sub })
 	}
 	res := strings.TrimSuffix(q.resource, sub)
+	if strings.HasSuffix(res, "/") && strings.Count(res, "/") == 2 {
+		add("resource "+strings.TrimSuffix(res, "/")+sub+": the signer left out the '/' S3 puts after a bucket name",
+			func(c *v2Request) { c.resource = strings.TrimSuffix(res, "/") + sub })
+	}
 	if dec := percentDecode(res, false); dec != res {
 		add("the resource decoded ("+dec+"): the signer did not URI-encode the path", func(c *v2Request) { c.resource = dec + sub })
 	}

@@ -2,11 +2,11 @@ package verifier
 
 import (
 	"crypto/hmac"
-	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stricts3/stricts3/internal/s3err"
 )
@@ -34,11 +34,11 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 		scheme postScheme
 		names  []string
 	}{{postSigV4, postSigV4Fields}, {postSigV2, postSigV2Fields}} {
-		any := false
+		present := false
 		for _, n := range s.names {
-			any = any || f.Has(n)
+			present = present || f.Has(n)
 		}
-		if !any {
+		if !present {
 			continue
 		}
 		for _, n := range s.names {
@@ -89,8 +89,16 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		key := deriveSigningKey(cred.SecretAccessKey, sc.day, sc.region, sc.service)
 		want = hex.EncodeToString(hmacSHA256(key, policy))
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
+		if provided != want {
+			if d, ok := v.signedOnOtherDay(cred.SecretAccessKey, sc, policy, provided); ok {
+				how += "; the signature matches a key derived for day " + d + ", not the day X-Amz-Credential states"
+			}
+		}
 		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
 	case postSigV2:
+		if v.region != "" && !sigV2Regions[v.region] {
+			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
+		}
 		akid = f.Get("awsaccesskeyid")
 		c, ok := v.lookupPostKey(akid)
 		if !ok {
@@ -99,9 +107,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		cred = c
 		sent = f.Get("signature")
 		provided = sent
-		m := hmac.New(sha1.New, []byte(cred.SecretAccessKey))
-		m.Write([]byte(policy))
-		want = base64.StdEncoding.EncodeToString(m.Sum(nil))
+		want = signV2(cred.SecretAccessKey, policy)
 		how = "base64 HMAC-SHA1 of the policy field with the secret key"
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}
@@ -204,4 +210,25 @@ func isDay(s string) bool {
 		}
 	}
 	return true
+}
+
+// signedOnOtherDay looks for the day a SigV4 POST signature was really
+// computed for, among the credential's neighbouring days and today: a
+// client that builds X-Amz-Credential and the signing key from two clocks
+// fails this way around midnight UTC.
+func (v *Verifier) signedOnOtherDay(secret string, sc postCredential, policy, provided string) (string, bool) {
+	day, err := time.Parse("20060102", sc.day)
+	if err != nil {
+		return "", false
+	}
+	for _, d := range []time.Time{day.AddDate(0, 0, -1), day.AddDate(0, 0, 1), v.clock.Now().UTC()} {
+		ds := d.Format("20060102")
+		if ds == sc.day {
+			continue
+		}
+		if hex.EncodeToString(hmacSHA256(deriveSigningKey(secret, ds, sc.region, sc.service), policy)) == provided {
+			return ds, true
+		}
+	}
+	return "", false
 }

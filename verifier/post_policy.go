@@ -84,7 +84,20 @@ func (c startsWithCondition) match(in postInputs) bool {
 		return false
 	}
 	v, ok := in.value(c.field)
-	return ok && strings.HasPrefix(v, c.prefix)
+	if !ok {
+		return false
+	}
+	// A Content-Type holding commas is a list; every entry must match
+	// ("Matching Content-Types in a Comma-Separated List", POST policy docs).
+	if c.field == "content-type" {
+		for _, part := range strings.Split(v, ",") {
+			if !strings.HasPrefix(part, c.prefix) {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.HasPrefix(v, c.prefix)
 }
 
 // lengthRangeCondition is ["content-length-range", min, max]; the file is

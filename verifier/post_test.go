@@ -177,6 +177,33 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"UnknownOperator_FailsAsCondition", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["contains","$acl","priv"]`), kv{"acl", "private"}), aFile, nil)
 		}, conditionFailed(`["contains", "$acl", "priv"]`)},
+		{"NonStringListValue_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl",1]`), kv{"acl", "1"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", 1]`)},
+		{"NonStringSimpleValue_FailsInEqForm", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"acl":1}`), kv{"acl", "1"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", 1]`)},
+		{"FractionalRange_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",1.5,10]`)), aFile, nil)
+		}, conditionFailed(`["content-length-range", 1.5, 10]`)},
+		{"TooShortList_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl"]`), kv{"acl", "x"}), aFile, nil)
+		}, conditionFailed(`["eq", "$acl"]`)},
+		{"BareStringCondition_FailsAsCondition", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`"acl"`)), aFile, nil)
+		}, conditionFailed(`"acl"`)},
+		{"ConditionEchoKeepsPolicyCaseAndValue", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"X-Amz-Meta-Tag":"Blue"}`), kv{"x-amz-meta-tag", "blue"}), aFile, nil)
+		}, conditionFailed(`["eq", "$X-Amz-Meta-Tag", "Blue"]`)},
+		{"FirstFailingConditionInPolicyOrderIsReported", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"acl":"private"}`, `{"x-amz-meta-a":"b"}`)), aFile, nil)
+		}, conditionFailed(`["eq", "$acl", "private"]`)},
+		{"FilenameExpandedBeforeExactKeyMatch", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/${filename}", policyB64(testExpiration, append(v4Conds(testAKID), `{"key":"user/${filename}"}`)...)), aFile, nil)
+		}, conditionFailed(`["eq", "$key", "user/${filename}"]`)},
+		{"ContentTypeListWithOneBadEntry_FailsStartsWith", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["starts-with","$Content-Type","image/"]`), kv{"Content-Type", "image/jpg,text/plain"}), aFile, nil)
+		}, conditionFailed(`["starts-with", "$Content-Type", "image/"]`)},
 		{"ValuesAreCaseSensitive", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["starts-with","$success_action_redirect","http://localhost"]`),
 				kv{"success_action_redirect", "HTTP://localhost/done"}), aFile, nil)
@@ -204,6 +231,9 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"SigV4AuthFieldsNeedConditions", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)), aFile, nil)
 		}, extraInput("x-amz-algorithm")},
+		{"PolicyWithoutConditions_IsExtraInputFieldsBucket", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", b64(`{"expiration":"`+testExpiration+`"}`)), aFile, nil)
+		}, extraInput("bucket")},
 		{"NoFile_IsInvalidArgumentFileCount", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", good), nil, nil)
 		}, wantErr{400, "InvalidArgument", "POST requires exactly one file upload per request.",
@@ -284,6 +314,10 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 			v4Fields("user/a", keyedPolicy(`{"x-amz-meta-price":"\$5\t\v\u00e9\\"}`), kv{"x-amz-meta-price", "$5\t\v\u00e9\\"}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post,
 				fields: map[string]string{"x-amz-meta-price": "$5\t\v\u00e9\\"}}},
+		{"ContentTypeListWhereEveryEntryMatches_PassesStartsWith",
+			v4Fields("user/a", keyedPolicy(`["starts-with","$Content-Type","image/"]`), kv{"Content-Type", "image/jpg,image/png"}), aFile, nil,
+			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post,
+				fields: map[string]string{"content-type": "image/jpg,image/png"}}},
 		{"XIgnoreFieldsNeedNoCondition",
 			v4Fields("user/a", keyedPolicy(), kv{"x-ignore-tracking", "1"}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
@@ -391,4 +425,34 @@ func TestReadPost_SignatureMismatch_DiagnosisExplainsWhatWasSigned(t *testing.T)
 	assert.Contains(t, e.Diagnosis, testDay+"/"+testRegion+"/s3")
 	assert.Contains(t, e.Diagnosis, "not valid base64", "a truncated policy is named as such")
 	assert.Contains(t, e.Diagnosis, "modified after signing")
+}
+
+func TestReadPost_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
+	v := verifier.New(verifier.Config{Region: "eu-central-1", Clock: &manualClock{t: testNow},
+		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: testAKID, SecretAccessKey: testSecret})})
+	pol := policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)
+	_, err := v.ReadPost(postBody(t, v2Fields("user/a", pol), aFile, nil), testBucket)
+	requireS3Error(t, err, wantErr{400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil})
+}
+
+func TestReadPost_TruncatedFilePart_IsMalformedPOSTRequestAtRead(t *testing.T) {
+	r := postBody(t, v4Fields("user/a", keyedPolicy()), &fileSpec{filename: "f", content: strings.Repeat("z", 5000)}, nil)
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	r.Body = io.NopCloser(strings.NewReader(string(b[:len(b)-2000])))
+	up, err := newPostVerifier(&manualClock{t: testNow}).ReadPost(r, testBucket)
+	require.NoError(t, err, "the form is complete up to the file part")
+	_, err = io.ReadAll(up.File)
+	requireS3Error(t, err, wantErr{400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", nil})
+}
+
+func TestReadPost_SignedForAnotherDay_DiagnosisNamesTheDay(t *testing.T) {
+	good := keyedPolicy()
+	v := newPostVerifier(&manualClock{t: testNow})
+	_, err := v.ReadPost(postBody(t, replace(v4Fields("user/a", good), "X-Amz-Signature",
+		signV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil), testBucket)
+	e, ok := s3err.As(err)
+	require.True(t, ok)
+	assert.Equal(t, s3err.SignatureDoesNotMatch, e.Code)
+	assert.Contains(t, e.Diagnosis, "matches a key derived for day 20261125")
 }

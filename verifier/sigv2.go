@@ -100,22 +100,25 @@ func v2AmzHeaders(r *http.Request, query []queryParam) string {
 	return b.String()
 }
 
-// virtualBucket returns the bucket named by a virtual-hosted Host
-// ("bucket.<base domain>[:port]"), or "".
+// virtualBucket returns the bucket named by a virtual-hosted Host, or "".
+// Virtual-hosted is "<bucket>.<base>" or "<bucket>.s3.<base>" (any port);
+// "<base>", "s3.<base>" and every other host are path-style. This is the
+// emulator's addressing rule, so both agree on the bucket.
 func (v *Verifier) virtualBucket(host string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.ToLower(host)
-	if v.baseDomain == "" || !strings.HasSuffix(host, "."+v.baseDomain) {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	rest, ok := strings.CutSuffix(host, "."+v.baseDomain)
+	if !ok || rest == "" || rest == "s3" {
 		return ""
 	}
-	return strings.TrimSuffix(host, "."+v.baseDomain)
+	return strings.TrimSuffix(rest, ".s3")
 }
 
 // v2Resource is the canonical resource: "/bucket" for virtual-hosted
-// requests, then the path as sent, then the sub-resources sorted by name
-// with decoded values.
+// requests, then the path as sent ("/bucket/" for a bucket), then the
+// sub-resources sorted by name with decoded values.
 func (v *Verifier) v2Resource(host, path string, query []queryParam) string {
 	if path == "" {
 		path = "/"
@@ -123,6 +126,10 @@ func (v *Verifier) v2Resource(host, path string, query []queryParam) string {
 	res := path
 	if b := v.virtualBucket(host); b != "" {
 		res = "/" + b + path
+	} else if strings.Count(path, "/") == 1 && len(path) > 1 {
+		// S3 rebuilds the resource as "/bucket/key": a bucket request sent
+		// as "/bucket" is signed as "/bucket/" (botocore relies on this).
+		res = path + "/"
 	}
 	return res + v2SubResourceString(query)
 }

@@ -69,6 +69,24 @@ func TestSigV2_AWSDocumentationExamples_AreAuthentic(t *testing.T) {
 			"X-Amz-Meta-Checksumalgorithm": {"crc32"},
 			"Authorization":                {"AWS AKIAIOSFODNN7EXAMPLE:jtBQa0Aq+DkULFI8qrpwIjGEx0E="},
 		}, time.Date(2007, 3, 27, 21, 6, 8, 0, time.UTC)},
+		{"list bucket root (resource gets the bucket and a slash)", "GET", "johnsmith.s3.amazonaws.com", "/?prefix=photos&max-keys=50&marker=puppy", map[string][]string{
+			"User-Agent":    {"Mozilla/5.0"},
+			"Date":          {"Tue, 27 Mar 2007 19:42:41 +0000"},
+			"Authorization": {"AWS AKIAIOSFODNN7EXAMPLE:htDYFYduRNen8P9ZfE/s9SuKy0U="},
+		}, time.Date(2007, 3, 27, 19, 42, 41, 0, time.UTC)},
+		{"fetch ACL sub-resource", "GET", "johnsmith.s3.amazonaws.com", "/?acl", map[string][]string{
+			"Date":          {"Tue, 27 Mar 2007 19:44:46 +0000"},
+			"Authorization": {"AWS AKIAIOSFODNN7EXAMPLE:c2WLPFtWHVgbEmeEG93a4cG37dM="},
+		}, time.Date(2007, 3, 27, 19, 44, 46, 0, time.UTC)},
+		{"delete with x-amz-date (empty Date line)", "DELETE", "s3.amazonaws.com", "/johnsmith/photos/puppy.jpg", map[string][]string{
+			"Date":          {"Tue, 27 Mar 2007 21:20:27 +0000"},
+			"X-Amz-Date":    {"Tue, 27 Mar 2007 21:20:26 +0000"},
+			"Authorization": {"AWS AKIAIOSFODNN7EXAMPLE:R4dJ53KECjStyBO5iTBJZ4XVOaI="},
+		}, time.Date(2007, 3, 27, 21, 20, 26, 0, time.UTC)},
+		{"path-style bucket request (botocore signs /bucket/)", "GET", "localhost:9000", "/johnsmith?prefix=photos&max-keys=50&marker=puppy", map[string][]string{
+			"Date":          {"Tue, 27 Mar 2007 19:42:41 +0000"},
+			"Authorization": {"AWS AKIAIOSFODNN7EXAMPLE:htDYFYduRNen8P9ZfE/s9SuKy0U="},
+		}, time.Date(2007, 3, 27, 19, 42, 41, 0, time.UTC)},
 		{"query string (pre-signed)", "GET", "johnsmith.s3.amazonaws.com",
 			"/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D&Expires=1175139620",
 			nil, time.Date(2007, 3, 29, 0, 0, 0, 0, time.UTC)},
@@ -254,4 +272,20 @@ func TestSigV2Header_Errors(t *testing.T) {
 		}))
 		require.NoError(t, err)
 	})
+}
+
+func TestVirtualBucket_FollowsTheEmulatorsAddressing(t *testing.T) {
+	v := New(Config{BaseDomain: "localhost:9000"})
+	for host, want := range map[string]string{
+		"bucket.localhost:9000":      "bucket",
+		"bucket.s3.localhost":        "bucket",
+		"my.dotted.bucket.localhost": "my.dotted.bucket",
+		"BUCKET.LOCALHOST.":          "bucket",
+		"localhost:9000":             "",
+		"s3.localhost":               "",
+		"127.0.0.1:9000":             "",
+		"bucket.example.com":         "",
+	} {
+		assert.Equal(t, want, v.virtualBucket(host), host)
+	}
 }

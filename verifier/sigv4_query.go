@@ -141,8 +141,12 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 
 	signed := splitSignedHeaders(p.signedHeaders)
 	payloadLine := unsignedPayload
-	if pv, ok := firstParam(ps, qContentSHA256); ok {
-		payloadLine = pv
+	for _, qp := range ps {
+		// Signers differ in the case of this name; S3 matches it loosely.
+		if strings.EqualFold(qp.name, qContentSHA256) {
+			payloadLine = qp.value
+			break
+		}
 	}
 	q := &v4Request{
 		method:     r.Method,

@@ -173,6 +173,9 @@ func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectM
 	if err := checkKey(key); err != nil {
 		return ObjectInfo{}, err
 	}
+	if ok, _ := m.objects.BucketExists(bucket); !ok {
+		return ObjectInfo{}, ErrNoSuchBucket // do not read a body that cannot be stored
+	}
 	data, sum, err := readAllMD5(body)
 	if err != nil {
 		return ObjectInfo{}, err

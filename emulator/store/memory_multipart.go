@@ -51,6 +51,12 @@ func (m *Memory) GetUpload(_ context.Context, bucket, key, uploadID string) (Upl
 // UploadPart reads body whole, then stores it as part partNumber,
 // replacing any earlier part with that number.
 func (m *Memory) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, checksum *Checksum, body io.Reader) (PartInfo, error) {
+	m.mu.Lock()
+	_, _, err := m.upload(bucket, key, uploadID)
+	m.mu.Unlock()
+	if err != nil {
+		return PartInfo{}, err // do not read a body that cannot be stored
+	}
 	data, sum, err := readAllMD5(body)
 	if err != nil {
 		return PartInfo{}, err
