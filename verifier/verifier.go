@@ -35,9 +35,11 @@
 //   - pre-signed URLs: the access key is looked up after parameter parsing
 //     and before the time window, unsigned-header and signature checks;
 //     header auth: after the date, x-amz-content-sha256 and clock-skew
-//     checks; session tokens are checked after the signature in both;
-//   - a header-signed request whose SignedHeaders omits host is refused with
-//     HeadersNotSigned "host".
+//     checks; session tokens are checked after the signature in both.
+//
+// A request whose SignedHeaders omits host is refused with HeadersNotSigned
+// "host", as real S3 bodies quoted in public issues show for both header
+// and query auth.
 package verifier
 
 import (
