@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
 )
@@ -11,12 +12,71 @@ import (
 // string, and anonymous requests, and checks them in S3's order. The error,
 // when not nil, is an *s3err.Error.
 //
+// Dispatch follows S3: any of the six X-Amz-* query parameters makes the
+// request a SigV4 pre-signed URL; any of AWSAccessKeyId, Signature and
+// Expires a SigV2 one; otherwise the Authorization header decides
+// ("AWS4-HMAC-SHA256 …" or "AWS AKID:sig"). Query and header auth together
+// are refused. With neither, the result is anonymous and err is nil.
+//
 // Authorization (may this identity do this?) is the caller's step, through
 // Result.Allowed; the body is checked by Body.
 func (v *Verifier) Authenticate(r *http.Request) (*Result, error) {
-	return nil, s3err.New(s3err.NotImplemented).WithDiagnosis("authentication is being built")
+	res, err := v.authenticate(r, nil)
+	if err != nil {
+		// A typed nil *s3err.Error must not become a non-nil error.
+		return nil, err
+	}
+	return res, nil
 }
 
-type signingKeyCache struct{}
+func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, error) {
+	path, rawQuery := rawTarget(r)
+	ps := parseRawQuery(rawQuery)
+	authz := r.Header.Get("Authorization")
 
-func newSigningKeyCache() *signingKeyCache { return &signingKeyCache{} }
+	v4q := hasV4QueryAuth(ps)
+	v2q := false
+	if !v4q {
+		for _, p := range ps {
+			if p.name == "AWSAccessKeyId" || p.name == "Signature" || p.name == "Expires" {
+				v2q = true
+				break
+			}
+		}
+	}
+	if (v4q || v2q) && authz != "" {
+		tr.setAuth(AuthAnonymous)
+		return nil, s3err.Newf(s3err.InvalidArgument, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified").
+			With("ArgumentName", "Authorization").With("ArgumentValue", authz)
+	}
+	switch {
+	case v4q:
+		return wrap(v.authV4Query(r, ps, path, tr))
+	case v2q:
+		return wrap(v.authV2Query(r, ps, path, tr))
+	case authz == "":
+		tr.setAuth(AuthAnonymous)
+		return &Result{Identity: Identity{Auth: AuthAnonymous}, Payload: Payload{Mode: PayloadUnsigned}}, nil
+	case strings.HasPrefix(authz, sigV4Algorithm+" ") || strings.TrimSpace(authz) == sigV4Algorithm:
+		return wrap(v.authV4Header(r, authz, tr))
+	case strings.HasPrefix(authz, sigV4aAlgorithm):
+		tr.setAuth(AuthSigV4Header)
+		return nil, s3err.New(s3err.NotImplemented).WithDiagnosis("SigV4a (AWS4-ECDSA-P256-SHA256) is not supported by strictS3")
+	case strings.HasPrefix(authz, "AWS "):
+		return wrap(v.authV2Header(r, authz, ps, path, tr))
+	default:
+		tr.setAuth(AuthAnonymous)
+		return nil, unsupportedAuthorization(authz)
+	}
+}
+
+// wrap turns a typed nil error into a real nil.
+func wrap(res *Result, err error) (*Result, error) {
+	if err != nil {
+		if e, ok := err.(*s3err.Error); ok && e == nil {
+			return res, nil
+		}
+		return nil, err
+	}
+	return res, nil
+}

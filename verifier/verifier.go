@@ -14,6 +14,8 @@
 package verifier
 
 import (
+	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -99,8 +101,14 @@ type Config struct {
 	Credentials Credentials
 	// Clock defaults to SystemClock.
 	Clock Clock
-	// MaxSkew is the header-auth clock tolerance; S3 uses 15 minutes.
+	// MaxSkew is the header-auth clock tolerance; S3 uses 15 minutes. It is
+	// also how far in the future a pre-signed URL's X-Amz-Date may be
+	// before it is "not yet valid".
 	MaxSkew time.Duration
+	// BaseDomain is the host name virtual-hosted requests are addressed
+	// under ("bucket.<BaseDomain>"); SigV2 signs the bucket taken from
+	// it. Defaults to "localhost".
+	BaseDomain string
 }
 
 // Verifier checks requests against Config. It is safe for concurrent use.
@@ -109,7 +117,9 @@ type Verifier struct {
 	creds   Credentials
 	clock   Clock
 	maxSkew time.Duration
-	keys    *signingKeyCache
+	// baseDomain is lower-case, without a port.
+	baseDomain string
+	keys       *signingKeyCache
 }
 
 // New returns a Verifier for cfg.
@@ -120,12 +130,19 @@ func New(cfg Config) *Verifier {
 	if cfg.MaxSkew == 0 {
 		cfg.MaxSkew = 15 * time.Minute
 	}
+	if cfg.BaseDomain == "" {
+		cfg.BaseDomain = "localhost"
+	}
+	if h, _, err := net.SplitHostPort(cfg.BaseDomain); err == nil {
+		cfg.BaseDomain = h
+	}
 	return &Verifier{
-		region:  cfg.Region,
-		creds:   cfg.Credentials,
-		clock:   cfg.Clock,
-		maxSkew: cfg.MaxSkew,
-		keys:    newSigningKeyCache(),
+		region:     cfg.Region,
+		creds:      cfg.Credentials,
+		clock:      cfg.Clock,
+		maxSkew:    cfg.MaxSkew,
+		baseDomain: strings.ToLower(strings.TrimSuffix(cfg.BaseDomain, ".")),
+		keys:       newSigningKeyCache(),
 	}
 }
 

@@ -23,7 +23,9 @@ var (
 	ErrNoSuchUpload       = errors.New("store: no such upload")
 	ErrNoSuchPart         = errors.New("store: no such part")
 	ErrNoSuchBucketConfig = errors.New("store: no such bucket configuration")
-	ErrInvalidKey         = errors.New("store: invalid key")
+	// ErrInvalidKey is returned by PutObject and CreateUpload for the empty
+	// key and for keys that are not valid UTF-8.
+	ErrInvalidKey = errors.New("store: invalid key")
 )
 
 // Checksum is a stored x-amz-checksum-* value.

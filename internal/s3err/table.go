@@ -27,6 +27,7 @@ const (
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
 	InvalidPart                        Code = "InvalidPart"
 	InvalidPartOrder                   Code = "InvalidPartOrder"
+	InvalidPartNumber                  Code = "InvalidPartNumber"
 	InvalidPolicyDocument              Code = "InvalidPolicyDocument"
 	InvalidRange                       Code = "InvalidRange"
 	InvalidRequest                     Code = "InvalidRequest"
@@ -80,6 +81,7 @@ var table = map[Code]row{
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
 	InvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
 	InvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
+	InvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
 	InvalidPolicyDocument:              {http.StatusBadRequest, "Invalid Policy"},
 	InvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	InvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},

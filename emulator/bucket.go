@@ -1,0 +1,107 @@
+package emulator
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+func (s *Server) listBuckets(c *call) error {
+	buckets, err := s.store.ListBuckets(c.r.Context())
+	if err != nil {
+		return err
+	}
+	res := listAllMyBucketsResult{NS: s3NS, Owner: theOwner, Buckets: []bucketElem{}}
+	for _, b := range buckets {
+		res.Buckets = append(res.Buckets, bucketElem{Name: b.Name, CreationDate: xmlTime(b.CreationDate), BucketRegion: b.Region})
+	}
+	return writeXML(c, res)
+}
+
+// createBucket creates a bucket in the server's region. The location
+// constraint follows S3: none (or an empty document) in us-east-1, and
+// exactly the endpoint's region elsewhere.
+func (s *Server) createBucket(c *call) error {
+	if ok, why := validBucketName(c.bucket); !ok {
+		return s3err.New(s3err.InvalidBucketName).With("BucketName", c.bucket).WithDiagnosis("%s", why)
+	}
+	var cfg createBucketConfiguration
+	if _, err := readXML(c, &cfg); err != nil {
+		return err
+	}
+	if err := s.checkLocationConstraint(cfg.LocationConstraint); err != nil {
+		return err
+	}
+	err := s.store.CreateBucket(c.r.Context(), c.bucket, s.region)
+	if errors.Is(err, store.ErrBucketExists) && s.region == "us-east-1" {
+		// S3 keeps a legacy answer in us-east-1: re-creating a bucket you
+		// own succeeds (and resets its ACL, which strictS3 does not model).
+		err = nil
+	}
+	if err != nil {
+		return storeErr(c, err)
+	}
+	c.w.Header().Set("Location", "/"+c.bucket)
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (s *Server) checkLocationConstraint(lc string) error {
+	incompatible := func(what string) *s3err.Error {
+		return s3err.Newf(s3err.IllegalLocationConstraintException,
+			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", what)
+	}
+	switch {
+	case s.region == "us-east-1" && lc == "":
+		return nil
+	case s.region == "us-east-1" && lc == "us-east-1":
+		// us-east-1 is spelled as no constraint at all; naming it is invalid.
+		return s3err.New(s3err.InvalidLocationConstraint).With("LocationConstraint", lc)
+	case lc == "":
+		return incompatible("unspecified").WithDiagnosis("this server's region is %s: send LocationConstraint %s", s.region, s.region)
+	case lc != s.region:
+		return incompatible(lc).WithDiagnosis("this server answers only for region %s", s.region)
+	}
+	return nil
+}
+
+func (s *Server) headBucket(c *call) error {
+	b, err := s.store.BucketInfo(c.r.Context(), c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	region := b.Region
+	if region == "" {
+		region = s.region
+	}
+	c.w.Header().Set("X-Amz-Bucket-Region", region)
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (s *Server) deleteBucket(c *call) error {
+	if err := s.store.DeleteBucket(c.r.Context(), c.bucket); err != nil {
+		return storeErr(c, err)
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// getBucketLocation answers an empty LocationConstraint for us-east-1, as S3
+// does for historical reasons.
+func (s *Server) getBucketLocation(c *call) error {
+	b, err := s.store.BucketInfo(c.r.Context(), c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	region := b.Region
+	if region == "" {
+		region = s.region
+	}
+	if region == "us-east-1" {
+		region = ""
+	}
+	return writeXML(c, locationConstraint{NS: s3NS, Value: region})
+}

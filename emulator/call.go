@@ -1,0 +1,151 @@
+package emulator
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// call is one request on its way through the pipeline.
+type call struct {
+	s         *Server
+	w         *statusWriter
+	r         *http.Request
+	requestID string
+	hostID    string
+	start     time.Time
+
+	// bucket and key come from addressing; key is "" for bucket requests.
+	bucket, key string
+	// virtualHost is true when the bucket came from the Host header.
+	virtualHost bool
+
+	op   string
+	auth *verifier.Result
+	// errCode is the S3 error code answered, if any, for the log line.
+	err      *s3err.Error
+	panicked any
+}
+
+func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
+	c := &call{s: s, r: r, start: time.Now()}
+	c.requestID, c.hostID = s.ids.next()
+	c.w = &statusWriter{ResponseWriter: w}
+	h := w.Header()
+	h.Set("X-Amz-Request-Id", c.requestID)
+	h.Set("X-Amz-Id-2", c.hostID)
+	h.Set("Server", "AmazonS3")
+	c.bucket, c.key, c.virtualHost = s.address(r)
+	// The matchers in routes.go read the addressing result from the context.
+	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: r.URL.Query()}))
+	return c
+}
+
+// fail writes err as an S3 error, unless err is nil. A non-S3 error is a
+// bug or a store failure and becomes InternalError with a diagnosis.
+func (c *call) fail(err error) {
+	if err == nil {
+		return
+	}
+	e, ok := s3err.As(err)
+	if !ok {
+		e = s3err.New(s3err.InternalError).WithDiagnosis("%v", err)
+	}
+	c.err = e
+	if c.w.status != 0 {
+		// Headers are gone; the client sees a truncated response. Log only.
+		return
+	}
+	s3err.Write(c.w, c.r, e, c.requestID, c.hostID)
+}
+
+// finish logs the request: one line, never a secret.
+func (c *call) finish() {
+	attrs := []slog.Attr{
+		slog.String("request_id", c.requestID),
+		slog.String("method", c.r.Method),
+		slog.String("path", c.r.URL.Path),
+		slog.String("bucket", c.bucket),
+		slog.String("operation", c.op),
+		slog.Int("status", c.w.statusOr200()),
+		slog.Duration("elapsed", time.Since(c.start)),
+	}
+	if c.auth != nil {
+		attrs = append(attrs,
+			slog.String("auth", string(c.auth.Identity.Auth)),
+			slog.String("access_key_id", c.auth.Identity.AccessKeyID))
+	}
+	level := slog.LevelInfo
+	if c.err != nil {
+		attrs = append(attrs, slog.String("error", string(c.err.Code)))
+		if c.err.Diagnosis != "" {
+			attrs = append(attrs, slog.String("diagnosis", c.err.Diagnosis))
+		}
+		if c.err.Code == s3err.InternalError {
+			level = slog.LevelError
+		}
+	} else {
+		attrs = append(attrs, slog.String("verdict", "ok"))
+	}
+	if c.panicked != nil {
+		attrs = append(attrs, slog.Any("panic", c.panicked))
+		level = slog.LevelError
+	}
+	c.s.log.LogAttrs(c.r.Context(), level, "s3 request", attrs...)
+}
+
+// applyQueryHeaders makes x-amz-* values that rode in a pre-signed URL's
+// query act as request headers, as S3 does, unless the header is present.
+func (c *call) applyQueryHeaders() {
+	if c.auth == nil {
+		return
+	}
+	for name, vals := range c.auth.QueryHeaders {
+		if len(vals) > 0 && c.r.Header.Get(name) == "" {
+			c.r.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+		}
+	}
+}
+
+// body returns the verified request body: reading it to EOF either yields
+// io.EOF or the S3 error the payload checks found.
+func (c *call) body() (*verifier.Body, error) {
+	if c.auth == nil {
+		return nil, errors.New("body requested on an unauthenticated operation")
+	}
+	return c.s.verifier.Body(c.r, c.auth)
+}
+
+// statusWriter remembers the status for the log line.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) statusOr200() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,125 @@
+package emulator
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// copySource parses x-amz-copy-source: "[/]bucket/key[?versionId=v]", URL
+// encoded. Only the "null" version exists in strictS3.
+func copySource(header string) (bucket, key string, err error) {
+	bad := s3err.Newf(s3err.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+		With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header)
+	raw, query, _ := strings.Cut(header, "?")
+	if query != "" {
+		q, perr := url.ParseQuery(query)
+		if perr != nil {
+			return "", "", bad
+		}
+		if v, ok := q["versionId"]; ok && v[0] != "null" {
+			return "", "", s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
+				With("ArgumentName", "versionId").With("ArgumentValue", v[0])
+		}
+	}
+	dec, perr := url.PathUnescape(raw)
+	if perr != nil {
+		return "", "", bad
+	}
+	dec = strings.TrimPrefix(dec, "/")
+	bucket, key, ok := strings.Cut(dec, "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", bad
+	}
+	return bucket, key, nil
+}
+
+// copyDirective reads x-amz-metadata-directive or x-amz-tagging-directive.
+func copyDirective(c *call, header string) (replace bool, err error) {
+	switch v := c.r.Header.Get(header); v {
+	case "", "COPY":
+		return false, nil
+	case "REPLACE":
+		return true, nil
+	default:
+		return false, s3err.Newf(s3err.InvalidArgument, "Unknown %s.", strings.TrimPrefix(strings.ToLower(header), "x-amz-")).
+			With("ArgumentName", strings.ToLower(header)).With("ArgumentValue", v)
+	}
+}
+
+// openCopySource authorizes, finds and checks the x-amz-copy-source object.
+func (s *Server) openCopySource(c *call) (bucket, key string, info store.ObjectInfo, err error) {
+	bucket, key, err = copySource(c.r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
+		return
+	}
+	if err = s.allow(c, "s3:GetObject", bucket, key); err != nil {
+		return
+	}
+	info, err = s.store.HeadObject(c.r.Context(), bucket, key)
+	if err != nil {
+		err = resourceErr(err, bucket, key, "")
+		return
+	}
+	err = evalConditions(c.r.Header, copyConds, info, true)
+	return
+}
+
+// copyObject is PUT with x-amz-copy-source: metadata is copied unless the
+// directive is REPLACE, and copying an object onto itself must change
+// something, as on S3.
+func (s *Server) copyObject(c *call) error {
+	if err := checkKey(c.key); err != nil {
+		return err
+	}
+	srcBucket, srcKey, src, err := s.openCopySource(c)
+	if err != nil {
+		return err
+	}
+	replaceMeta, err := copyDirective(c, "X-Amz-Metadata-Directive")
+	if err != nil {
+		return err
+	}
+	replaceTags, err := copyDirective(c, "X-Amz-Tagging-Directive")
+	if err != nil {
+		return err
+	}
+	h := c.r.Header
+	if srcBucket == c.bucket && srcKey == c.key && !replaceMeta &&
+		h.Get("X-Amz-Storage-Class") == "" && h.Get("X-Amz-Website-Redirect-Location") == "" &&
+		h.Get("X-Amz-Server-Side-Encryption") == "" {
+		return s3err.Newf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	hdrMeta, err := metaFromHeaders(h)
+	if err != nil {
+		return err
+	}
+	meta := src.Meta
+	if replaceMeta {
+		meta = hdrMeta
+		meta.Tagging = src.Meta.Tagging
+	} else if hdrMeta.StorageClass != "" {
+		meta.StorageClass = hdrMeta.StorageClass
+	}
+	if replaceTags {
+		meta.Tagging = hdrMeta.Tagging
+	}
+	// The copy has its own checksum, computed by the store or the payload
+	// layer; the source's is not carried over blindly.
+	meta.Checksum = nil
+	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
+		return storeErr(c, err)
+	}
+	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, nil)
+	if err != nil {
+		return resourceErr(err, srcBucket, srcKey, "")
+	}
+	defer rc.Close()
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, rc)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	return writeXML(c, copyObjectResult{NS: s3NS, LastModified: xmlTime(info.LastModified), ETag: info.ETag})
+}

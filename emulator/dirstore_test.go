@@ -1,0 +1,51 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/emulator/store"
+)
+
+// The server behaves the same on the directory store as on the memory one.
+func TestDirStore_PutCopyListMultipartDelete(t *testing.T) {
+	dir, err := store.NewDir(t.TempDir())
+	require.NoError(t, err)
+	ts := NewTestServer(t, WithStore(dir))
+	c := ts.Client
+	ctx := context.Background()
+	mkBucket(t, c, "on-disk")
+	put(t, c, "on-disk", "a/b c.txt", "hello")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("on-disk"), Key: aws.String("copy"), CopySource: aws.String("on-disk/a/b%20c.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, "hello", getBody(t, c, "on-disk", "copy"))
+
+	create, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("on-disk"), Key: aws.String("mp")})
+	require.NoError(t, err)
+	p1, p2 := bytes.Repeat([]byte("x"), 5<<20), []byte("end")
+	parts := uploadParts(t, c, "on-disk", "mp", aws.ToString(create.UploadId), p1, p2)
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("on-disk"), Key: aws.String("mp"),
+		UploadId: create.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+	require.NoError(t, err)
+	assert.Equal(t, multipartETag(p1, p2), aws.ToString(done.ETag))
+
+	out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("on-disk"), Delimiter: aws.String("/")})
+	require.NoError(t, err)
+	require.Len(t, out.CommonPrefixes, 1)
+	assert.Equal(t, "a/", aws.ToString(out.CommonPrefixes[0].Prefix))
+	assert.Len(t, out.Contents, 2)
+
+	for _, k := range []string{"a/b c.txt", "copy", "mp"} {
+		_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("on-disk"), Key: aws.String(k)})
+		require.NoError(t, err)
+	}
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("on-disk")})
+	require.NoError(t, err)
+}

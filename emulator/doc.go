@@ -1,0 +1,21 @@
+// Package emulator is strictS3's S3 server: an http.Handler that answers
+// the S3 REST API the way Amazon S3 does, after checking every request with
+// the verifier.
+//
+// Each request goes through the same pipeline: a request id, addressing
+// (path-style /bucket/key or virtual-hosted <bucket>.<BaseDomain>), routing
+// to an S3 operation by method and query sub-resource, authentication
+// (verifier.Authenticate), authorization (the credential's Allow function
+// against the operation's IAM action), the verified body for writes, the
+// store, and the response. Every failure is an *s3err.Error written in S3's
+// XML envelope with the request id.
+//
+// Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
+// ?versioning, ...) answer 501 NotImplemented and change nothing: routing is
+// by explicit query keys, so an unknown sub-resource can never fall through
+// to PutObject and overwrite an object.
+//
+// NewTestServer starts a Server on a loopback port for Go tests, with a
+// manual clock and a ready aws-sdk-go-v2 client, in the style of
+// net/http/httptest.
+package emulator

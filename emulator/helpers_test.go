@@ -1,0 +1,166 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// transports runs f against a plain HTTP and a TLS test server, each with
+// a client at the SDK defaults (see tlsClient for the TLS exception).
+func transports(t *testing.T, f func(t *testing.T, ts *TestServer, c *s3.Client)) {
+	t.Run("http", func(t *testing.T) {
+		ts := NewTestServer(t)
+		f(t, ts, ts.Client)
+	})
+	t.Run("tls", func(t *testing.T) {
+		ts := NewTestServer(t, WithTLS())
+		f(t, ts, tlsClient(ts))
+	})
+}
+
+// tlsClient is ts.Client with checksums only when required.
+//
+// TODO(payload branch): over TLS the SDK defaults send aws-chunked bodies
+// (STREAMING-UNSIGNED-PAYLOAD-TRAILER) which verifier.Body answers with
+// NotImplemented until the payload branch's decoder is merged; then use
+// ts.Client here too.
+func tlsClient(ts *TestServer) *s3.Client {
+	return s3.New(ts.Client.Options(), func(o *s3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	})
+}
+
+// apiErr asserts err is an S3 API error with code and, when status is not
+// zero, that HTTP status.
+func apiErr(t *testing.T, err error, code string, status int) {
+	t.Helper()
+	require.Error(t, err)
+	var ae smithy.APIError
+	require.True(t, errors.As(err, &ae), "not an API error: %v", err)
+	assert.Equal(t, code, ae.ErrorCode(), "error: %v", err)
+	if status != 0 {
+		var re *smithyhttp.ResponseError
+		require.True(t, errors.As(err, &re), "no HTTP response: %v", err)
+		assert.Equal(t, status, re.HTTPStatusCode(), "status of %v", err)
+	}
+}
+
+func httpStatus(t *testing.T, err error) int {
+	t.Helper()
+	var re *smithyhttp.ResponseError
+	require.True(t, errors.As(err, &re), "no HTTP response: %v", err)
+	return re.HTTPStatusCode()
+}
+
+func mkBucket(t *testing.T, c *s3.Client, name string) {
+	t.Helper()
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)})
+	require.NoError(t, err)
+}
+
+func put(t *testing.T, c *s3.Client, bucket, key, body string) *s3.PutObjectOutput {
+	t.Helper()
+	out, err := c.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader([]byte(body)),
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func getBody(t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	require.NoError(t, err)
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// signedRequest builds a raw request to url signed with ts's key (SigV4
+// header auth, payload hash of body), for what the SDK cannot send.
+func signedRequest(t *testing.T, ts *TestServer, method, url string, body []byte, hdr map[string]string) *http.Request {
+	t.Helper()
+	return signedRequestWith(t, ts, method, url, body, func(r *http.Request) {
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+	})
+}
+
+// signedRequestWith lets edit adjust the request before it is signed.
+func signedRequestWith(t *testing.T, ts *TestServer, method, url string, body []byte, edit func(*http.Request)) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	if body == nil {
+		req.Body = http.NoBody
+	}
+	edit(req)
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	if h := req.Header.Get("X-Amz-Content-Sha256"); h != "" {
+		hash = h // e.g. UNSIGNED-PAYLOAD
+	}
+	req.Header.Set("X-Amz-Content-Sha256", hash)
+	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, "s3", ts.Region, time.Now()))
+	return req
+}
+
+func do(t *testing.T, ts *TestServer, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := ts.HTTPClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, b
+}
+
+// errorDoc is S3's error envelope, for asserting its shape.
+type errorDoc struct {
+	XMLName   xml.Name `xml:"Error"`
+	Code      string   `xml:"Code"`
+	Message   string   `xml:"Message"`
+	RequestID string   `xml:"RequestId"`
+	HostID    string   `xml:"HostId"`
+	Inner     []byte   `xml:",innerxml"`
+	Fields    []struct {
+		XMLName xml.Name
+		Value   string `xml:",chardata"`
+	} `xml:",any"`
+}
+
+func parseError(t *testing.T, body []byte) errorDoc {
+	t.Helper()
+	var e errorDoc
+	require.NoError(t, xml.Unmarshal(body, &e), "body: %s", body)
+	return e
+}
+
+// field returns the value of an extra element of the error.
+func (e errorDoc) field(name string) string {
+	for _, f := range e.Fields {
+		if f.XMLName.Local == name {
+			return f.Value
+		}
+	}
+	return ""
+}

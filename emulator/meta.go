@@ -1,0 +1,126 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// defaultContentType is what S3 stores when a PUT names none.
+const defaultContentType = "binary/octet-stream"
+
+// maxUserMetadata is S3's limit on x-amz-meta-* names plus values, in bytes.
+const maxUserMetadata = 2048
+
+// storageClasses are the x-amz-storage-class values S3 accepts.
+var storageClasses = map[string]bool{
+	"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
+	"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true,
+	"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true, "FSX_OPENZFS": true,
+}
+
+// metaFromHeaders reads what S3 stores beside an object from a PUT, a
+// CreateMultipartUpload or a CopyObject with REPLACE. Transport headers
+// (x-amz-date, x-amz-content-sha256, checksums...) are never stored.
+func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
+	m := store.ObjectMeta{
+		ContentType:        h.Get("Content-Type"),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		CacheControl:       h.Get("Cache-Control"),
+		Expires:            h.Get("Expires"),
+		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+	}
+	if m.ContentType == "" {
+		m.ContentType = defaultContentType
+	}
+	size := 0
+	for name, vals := range h {
+		lower := strings.ToLower(name)
+		userKey, ok := strings.CutPrefix(lower, "x-amz-meta-")
+		if !ok {
+			continue
+		}
+		if m.User == nil {
+			m.User = map[string]string{}
+		}
+		// Repeated metadata headers are joined with commas, as HTTP does.
+		v := strings.Join(vals, ",")
+		m.User[userKey] = v
+		size += len(userKey) + len(v)
+	}
+	if size > maxUserMetadata {
+		return m, s3err.New(s3err.MetadataTooLarge).
+			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxUserMetadata))
+	}
+	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
+		if !storageClasses[sc] {
+			return m, s3err.New(s3err.InvalidStorageClass).With("StorageClassRequested", sc)
+		}
+		m.StorageClass = sc
+	}
+	if tg := h.Get("X-Amz-Tagging"); tg != "" {
+		if _, err := url.ParseQuery(tg); err != nil {
+			return m, s3err.Newf(s3err.InvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.").
+				With("ArgumentName", "x-amz-tagging").With("ArgumentValue", tg)
+		}
+		m.Tagging = tg
+	}
+	return m, nil
+}
+
+// stripAWSChunked removes the transfer coding "aws-chunked" from a
+// Content-Encoding list: S3 does not store it.
+func stripAWSChunked(ce string) string {
+	if ce == "" {
+		return ""
+	}
+	var keep []string
+	for _, part := range strings.Split(ce, ",") {
+		p := strings.TrimSpace(part)
+		if p == "" || strings.EqualFold(p, "aws-chunked") {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	return strings.Join(keep, ",")
+}
+
+// writeObjectHeaders sets the headers GET and HEAD return for info.
+func writeObjectHeaders(h http.Header, info store.ObjectInfo) {
+	m := info.Meta
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("ETag", info.ETag)
+	h.Set("Accept-Ranges", "bytes")
+	ct := m.ContentType
+	if ct == "" {
+		ct = defaultContentType
+	}
+	h.Set("Content-Type", ct)
+	setIf(h, "Content-Encoding", m.ContentEncoding)
+	setIf(h, "Content-Disposition", m.ContentDisposition)
+	setIf(h, "Content-Language", m.ContentLanguage)
+	setIf(h, "Cache-Control", m.CacheControl)
+	setIf(h, "Expires", m.Expires)
+	for k, v := range m.User {
+		h["X-Amz-Meta-"+k] = []string{v}
+	}
+	if m.StorageClass != "" && m.StorageClass != "STANDARD" {
+		h.Set("X-Amz-Storage-Class", m.StorageClass)
+	}
+	if m.Tagging != "" {
+		if q, err := url.ParseQuery(m.Tagging); err == nil {
+			h.Set("X-Amz-Tagging-Count", strconv.Itoa(len(q)))
+		}
+	}
+}
+
+func setIf(h http.Header, name, value string) {
+	if value != "" {
+		h.Set(name, value)
+	}
+}

@@ -1,0 +1,356 @@
+package emulator
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+const (
+	// maxPartNumber is the highest part number S3 accepts.
+	maxPartNumber = 10000
+	// minPartSize is S3's floor for every part but the last.
+	minPartSize = 5 << 20
+)
+
+func parsePartNumber(c *call) (int, error) {
+	pn := c.r.URL.Query().Get("partNumber")
+	n, err := strconv.Atoi(pn)
+	if err != nil || n < 1 || n > maxPartNumber {
+		return 0, s3err.Newf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive").
+			With("ArgumentName", "partNumber").With("ArgumentValue", pn)
+	}
+	return n, nil
+}
+
+func uploadID(c *call) string { return c.r.URL.Query().Get("uploadId") }
+
+// upload finds the upload c names; NoSuchUpload carries the id, as on S3.
+func (s *Server) upload(c *call) (store.UploadInfo, error) {
+	u, err := s.store.GetUpload(c.r.Context(), c.bucket, c.key, uploadID(c))
+	return u, storeErr(c, err)
+}
+
+func (s *Server) createMultipartUpload(c *call) error {
+	if err := checkKey(c.key); err != nil {
+		return err
+	}
+	meta, err := metaFromHeaders(c.r.Header)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	return writeXML(c, initiateMultipartUploadResult{NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID})
+}
+
+func (s *Server) uploadPart(c *call) error {
+	pn, err := parsePartNumber(c)
+	if err != nil {
+		return err
+	}
+	if err := requireContentLength(c.r); err != nil {
+		return err
+	}
+	if _, err := s.upload(c); err != nil {
+		return err
+	}
+	body, err := c.body()
+	if err != nil {
+		return err
+	}
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, nil, body)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	c.w.Header().Set("ETag", part.ETag)
+	c.w.Header().Set("Content-Length", "0")
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// uploadPartCopy is UploadPart with its bytes taken from x-amz-copy-source,
+// optionally narrowed by x-amz-copy-source-range.
+func (s *Server) uploadPartCopy(c *call) error {
+	pn, err := parsePartNumber(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.upload(c); err != nil {
+		return err
+	}
+	srcBucket, srcKey, src, err := s.openCopySource(c)
+	if err != nil {
+		return err
+	}
+	var rng *store.Range
+	if hdr := c.r.Header.Get("X-Amz-Copy-Source-Range"); hdr != "" {
+		rng, err = copySourceRange(hdr, src.Size)
+		if err != nil {
+			return err
+		}
+	}
+	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, rng)
+	if err != nil {
+		return resourceErr(err, srcBucket, srcKey, "")
+	}
+	defer rc.Close()
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, nil, rc)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	return writeXML(c, copyPartResult{NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag})
+}
+
+// copySourceRange parses "bytes=first-last", which, unlike Range, must be
+// fully inside the source object.
+func copySourceRange(hdr string, size int64) (*store.Range, error) {
+	invalid := s3err.Newf(s3err.InvalidArgument, "Range specified is not valid for source object of size: %d", size).
+		With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", hdr)
+	spec, ok := strings.CutPrefix(hdr, "bytes=")
+	if !ok {
+		return nil, invalid
+	}
+	a, b, ok := strings.Cut(spec, "-")
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || first < 0 || last < first || last >= size {
+		return nil, invalid
+	}
+	return &store.Range{Start: first, Length: last - first + 1}, nil
+}
+
+// completeMultipartUpload checks the part list as S3 does (ascending order,
+// every part uploaded with that ETag, every part but the last at least
+// 5 MiB) and assembles the object. Its ETag is the MD5 of the parts' binary
+// MD5s followed by "-<number of parts>".
+func (s *Server) completeMultipartUpload(c *call) error {
+	u, err := s.upload(c)
+	if err != nil {
+		return err
+	}
+	var req completeMultipartUpload
+	empty, err := readXML(c, &req)
+	if err != nil {
+		return err
+	}
+	if empty || len(req.Parts) == 0 {
+		return s3err.New(s3err.MalformedXML).WithDiagnosis("CompleteMultipartUpload needs at least one <Part>")
+	}
+	stored, err := s.store.ListParts(c.r.Context(), c.bucket, c.key, u.UploadID)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	byNumber := make(map[int]store.PartInfo, len(stored))
+	for _, p := range stored {
+		byNumber[p.PartNumber] = p
+	}
+	for i, p := range req.Parts {
+		if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
+			return s3err.New(s3err.InvalidPartOrder).With("UploadId", u.UploadID).
+				WithDiagnosis("part %d follows part %d", p.PartNumber, req.Parts[i-1].PartNumber)
+		}
+	}
+	// Every named part must exist with its ETag before sizes are judged:
+	// a missing part is the more fundamental mistake.
+	found := make([]store.PartInfo, len(req.Parts))
+	for i, p := range req.Parts {
+		got, ok := byNumber[p.PartNumber]
+		if !ok || strings.Trim(got.ETag, `"`) != strings.Trim(p.ETag, `"`) {
+			why := "was never uploaded"
+			if ok {
+				why = fmt.Sprintf("has ETag %s, not %s", got.ETag, p.ETag)
+			}
+			return s3err.New(s3err.InvalidPart).With("UploadId", u.UploadID).
+				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag).
+				WithDiagnosis("part %d %s", p.PartNumber, why)
+		}
+		found[i] = got
+	}
+	parts := make([]store.CompletePart, 0, len(req.Parts))
+	etagHash := md5.New()
+	for i, got := range found {
+		if i < len(found)-1 && got.Size < minPartSize {
+			return s3err.New(s3err.EntityTooSmall).
+				With("ProposedSize", strconv.FormatInt(got.Size, 10)).
+				With("MinSizeAllowed", strconv.Itoa(minPartSize)).
+				With("PartNumber", strconv.Itoa(got.PartNumber)).
+				With("ETag", strings.Trim(got.ETag, `"`))
+		}
+		sum, err := hex.DecodeString(strings.Trim(got.ETag, `"`))
+		if err != nil {
+			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", got.PartNumber, got.ETag)
+		}
+		etagHash.Write(sum)
+		parts = append(parts, store.CompletePart{PartNumber: got.PartNumber})
+	}
+	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(etagHash.Sum(nil)), len(parts))
+	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, u.Meta)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	return writeXML(c, completeMultipartUploadResult{
+		NS: s3NS, Location: s.objectURL(c), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
+	})
+}
+
+// objectURL is the Location S3 reports for an object, in the addressing
+// style the request used.
+func (s *Server) objectURL(c *call) string {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	if c.virtualHost {
+		return scheme + "://" + c.r.Host + "/" + escapeKey(c.key)
+	}
+	return scheme + "://" + c.r.Host + "/" + c.bucket + "/" + escapeKey(c.key)
+}
+
+func escapeKey(key string) string {
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = urlPathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+func (s *Server) abortMultipartUpload(c *call) error {
+	if _, err := s.upload(c); err != nil {
+		return err
+	}
+	if err := s.store.AbortUpload(c.r.Context(), c.bucket, c.key, uploadID(c)); err != nil {
+		return storeErr(c, err)
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listParts(c *call) error {
+	u, err := s.upload(c)
+	if err != nil {
+		return err
+	}
+	q := c.r.URL.Query()
+	maxParts, err := parseMaxKeys(q, "max-parts", 1000)
+	if err != nil {
+		return err
+	}
+	marker := 0
+	if v := q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return s3err.Newf(s3err.InvalidArgument, "Provided part-number-marker not an integer or within integer range").
+				With("ArgumentName", "part-number-marker").With("ArgumentValue", v)
+		}
+	}
+	parts, err := s.store.ListParts(c.r.Context(), c.bucket, c.key, u.UploadID)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].PartNumber < parts[j].PartNumber })
+	sc := u.Meta.StorageClass
+	if sc == "" {
+		sc = "STANDARD"
+	}
+	out := listPartsResult{
+		NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
+		StorageClass: sc, PartNumberMarker: marker, MaxParts: maxParts,
+	}
+	for _, p := range parts {
+		if p.PartNumber <= marker {
+			continue
+		}
+		if len(out.Parts) == maxParts {
+			out.IsTruncated = true
+			break
+		}
+		out.Parts = append(out.Parts, partElem{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: p.ETag, Size: p.Size})
+		out.NextPartNumberMarker = p.PartNumber
+	}
+	return writeXML(c, out)
+}
+
+// listMultipartUploads lists in-progress uploads by key then upload id,
+// honouring prefix, delimiter, key-marker/upload-id-marker and max-uploads.
+func (s *Server) listMultipartUploads(c *call) error {
+	q := c.r.URL.Query()
+	maxUploads, err := parseMaxKeys(q, "max-uploads", 1000)
+	if err != nil {
+		return err
+	}
+	enc, err := parseEncodingType(q)
+	if err != nil {
+		return err
+	}
+	uploads, err := s.store.ListUploads(c.r.Context(), c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	sort.Slice(uploads, func(i, j int) bool {
+		if uploads[i].Key != uploads[j].Key {
+			return uploads[i].Key < uploads[j].Key
+		}
+		return uploads[i].Initiated.Before(uploads[j].Initiated)
+	})
+	prefix, delim := q.Get("prefix"), q.Get("delimiter")
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
+	out := listMultipartUploadsResult{
+		NS: s3NS, Bucket: c.bucket, KeyMarker: encodeKey(enc, keyMarker), UploadIDMarker: idMarker,
+		Prefix: encodeKey(enc, prefix), Delimiter: encodeKey(enc, delim), MaxUploads: maxUploads, EncodingType: enc,
+	}
+	pastIDMarker := idMarker == ""
+	lastPrefix := ""
+	for _, u := range uploads {
+		if !strings.HasPrefix(u.Key, prefix) || u.Key < keyMarker {
+			continue
+		}
+		if delim != "" {
+			if i := strings.Index(u.Key[len(prefix):], delim); i >= 0 {
+				cp := u.Key[:len(prefix)+i+len(delim)]
+				if cp == lastPrefix || cp <= keyMarker {
+					continue
+				}
+				if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
+					out.IsTruncated = true
+					break
+				}
+				lastPrefix = cp
+				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{Prefix: encodeKey(enc, cp)})
+				out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(enc, cp), ""
+				continue
+			}
+		}
+		if u.Key == keyMarker {
+			if idMarker == "" {
+				continue
+			}
+			if !pastIDMarker {
+				pastIDMarker = u.UploadID == idMarker
+				continue
+			}
+		}
+		if len(out.Uploads)+len(out.CommonPrefixes) == maxUploads {
+			out.IsTruncated = true
+			break
+		}
+		sc := u.Meta.StorageClass
+		if sc == "" {
+			sc = "STANDARD"
+		}
+		out.Uploads = append(out.Uploads, uploadElem{
+			Key: encodeKey(enc, u.Key), UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
+			StorageClass: sc, Initiated: xmlTime(u.Initiated),
+		})
+		out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(enc, u.Key), u.UploadID
+	}
+	return writeXML(c, out)
+}

@@ -1,0 +1,270 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// maxKeyLength is S3's limit on an object key, in UTF-8 bytes.
+const maxKeyLength = 1024
+
+func checkKey(key string) error {
+	if len(key) > maxKeyLength {
+		return s3err.New(s3err.KeyTooLongError).
+			With("Size", strconv.Itoa(len(key))).With("MaxSizeAllowed", strconv.Itoa(maxKeyLength))
+	}
+	return nil
+}
+
+// requireContentLength is S3's 411: a body-carrying write must declare its
+// length, either as Content-Length or, for aws-chunked bodies sent with
+// Transfer-Encoding: chunked, as x-amz-decoded-content-length.
+func requireContentLength(r *http.Request) error {
+	if r.Header.Get("Content-Length") != "" || r.ContentLength > 0 {
+		return nil
+	}
+	if r.Header.Get("X-Amz-Decoded-Content-Length") != "" && isAWSChunked(r) {
+		return nil
+	}
+	return s3err.New(s3err.MissingContentLength)
+}
+
+func isAWSChunked(r *http.Request) bool {
+	for _, p := range strings.Split(r.Header.Get("Content-Encoding"), ",") {
+		if strings.EqualFold(strings.TrimSpace(p), "aws-chunked") {
+			return true
+		}
+	}
+	return strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-")
+}
+
+// checkVersionID accepts only the "null" version: strictS3 buckets are
+// never versioned.
+func checkVersionID(c *call) error {
+	q := c.r.URL.Query()
+	if _, ok := q["versionId"]; !ok {
+		return nil
+	}
+	if v := q.Get("versionId"); v != "null" {
+		return s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
+			With("ArgumentName", "versionId").With("ArgumentValue", v)
+	}
+	return nil
+}
+
+// checkPutConditions is conditional PUT: If-None-Match: * fails when the
+// key exists, If-Match fails when its ETag differs (404 when it is absent).
+func (s *Server) checkPutConditions(c *call) error {
+	inm, im := c.r.Header.Get("If-None-Match"), c.r.Header.Get("If-Match")
+	if inm == "" && im == "" {
+		return nil
+	}
+	if inm != "" && inm != "*" {
+		return s3err.New(s3err.NotImplemented).
+			WithDiagnosis("S3 supports only If-None-Match: * on writes, got %q", inm)
+	}
+	info, err := s.store.HeadObject(c.r.Context(), c.bucket, c.key)
+	exists := err == nil
+	if err != nil && !isNoSuchKey(err) {
+		return storeErr(c, err)
+	}
+	if inm == "*" && exists {
+		return s3err.New(s3err.PreconditionFailed).With("Condition", "If-None-Match")
+	}
+	if im != "" {
+		if !exists {
+			return s3err.New(s3err.NoSuchKey).With("Key", c.key)
+		}
+		if !etagListMatches(im, info.ETag) {
+			return s3err.New(s3err.PreconditionFailed).With("Condition", "If-Match")
+		}
+	}
+	return nil
+}
+
+func (s *Server) putObject(c *call) error {
+	if err := checkKey(c.key); err != nil {
+		return err
+	}
+	if err := requireContentLength(c.r); err != nil {
+		return err
+	}
+	meta, err := metaFromHeaders(c.r.Header)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
+		return storeErr(c, err)
+	}
+	if err := s.checkPutConditions(c); err != nil {
+		return err
+	}
+	body, err := c.body()
+	if err != nil {
+		return err
+	}
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, body)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	h := c.w.Header()
+	h.Set("ETag", info.ETag)
+	s.checksumHeaders(c, info, true)
+	h.Set("Content-Length", "0")
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (s *Server) getObject(c *call) error { return s.readObject(c, true) }
+
+func (s *Server) headObject(c *call) error { return s.readObject(c, false) }
+
+// readObject answers GET (withBody) and HEAD: conditions, range, headers,
+// response-* overrides, then the bytes.
+func (s *Server) readObject(c *call, withBody bool) error {
+	if err := checkVersionID(c); err != nil {
+		return err
+	}
+	ctx := c.r.Context()
+	info, err := s.store.HeadObject(ctx, c.bucket, c.key)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	h := c.w.Header()
+	if err := evalConditions(c.r.Header, getConds, info, false); err != nil {
+		if e, ok := s3err.As(err); ok && e.Code == s3err.NotModified {
+			c.err = e
+			h.Set("ETag", info.ETag)
+			h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+			c.w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		return err
+	}
+	rng, partNumber, err := s.objectRange(c, info)
+	if err != nil {
+		return err
+	}
+	overrides, err := responseOverrides(c)
+	if err != nil {
+		return err
+	}
+	var rc io.ReadCloser
+	if withBody {
+		info, rc, err = s.store.GetObject(ctx, c.bucket, c.key, rng)
+		if err != nil {
+			return storeErr(c, err)
+		}
+		defer rc.Close()
+	}
+	writeObjectHeaders(h, info)
+	s.checksumHeaders(c, info, rng == nil && partNumber == 0)
+	for name, v := range overrides {
+		h.Set(name, v)
+	}
+	status := http.StatusOK
+	length := info.Size
+	if rng != nil {
+		status = http.StatusPartialContent
+		length = rng.Length
+		h.Set("Content-Range", "bytes "+strconv.FormatInt(rng.Start, 10)+"-"+
+			strconv.FormatInt(rng.Start+rng.Length-1, 10)+"/"+strconv.FormatInt(info.Size, 10))
+	}
+	if partNumber > 0 && info.PartsCount > 0 {
+		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))
+	}
+	h.Set("Content-Length", strconv.FormatInt(length, 10))
+	c.w.WriteHeader(status)
+	if withBody {
+		if _, err := io.Copy(c.w, rc); err != nil {
+			// The status is sent; the client sees a short body.
+			return s3err.New(s3err.InternalError).WithDiagnosis("sending object: %v", err)
+		}
+	}
+	return nil
+}
+
+// objectRange picks the bytes to send: ?partNumber=N (one part of a
+// multipart object; the whole object is part 1 of a simple one) or a Range
+// header. S3 rejects both at once.
+func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int, error) {
+	pn := c.r.URL.Query().Get("partNumber")
+	if pn == "" {
+		if hdr := c.r.Header.Get("Range"); hdr != "" {
+			rng, err := parseRange(hdr, info.Size)
+			return rng, 0, err
+		}
+		return nil, 0, nil
+	}
+	n, err := strconv.Atoi(pn)
+	if err != nil || n < 1 || n > maxPartNumber {
+		return nil, 0, s3err.Newf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive").
+			With("ArgumentName", "partNumber").With("ArgumentValue", pn)
+	}
+	if c.r.Header.Get("Range") != "" {
+		return nil, 0, s3err.Newf(s3err.InvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+	}
+	sizes := info.PartSizes
+	if len(sizes) == 0 {
+		sizes = []int64{info.Size}
+	}
+	if n > len(sizes) {
+		return nil, 0, s3err.New(s3err.InvalidPartNumber).
+			With("PartNumberRequested", pn).With("ActualPartCount", strconv.Itoa(len(sizes)))
+	}
+	var start int64
+	for _, sz := range sizes[:n-1] {
+		start += sz
+	}
+	if len(info.PartSizes) == 0 {
+		return nil, n, nil
+	}
+	return &store.Range{Start: start, Length: sizes[n-1]}, n, nil
+}
+
+// overrideParams are the GET query parameters that replace a response
+// header, as S3 allows on authenticated requests.
+var overrideParams = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+func responseOverrides(c *call) (map[string]string, error) {
+	out := map[string]string{}
+	q := c.r.URL.Query()
+	for param, header := range overrideParams {
+		if _, ok := q[param]; !ok {
+			continue
+		}
+		if c.auth == nil || c.auth.Identity.Anonymous() {
+			return nil, s3err.Newf(s3err.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
+		}
+		out[header] = q.Get(param)
+	}
+	return out, nil
+}
+
+func (s *Server) deleteObject(c *call) error {
+	if err := checkVersionID(c); err != nil {
+		return err
+	}
+	if err := s.store.DeleteObject(c.r.Context(), c.bucket, c.key); err != nil {
+		return storeErr(c, err)
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func isNoSuchKey(err error) bool {
+	e, ok := s3err.As(resourceErr(err, "", "", ""))
+	return ok && e.Code == s3err.NoSuchKey
+}

@@ -1,0 +1,198 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// operation is one S3 API operation: its name (for logs), the IAM action the
+// caller must be allowed, and the handler.
+type operation struct {
+	name string
+	// action is checked against bucket/key before the handler runs; ""
+	// means the handler authorizes itself (DeleteObjects, CopyObject's
+	// source) or there is nothing to authorize.
+	action string
+	// unauthenticated operations skip Authenticate: CORS preflights, and
+	// POST object uploads, whose form carries its own signature.
+	unauthenticated bool
+	run             func(s *Server, c *call) error
+}
+
+// ServeHTTP exists so an operation can be a mux route handler; the Server
+// runs operations itself after authentication, never through this method.
+func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "operation reached without the pipeline", http.StatusInternalServerError)
+}
+
+// implementedSubresources are the query keys that select an operation
+// strictS3 implements.
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors"}
+
+// unimplementedSubresources select S3 operations strictS3 does not
+// implement. They answer 501 NotImplemented and change nothing.
+var unimplementedSubresources = []string{
+	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
+	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
+	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
+	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
+	"retention", "select", "select-type", "session", "tagging", "torrent", "versioning",
+	"versions", "website",
+}
+
+var (
+	methodNotAllowedOp = &operation{name: "MethodNotAllowed", run: (*Server).methodNotAllowed}
+	noOperationOp      = &operation{name: "NoOperation", run: (*Server).noOperation}
+)
+
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	// The path is addressed by Server.address, not by mux: keys may hold
+	// any byte sequence, "//" included, and must not be cleaned.
+	r.SkipClean(true)
+	add := func(level levelMatcher, method string, op *operation, extra ...mux.MatcherFunc) {
+		rt := r.NewRoute().Name(op.name).MatcherFunc(mux.MatcherFunc(level)).Handler(op)
+		if method != "" {
+			rt.Methods(method)
+		}
+		for _, m := range extra {
+			rt.MatcherFunc(m)
+		}
+	}
+	op := func(name, action string, run func(*Server, *call) error) *operation {
+		return &operation{name: name, action: action, run: run}
+	}
+
+	// CORS preflights are answered before anything else, unauthenticated.
+	r.NewRoute().Name("Preflight").Methods(http.MethodOptions).
+		Handler(&operation{name: "Preflight", unauthenticated: true, run: (*Server).preflight})
+
+	// Unimplemented sub-resources, on any method, before the plain routes.
+	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
+	r.NewRoute().Name(notImpl.name).MatcherFunc(notService).
+		MatcherFunc(hasAnyQuery(unimplementedSubresources...)).Handler(notImpl)
+
+	// Service.
+	add(isService, http.MethodGet, op("ListBuckets", "s3:ListAllMyBuckets", (*Server).listBuckets), noSubresource)
+
+	// Bucket sub-resources.
+	add(isBucket, http.MethodGet, op("GetBucketLocation", "s3:GetBucketLocation", (*Server).getBucketLocation), hasQuery("location"))
+	add(isBucket, http.MethodGet, op("ListMultipartUploads", "s3:ListBucketMultipartUploads", (*Server).listMultipartUploads), hasQuery("uploads"))
+	add(isBucket, http.MethodPost, op("DeleteObjects", "", (*Server).deleteObjects), hasQuery("delete"))
+	add(isBucket, http.MethodPut, op("PutBucketCors", "s3:PutBucketCORS", (*Server).putBucketCors), hasQuery("cors"))
+	add(isBucket, http.MethodGet, op("GetBucketCors", "s3:GetBucketCORS", (*Server).getBucketCors), hasQuery("cors"))
+	add(isBucket, http.MethodDelete, op("DeleteBucketCors", "s3:PutBucketCORS", (*Server).deleteBucketCors), hasQuery("cors"))
+	// Bucket.
+	add(isBucket, http.MethodPut, op("CreateBucket", "s3:CreateBucket", (*Server).createBucket), noSubresource)
+	add(isBucket, http.MethodHead, op("HeadBucket", "s3:ListBucket", (*Server).headBucket), noSubresource)
+	add(isBucket, http.MethodDelete, op("DeleteBucket", "s3:DeleteBucket", (*Server).deleteBucket), noSubresource)
+	add(isBucket, http.MethodGet, op("ListObjectsV2", "s3:ListBucket", (*Server).listObjectsV2), noSubresource, queryEquals("list-type", "2"))
+	add(isBucket, http.MethodGet, op("ListObjects", "s3:ListBucket", (*Server).listObjectsV1), noSubresource)
+	// A bucket POST without ?delete is a browser form upload.
+	r.NewRoute().Name("PostObject").MatcherFunc(mux.MatcherFunc(isBucket)).Methods(http.MethodPost).
+		MatcherFunc(noSubresource).
+		Handler(&operation{name: "PostObject", unauthenticated: true, run: (*Server).postObject})
+
+	// Multipart.
+	add(isObject, http.MethodPost, op("CreateMultipartUpload", "s3:PutObject", (*Server).createMultipartUpload), hasQuery("uploads"))
+	add(isObject, http.MethodPut, op("UploadPartCopy", "s3:PutObject", (*Server).uploadPartCopy), hasQuery("uploadId"), hasHeader("X-Amz-Copy-Source"))
+	add(isObject, http.MethodPut, op("UploadPart", "s3:PutObject", (*Server).uploadPart), hasQuery("uploadId"))
+	add(isObject, http.MethodPost, op("CompleteMultipartUpload", "s3:PutObject", (*Server).completeMultipartUpload), hasQuery("uploadId"))
+	add(isObject, http.MethodDelete, op("AbortMultipartUpload", "s3:AbortMultipartUpload", (*Server).abortMultipartUpload), hasQuery("uploadId"))
+	add(isObject, http.MethodGet, op("ListParts", "s3:ListMultipartUploadParts", (*Server).listParts), hasQuery("uploadId"))
+	// Object.
+	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
+	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
+	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", (*Server).getObject), noSubresource)
+	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", (*Server).headObject), noSubresource)
+	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObject", (*Server).deleteObject), noSubresource)
+	return r
+}
+
+// levelMatcher selects service, bucket or object requests.
+type levelMatcher func(r *http.Request, m *mux.RouteMatch) bool
+
+func isService(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).bucket == "" }
+
+func isBucket(r *http.Request, _ *mux.RouteMatch) bool {
+	t := targetOf(r)
+	return t.bucket != "" && t.key == ""
+}
+
+func isObject(r *http.Request, _ *mux.RouteMatch) bool {
+	t := targetOf(r)
+	return t.bucket != "" && t.key != ""
+}
+
+func notService(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).bucket != "" }
+
+func hasQuery(name string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		_, ok := targetOf(r).query[name]
+		return ok
+	}
+}
+
+func hasAnyQuery(names ...string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		q := targetOf(r).query
+		for _, n := range names {
+			if _, ok := q[n]; ok {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func queryEquals(name, value string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		return targetOf(r).query.Get(name) == value
+	}
+}
+
+func hasHeader(name string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool { return r.Header.Get(name) != "" }
+}
+
+// noSubresource matches requests whose query selects no sub-resource, so a
+// plain object or bucket handler can never receive ?tagging or ?acl.
+func noSubresource(r *http.Request, m *mux.RouteMatch) bool {
+	return !hasAnyQuery(implementedSubresources...)(r, m) && !hasAnyQuery(unimplementedSubresources...)(r, m)
+}
+
+// notImplemented answers a sub-resource strictS3 does not implement.
+func (s *Server) notImplemented(c *call) error {
+	var names []string
+	for _, n := range unimplementedSubresources {
+		if _, ok := c.r.URL.Query()[n]; ok {
+			names = append(names, "?"+n)
+		}
+	}
+	c.op = c.r.Method + " " + strings.Join(names, " ")
+	return s3err.New(s3err.NotImplemented).
+		WithDiagnosis("strictS3 does not implement %s %s; nothing was changed", c.r.Method, strings.Join(names, " "))
+}
+
+// methodNotAllowed answers a method the addressed resource does not support.
+func (s *Server) methodNotAllowed(c *call) error {
+	rt := "OBJECT"
+	switch {
+	case c.bucket == "":
+		rt = "SERVICE"
+	case c.key == "":
+		rt = "BUCKET"
+	}
+	return s3err.New(s3err.MethodNotAllowed).With("Method", c.r.Method).With("ResourceType", rt)
+}
+
+// noOperation answers a request no S3 operation strictS3 knows would take.
+func (s *Server) noOperation(c *call) error {
+	return s3err.New(s3err.NotImplemented).
+		WithDiagnosis("no S3 operation matches %s %s?%s; nothing was changed", c.r.Method, c.r.URL.Path, c.r.URL.RawQuery)
+}

@@ -1,0 +1,152 @@
+package emulator
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// Options configure a Server. Only Credentials is required.
+type Options struct {
+	// Region is the one region the server answers for; default "us-east-1".
+	Region string
+	// Credentials are the access keys the server accepts. Required.
+	Credentials verifier.Credentials
+	// Clock decides expiry and skew; default verifier.SystemClock{}.
+	Clock verifier.Clock
+	// Store holds buckets and objects; default store.NewMemory on Clock.
+	Store store.Store
+	// BaseDomain is the virtual-hosted base domain: a request for Host
+	// <bucket>.<BaseDomain>[:port] (or <bucket>.s3.<BaseDomain>) addresses
+	// <bucket>. Any other host is path-style. Default "localhost".
+	BaseDomain string
+	// Logger gets one line per request; default discards.
+	Logger *slog.Logger
+}
+
+// Server is the S3 http.Handler. It is safe for concurrent use and holds no
+// state outside itself: two Servers in one process never interfere.
+type Server struct {
+	region     string
+	baseDomain string
+	clock      verifier.Clock
+	store      store.Store
+	verifier   *verifier.Verifier
+	log        *slog.Logger
+	ids        *requestIDs
+	router     *mux.Router
+}
+
+// New returns a Server for opts.
+func New(opts Options) (*Server, error) {
+	if opts.Credentials == nil {
+		return nil, errors.New("emulator: Options.Credentials is required")
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.Clock == nil {
+		opts.Clock = verifier.SystemClock{}
+	}
+	if opts.Store == nil {
+		opts.Store = store.NewMemory(store.WithClock(opts.Clock))
+	}
+	if opts.BaseDomain == "" {
+		opts.BaseDomain = "localhost"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		region:     opts.Region,
+		baseDomain: strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
+		clock:      opts.Clock,
+		store:      opts.Store,
+		log:        opts.Logger,
+		ids:        newRequestIDs(),
+		verifier: verifier.New(verifier.Config{
+			Region:      opts.Region,
+			Credentials: opts.Credentials,
+			Clock:       opts.Clock,
+		}),
+	}
+	s.router = s.routes()
+	return s, nil
+}
+
+// Region returns the region the server answers for.
+func (s *Server) Region() string { return s.region }
+
+// Store returns the server's store.
+func (s *Server) Store() store.Store { return s.store }
+
+// ServeHTTP answers one S3 request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := s.newCall(w, r)
+	defer c.finish()
+	defer func() {
+		if p := recover(); p != nil {
+			c.panicked = p
+			c.fail(s3err.New(s3err.InternalError).WithDiagnosis("panic while serving %s: %v", c.op, p))
+		}
+	}()
+	c.fail(s.serve(c))
+}
+
+// serve runs the pipeline; a nil error means the handler wrote its answer.
+func (s *Server) serve(c *call) error {
+	op := s.route(c.r)
+	c.op = op.name
+	if !op.unauthenticated {
+		// CORS headers go on errors too, so a browser can read them.
+		s.corsHeaders(c)
+		res, err := s.verifier.Authenticate(c.r)
+		if err != nil {
+			return err
+		}
+		c.auth = res
+		c.applyQueryHeaders()
+		if err := s.authorize(c, op); err != nil {
+			return err
+		}
+	}
+	return op.run(s, c)
+}
+
+// route finds the operation for r. A request that some operation would
+// take with another method is 405 MethodNotAllowed; one no operation takes
+// at all is 501 NotImplemented, so it can never change anything.
+func (s *Server) route(r *http.Request) *operation {
+	if op, ok := s.match(r); ok {
+		return op
+	}
+	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodHead} {
+		if m == r.Method {
+			continue
+		}
+		alt := r.Clone(r.Context())
+		alt.Method = m
+		if _, ok := s.match(alt); ok {
+			return methodNotAllowedOp
+		}
+	}
+	return noOperationOp
+}
+
+// match runs the mux router. mux's own method-mismatch report is not used:
+// in gorilla/mux v1.8 a later route can clear it.
+func (s *Server) match(r *http.Request) (*operation, bool) {
+	var m mux.RouteMatch
+	if !s.router.Match(r, &m) || m.MatchErr != nil {
+		return nil, false
+	}
+	op, ok := m.Handler.(*operation)
+	return op, ok
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"crypto/md5"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// PutObject streams body to a temp file and, once it returned EOF, makes it
+// the object with meta.
+func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return ObjectInfo{}, err
+	}
+	if _, err := d.BucketInfo(ctx, bucket); err != nil {
+		return ObjectInfo{}, err // do not read a body that cannot be stored
+	}
+	tmp, size, sum, err := d.spool(ctx, body, true)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	rec := &objectRecord{Key: key, Size: size, ETag: quotedETag(sum), Meta: cloneMeta(meta)}
+	d.mu.Lock()
+	info, garbage, err := d.commitObject(bucket, tmp, rec)
+	d.mu.Unlock()
+	d.removeQuietly(garbage)
+	return info, err
+}
+
+// spool copies body into a new temp file, hashing it with MD5 when asked.
+// It returns the file's name only when body returned EOF and ctx is live.
+func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string, size int64, sum []byte, err error) {
+	f, err := os.CreateTemp(d.tmpDir(), "body-*")
+	if err != nil {
+		return "", 0, nil, err
+	}
+	var w io.Writer = f
+	h := md5.New()
+	if hash {
+		w = io.MultiWriter(f, h)
+	}
+	size, err = io.Copy(w, body)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil && d.fsync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", 0, nil, err
+	}
+	if hash {
+		sum = h.Sum(nil)
+	}
+	return f.Name(), size, sum, nil
+}
+
+// commitObject renames the spooled file tmp into the bucket and commits rec
+// (stamping LastModified) by renaming its sidecar over the old one. It
+// returns a file for the caller to remove once d.mu is released: the data
+// the previous version used, or on failure whatever is left of tmp. The
+// caller holds d.mu for writing.
+func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord) (ObjectInfo, string, error) {
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return ObjectInfo{}, tmp, err
+	}
+	dir := b.objectDir(rec.Key)
+	rec.Data = keyHash(rec.Key) + "." + randomSuffix() + ".data"
+	rec.LastModified = d.now()
+	data := filepath.Join(dir, rec.Data)
+	if err := d.rename(tmp, data); err != nil {
+		return ObjectInfo{}, tmp, err
+	}
+	if err := d.writeJSONAtomic(b.sidecarPath(rec.Key), rec); err != nil {
+		return ObjectInfo{}, data, err
+	}
+	var old string
+	if prev, ok := b.objects[rec.Key]; ok {
+		old = filepath.Join(dir, prev.Data)
+	}
+	b.setObject(rec)
+	return rec.info(bucket), old, nil
+}
+
+// removeQuietly removes leftovers; "" entries are skipped. A failure only
+// leaves garbage that the next NewDir sweeps.
+func (d *Dir) removeQuietly(paths ...string) {
+	for _, p := range paths {
+		if p != "" {
+			os.Remove(p)
+		}
+	}
+}
+
+// object finds a key's record; the caller holds d.mu.
+func (d *Dir) object(bucket, key string) (*dirBucket, *objectRecord, error) {
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, ok := b.objects[key]
+	if !ok {
+		return nil, nil, ErrNoSuchKey
+	}
+	return b, rec, nil
+}
+
+// HeadObject describes an object.
+func (d *Dir) HeadObject(_ context.Context, bucket, key string) (ObjectInfo, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	_, rec, err := d.object(bucket, key)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	return rec.info(bucket), nil
+}
+
+// GetObject opens an object's data file and returns a reader over rng,
+// clamped to the object. The file is opened under the lock, so an
+// overwrite that removes it afterwards does not disturb this reader.
+func (d *Dir) GetObject(_ context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	b, rec, err := d.object(bucket, key)
+	if err != nil {
+		return ObjectInfo{}, nil, err
+	}
+	f, err := os.Open(filepath.Join(b.objectDir(key), rec.Data))
+	if err != nil {
+		return ObjectInfo{}, nil, err
+	}
+	r := clampRange(rng, rec.Size)
+	return rec.info(bucket), sectionReadCloser{io.NewSectionReader(f, r.Start, r.Length), f}, nil
+}
+
+type sectionReadCloser struct {
+	*io.SectionReader
+	io.Closer
+}
+
+// DeleteObject removes an object; an absent key is not an error. Removing
+// the sidecar is the commit point.
+func (d *Dir) DeleteObject(_ context.Context, bucket, key string) error {
+	d.mu.Lock()
+	b, rec, err := d.object(bucket, key)
+	var data string
+	if err == nil {
+		if err = os.Remove(b.sidecarPath(key)); err == nil {
+			data = filepath.Join(b.objectDir(key), rec.Data)
+			b.removeObject(key)
+		}
+	}
+	d.mu.Unlock()
+	d.removeQuietly(data)
+	if err == ErrNoSuchKey {
+		return nil
+	}
+	return err
+}
+
+// ListObjects returns one page of the bucket's keys.
+func (d *Dir) ListObjects(_ context.Context, bucket string, opts ListOptions) (ListResult, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return ListResult{}, err
+	}
+	start, _ := slices.BinarySearch(b.keys, max(opts.After, opts.Prefix))
+	return listPage(opts, slices.Values(b.keys[start:]), func(key string) (ObjectInfo, bool) {
+		return b.objects[key].info(bucket), true
+	}), nil
+}

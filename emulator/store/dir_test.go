@@ -1,0 +1,266 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDir_Contract(t *testing.T) {
+	runStoreContract(t, func(t *testing.T, clock Clock) Store {
+		d, err := NewDir(t.TempDir(), WithClock(clock))
+		require.NoError(t, err)
+		return d
+	})
+}
+
+func TestDir_WithFsync_KeepsContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fsync is slow")
+	}
+	newStore := func(t *testing.T, clock Clock) Store {
+		d, err := NewDir(t.TempDir(), WithFsync(true), WithClock(clock))
+		require.NoError(t, err)
+		return d
+	}
+	t.Run("PutGet", func(t *testing.T) { testPutGet(t, newStore) })
+	t.Run("FailingBody", func(t *testing.T) { testFailingBody(t, newStore) })
+	t.Run("MultipartFlow", func(t *testing.T) { testMultipartFlow(t, newStore) })
+}
+
+func TestDir_Restart_SeesEverything(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	clock := newManualClock()
+	d1, err := NewDir(root, WithClock(clock))
+	require.NoError(t, err)
+	require.NoError(t, d1.CreateBucket(ctx, "bkt", "eu-central-1"))
+	require.NoError(t, d1.CreateBucket(ctx, "other", "us-east-1"))
+	meta := ObjectMeta{ContentType: "text/plain", User: map[string]string{"k": "v"}, Checksum: &Checksum{Algorithm: "CRC32C", Value: "x==", Type: "FULL_OBJECT"}}
+	for _, key := range oddKeys {
+		_, err := d1.PutObject(ctx, "bkt", key, meta, strings.NewReader("body of "+key))
+		require.NoError(t, err)
+	}
+	_, err = d1.PutObject(ctx, "bkt", "with space", ObjectMeta{}, strings.NewReader("overwritten"))
+	require.NoError(t, err)
+	require.NoError(t, d1.DeleteObject(ctx, "bkt", "plus+sign"))
+	require.NoError(t, d1.PutBucketConfig(ctx, "bkt", "cors", []byte("<CORSConfiguration/>")))
+	up, err := d1.CreateUpload(ctx, "bkt", "big", ObjectMeta{ContentType: "video/mp4"})
+	require.NoError(t, err)
+	for n, body := range map[int]string{1: "first-", 2: "second", 3: "unused"} {
+		_, err := d1.UploadPart(ctx, "bkt", "big", up.UploadID, n, nil, strings.NewReader(body))
+		require.NoError(t, err)
+	}
+	before, err := d1.ListObjects(ctx, "bkt", ListOptions{MaxKeys: 1000})
+	require.NoError(t, err)
+	partsBefore, err := d1.ListParts(ctx, "bkt", "big", up.UploadID)
+	require.NoError(t, err)
+	bucketsBefore, err := d1.ListBuckets(ctx)
+	require.NoError(t, err)
+
+	d2, err := NewDir(root, WithClock(clock))
+	require.NoError(t, err)
+	after, err := d2.ListObjects(ctx, "bkt", ListOptions{MaxKeys: 1000})
+	require.NoError(t, err)
+	require.Len(t, after.Objects, len(oddKeys)-1)
+	for i := range before.Objects {
+		b, a := before.Objects[i], after.Objects[i]
+		assert.Equal(t, b.Key, a.Key)
+		assert.Equal(t, b.ETag, a.ETag)
+		assert.Equal(t, b.Size, a.Size)
+		assert.Equal(t, b.Meta, a.Meta)
+		assert.True(t, b.LastModified.Equal(a.LastModified))
+	}
+	_, body := get(t, d2, "with space", nil)
+	assert.Equal(t, "overwritten", body)
+	_, body = get(t, d2, "../../../../etc/passwd", nil)
+	assert.Equal(t, "body of ../../../../etc/passwd", body)
+	_, err = d2.HeadObject(ctx, "bkt", "plus+sign")
+	assert.ErrorIs(t, err, ErrNoSuchKey, "a delete survives the restart")
+
+	bucketsAfter, err := d2.ListBuckets(ctx)
+	require.NoError(t, err)
+	require.Len(t, bucketsAfter, 2)
+	for i := range bucketsBefore {
+		assert.Equal(t, bucketsBefore[i].Name, bucketsAfter[i].Name)
+		assert.Equal(t, bucketsBefore[i].Region, bucketsAfter[i].Region)
+		assert.True(t, bucketsBefore[i].CreationDate.Equal(bucketsAfter[i].CreationDate))
+	}
+	doc, err := d2.GetBucketConfig(ctx, "bkt", "cors")
+	require.NoError(t, err)
+	assert.Equal(t, "<CORSConfiguration/>", string(doc))
+
+	ups, err := d2.ListUploads(ctx, "bkt")
+	require.NoError(t, err)
+	require.Len(t, ups, 1)
+	assert.Equal(t, up.UploadID, ups[0].UploadID)
+	assert.Equal(t, "video/mp4", ups[0].Meta.ContentType)
+	partsAfter, err := d2.ListParts(ctx, "bkt", "big", up.UploadID)
+	require.NoError(t, err)
+	assert.Equal(t, len(partsBefore), len(partsAfter))
+	for i := range partsBefore {
+		assert.Equal(t, partsBefore[i].ETag, partsAfter[i].ETag)
+		assert.Equal(t, partsBefore[i].Size, partsAfter[i].Size)
+	}
+	_, err = d2.CompleteUpload(ctx, "bkt", "big", up.UploadID, []CompletePart{{1}, {2}}, `"abc-2"`, ObjectMeta{})
+	require.NoError(t, err)
+	_, body = get(t, d2, "big", nil)
+	assert.Equal(t, "first-second", body, "an upload begun before the restart completes after it")
+}
+
+func TestDir_OddKeysAndBucketNames_StayInsideRoot(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	root := filepath.Join(parent, "data")
+	d, err := NewDir(root)
+	require.NoError(t, err)
+	buckets := []string{"bkt", "../evil", "..", ".", "", "UPPER", "upper", "a/b", "nul\x00"}
+	for _, b := range buckets {
+		require.NoError(t, d.CreateBucket(ctx, b, "us-east-1"), "%q", b)
+		for _, key := range oddKeys {
+			_, err := d.PutObject(ctx, b, key, ObjectMeta{}, strings.NewReader(b+"|"+key))
+			require.NoError(t, err, "%q %q", b, key)
+		}
+		require.NoError(t, d.PutBucketConfig(ctx, b, "../../../cors", []byte(b)))
+	}
+	for _, b := range buckets {
+		for _, key := range oddKeys {
+			info, rc, err := d.GetObject(ctx, b, key, nil)
+			require.NoError(t, err)
+			got, _ := io.ReadAll(rc)
+			rc.Close()
+			assert.Equal(t, b+"|"+key, string(got), "buckets %q and keys never share files", b)
+			assert.Equal(t, key, info.Key)
+		}
+		doc, err := d.GetBucketConfig(ctx, b, "../../../cors")
+		require.NoError(t, err)
+		assert.Equal(t, b, string(doc))
+	}
+
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing was written beside the root")
+	assert.Equal(t, "data", entries[0].Name())
+	require.NoError(t, filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		rel, err := filepath.Rel(root, path)
+		require.NoError(t, err)
+		assert.False(t, strings.HasPrefix(rel, ".."), path)
+		assert.NotContains(t, e.Name(), "passwd", "keys never become file names")
+		assert.LessOrEqual(t, len(e.Name()), 255)
+		return nil
+	}))
+}
+
+func TestDir_EscapeName_IsSafeAndInjective(t *testing.T) {
+	tests := map[string]string{
+		"my-bucket.v2": "my-bucket.v2",
+		"":             "%",
+		".":            "%2E",
+		"..":           "%2E.",
+		"../x":         "%2E.%2Fx",
+		"Foo":          "%46oo",
+		"a%b":          "a%25b",
+		"é":            "%C3%A9",
+	}
+	seen := make(map[string]string)
+	for in, want := range tests {
+		got := escapeName(in)
+		assert.Equal(t, want, got, "%q", in)
+		lower := strings.ToLower(got)
+		assert.NotContains(t, seen, lower, "%q collides with %q on a case-insensitive file system", in, seen[lower])
+		seen[lower] = in
+	}
+}
+
+func TestDir_FailedWrites_LeaveNoFiles(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	d, err := NewDir(root)
+	require.NoError(t, err)
+	require.NoError(t, d.CreateBucket(ctx, "bkt", "us-east-1"))
+	put(t, d, "k", "original", ObjectMeta{})
+	up, err := d.CreateUpload(ctx, "bkt", "mp", ObjectMeta{})
+	require.NoError(t, err)
+	filesBefore := countFiles(t, root)
+
+	_, err = d.PutObject(ctx, "bkt", "k", ObjectMeta{}, &failingReader{data: bytes.Repeat([]byte("x"), 1<<20), err: errVerify, atEnd: true})
+	require.ErrorIs(t, err, errVerify)
+	_, err = d.PutObject(ctx, "bkt", "new", ObjectMeta{}, &failingReader{data: []byte("x"), err: errVerify})
+	require.ErrorIs(t, err, errVerify)
+	_, err = d.UploadPart(ctx, "bkt", "mp", up.UploadID, 1, nil, &failingReader{data: []byte("x"), err: errVerify})
+	require.ErrorIs(t, err, errVerify)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = d.PutObject(canceled, "bkt", "k", ObjectMeta{}, strings.NewReader("cut short"))
+	require.ErrorIs(t, err, context.Canceled)
+
+	assert.Equal(t, filesBefore, countFiles(t, root), "no temp or data file remains")
+	_, body := get(t, d, "k", nil)
+	assert.Equal(t, "original", body)
+}
+
+func TestDir_NewDir_SweepsCrashLeftovers(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	d, err := NewDir(root)
+	require.NoError(t, err)
+	require.NoError(t, d.CreateBucket(ctx, "bkt", "us-east-1"))
+	put(t, d, "k", "kept", ObjectMeta{})
+	b := d.buckets["bkt"]
+	orphan := filepath.Join(b.objectDir("k"), keyHash("k")+".deadbeef.data")
+	require.NoError(t, os.WriteFile(orphan, []byte("half-committed"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "tmp", "body-123"), []byte("spooled"), 0o644))
+
+	_, err = NewDir(root)
+	require.NoError(t, err)
+	assert.NoFileExists(t, orphan, "data no sidecar names is removed")
+	assert.NoFileExists(t, filepath.Join(root, "tmp", "body-123"))
+	d2, err := NewDir(root)
+	require.NoError(t, err)
+	_, body := get(t, d2, "k", nil)
+	assert.Equal(t, "kept", body)
+}
+
+// TestDir_PutObject_StreamsBody checks a large body is not held in memory.
+func TestDir_PutObject_StreamsBody(t *testing.T) {
+	ctx := context.Background()
+	d, err := NewDir(t.TempDir())
+	require.NoError(t, err)
+	require.NoError(t, d.CreateBucket(ctx, "bkt", "us-east-1"))
+	const size = 64 << 20
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	info, err := d.PutObject(ctx, "bkt", "big", ObjectMeta{}, io.LimitReader(zeros{}, size))
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	assert.Equal(t, int64(size), info.Size)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "allocated while storing 64 MiB")
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func countFiles(t *testing.T, root string) int {
+	n := 0
+	require.NoError(t, filepath.WalkDir(root, func(_ string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			n++
+		}
+		return err
+	}))
+	return n
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"cmp"
+	"crypto/rand"
+	"encoding/hex"
+	"maps"
+	"slices"
+	"unicode/utf8"
+)
+
+// checkKey rejects keys no store can hold faithfully: the empty key and keys
+// that are not UTF-8 (S3 keys are UTF-8, and listing order is defined on it).
+func checkKey(key string) error {
+	if key == "" || !utf8.ValidString(key) {
+		return ErrInvalidKey
+	}
+	return nil
+}
+
+// quotedETag formats a digest the way S3 sends an ETag.
+func quotedETag(sum []byte) string {
+	return `"` + hex.EncodeToString(sum) + `"`
+}
+
+// cloneMeta copies meta so neither the caller nor the store can change the
+// other's copy later; an empty User map becomes nil so stores agree.
+func cloneMeta(m ObjectMeta) ObjectMeta {
+	if len(m.User) == 0 {
+		m.User = nil
+	} else {
+		m.User = maps.Clone(m.User)
+	}
+	m.Checksum = cloneChecksum(m.Checksum)
+	return m
+}
+
+func cloneChecksum(c *Checksum) *Checksum {
+	if c == nil {
+		return nil
+	}
+	cc := *c
+	return &cc
+}
+
+func cloneInfo(o ObjectInfo) ObjectInfo {
+	o.Meta = cloneMeta(o.Meta)
+	o.PartSizes = slices.Clone(o.PartSizes)
+	return o
+}
+
+// newUploadID returns an opaque, unguessable upload id that is also safe
+// as a file name.
+func newUploadID() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// sortUploads orders uploads as ListMultipartUploads does: by key, then by
+// initiation time.
+func sortUploads(ups []UploadInfo) {
+	slices.SortFunc(ups, func(a, b UploadInfo) int {
+		if c := cmp.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		if c := a.Initiated.Compare(b.Initiated); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.UploadID, b.UploadID)
+	})
+}
+
+// clampRange fits rng inside an object of size bytes; a range starting at or
+// past the end becomes empty. The emulator resolves ranges against a HEAD,
+// and the object may have changed since.
+func clampRange(rng *Range, size int64) Range {
+	if rng == nil {
+		return Range{0, size}
+	}
+	r := *rng
+	if r.Start < 0 {
+		r.Start = 0
+	}
+	if r.Start > size {
+		r.Start = size
+	}
+	if r.Length < 0 || r.Start+r.Length > size {
+		r.Length = size - r.Start
+	}
+	return r
+}
+
+func uploadCopy(u UploadInfo) UploadInfo {
+	u.Meta = cloneMeta(u.Meta)
+	return u
+}
+
+func partCopy(p PartInfo) PartInfo {
+	p.Checksum = cloneChecksum(p.Checksum)
+	return p
+}

@@ -1,0 +1,39 @@
+package emulator
+
+import (
+	"errors"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// storeErr turns a store error into the S3 error for c's resource, adding
+// the elements S3 sends (BucketName, Key, UploadId). S3 errors (a payload
+// check failing at EOF inside the store) pass through unchanged.
+func storeErr(c *call, err error) error {
+	return resourceErr(err, c.bucket, c.key, c.r.URL.Query().Get("uploadId"))
+}
+
+func resourceErr(err error, bucket, key, uploadID string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := s3err.As(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, store.ErrNoSuchBucket):
+		return s3err.New(s3err.NoSuchBucket).With("BucketName", bucket)
+	case errors.Is(err, store.ErrNoSuchKey):
+		return s3err.New(s3err.NoSuchKey).With("Key", key)
+	case errors.Is(err, store.ErrBucketNotEmpty):
+		return s3err.New(s3err.BucketNotEmpty).With("BucketName", bucket)
+	case errors.Is(err, store.ErrBucketExists):
+		return s3err.New(s3err.BucketAlreadyOwnedByYou).With("BucketName", bucket)
+	case errors.Is(err, store.ErrNoSuchUpload):
+		return s3err.New(s3err.NoSuchUpload).With("UploadId", uploadID)
+	case errors.Is(err, store.ErrInvalidKey):
+		return s3err.New(s3err.InvalidArgument).WithDiagnosis("the store cannot hold key %q: %v", key, err)
+	}
+	return err
+}

@@ -1,0 +1,156 @@
+package emulator
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// Default test credentials. They are AWS's documented example key pair, so
+// they can never be mistaken for real ones.
+const (
+	TestAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
+	TestSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+)
+
+// TestServer is a Server on a loopback port for tests, with everything a
+// test needs to talk to it. Fields are set by NewTestServer.
+type TestServer struct {
+	// URL is the base URL, e.g. http://127.0.0.1:34567 (https with WithTLS).
+	URL string
+	// Region, AccessKeyID and SecretAccessKey are what Client signs with.
+	Region          string
+	AccessKeyID     string
+	SecretAccessKey string
+	// Client is an aws-sdk-go-v2 S3 client for the server: path-style,
+	// static credentials, checksums at the SDK defaults (WhenSupported).
+	Client *s3.Client
+	// Presign pre-signs requests with Client's settings.
+	Presign *s3.PresignClient
+	// Clock is the server's clock. It starts at the real current time, so
+	// the SDK's signing time agrees with it; tests Advance it.
+	Clock *ManualClock
+	// Server is the handler under test.
+	Server *Server
+	// HTTPClient reaches URL (it trusts the test certificate with WithTLS).
+	HTTPClient *http.Client
+
+	sessionToken string
+}
+
+// TestOption adjusts NewTestServer.
+type TestOption func(*testConfig)
+
+type testConfig struct {
+	tls    bool
+	store  store.Store
+	region string
+	creds  []verifier.Credential
+	base   string
+}
+
+// WithTLS serves HTTPS with a test certificate that HTTPClient and Client
+// trust. Over TLS the SDK sends aws-chunked bodies with trailing checksums.
+func WithTLS() TestOption { return func(c *testConfig) { c.tls = true } }
+
+// WithStore uses st instead of a fresh memory store.
+func WithStore(st store.Store) TestOption { return func(c *testConfig) { c.store = st } }
+
+// WithRegion sets the server's and the client's region.
+func WithRegion(region string) TestOption { return func(c *testConfig) { c.region = region } }
+
+// WithCredentials replaces the default key pair; the first credential is
+// the one Client signs with.
+func WithCredentials(creds ...verifier.Credential) TestOption {
+	return func(c *testConfig) { c.creds = append(c.creds, creds...) }
+}
+
+// WithBaseDomain sets Options.BaseDomain (default "localhost").
+func WithBaseDomain(domain string) TestOption { return func(c *testConfig) { c.base = domain } }
+
+// NewTestServer starts a Server for t and closes it when t ends. It fails
+// t if the server cannot be built.
+func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
+	t.Helper()
+	cfg := testConfig{region: "us-east-1"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(cfg.creds) == 0 {
+		cfg.creds = []verifier.Credential{{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}}
+	}
+	clock := NewManualClock(time.Now())
+	srv, err := New(Options{
+		Region:      cfg.region,
+		Credentials: verifier.NewStaticCredentials(cfg.creds...),
+		Clock:       clock,
+		Store:       cfg.store,
+		BaseDomain:  cfg.base,
+		Logger:      slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatalf("emulator.NewTestServer: %v", err)
+	}
+	hs := httptest.NewUnstartedServer(srv)
+	if cfg.tls {
+		hs.StartTLS()
+	} else {
+		hs.Start()
+	}
+	t.Cleanup(hs.Close)
+
+	ts := &TestServer{
+		URL:             hs.URL,
+		Region:          cfg.region,
+		AccessKeyID:     cfg.creds[0].AccessKeyID,
+		SecretAccessKey: cfg.creds[0].SecretAccessKey,
+		Clock:           clock,
+		Server:          srv,
+		HTTPClient:      hs.Client(),
+		sessionToken:    cfg.creds[0].SessionToken,
+	}
+	ts.Client = s3.NewFromConfig(ts.AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	ts.Presign = s3.NewPresignClient(ts.Client)
+	return ts
+}
+
+// AWSConfig is the aws.Config behind Client, built by hand rather than with
+// config.LoadDefaultConfig, which reads the environment (AWS_CA_BUNDLE,
+// profiles) and would make tests depend on the machine.
+func (ts *TestServer) AWSConfig() aws.Config {
+	return aws.Config{
+		Region:                     ts.Region,
+		Credentials:                credentials.NewStaticCredentialsProvider(ts.AccessKeyID, ts.SecretAccessKey, ts.sessionToken),
+		HTTPClient:                 ts.HTTPClient,
+		BaseEndpoint:               aws.String(ts.URL),
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+		// A strict server's answers are final: retrying would hide them.
+		Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	}
+}
+
+// Host returns the host:port part of URL.
+func (ts *TestServer) Host() string {
+	return strings.TrimPrefix(strings.TrimPrefix(ts.URL, "https://"), "http://")
+}
+
+// testLogWriter sends the server's log lines to t.Log, so they show up with
+// the failing test (or with -v).
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,73 @@
+package verifier
+
+import (
+	"net/http"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// Explanation is the step-by-step account of how a request's signature was
+// checked, for humans and for the stricts3 explain/verify commands.
+type Explanation struct {
+	// AuthType is how the request tried to authenticate.
+	AuthType AuthType
+	// AccessKeyID is the key the request names, when it names one.
+	AccessKeyID string
+	// CanonicalRequest is the SigV4 canonical request strictS3 built from
+	// the request as received (empty for SigV2).
+	CanonicalRequest string
+	// StringToSign is the string strictS3 signed.
+	StringToSign string
+	// Expected is the signature strictS3 computed; empty when the check
+	// stopped before a signature could be computed (parse error, unknown
+	// key).
+	Expected string
+	// Provided is the signature the request carries.
+	Provided string
+	// Err is the verdict: nil when the request is authentic, else the
+	// *s3err.Error Authenticate returns.
+	Err error
+	// Diagnosis is strictS3's explanation of Err, if any.
+	Diagnosis string
+	// Result is Authenticate's result when Err is nil.
+	Result *Result
+}
+
+// Explain authenticates r like Authenticate and also reports the
+// intermediate values (canonical request, string to sign, expected and
+// provided signatures). The canonical request and expected signature are
+// filled even when a later check (expiry, unsigned headers) fails, so a
+// caller can see both at once.
+func (v *Verifier) Explain(r *http.Request) Explanation {
+	var e Explanation
+	res, err := v.authenticate(r, &e)
+	e.Result = res
+	if err != nil {
+		e.Err = err
+		if se, ok := s3err.As(err); ok {
+			e.Diagnosis = se.Diagnosis
+		}
+	}
+	return e
+}
+
+// The helpers below let the verification code record into an optional
+// Explanation without nil checks at every call site.
+
+func (e *Explanation) setAuth(a AuthType) {
+	if e != nil {
+		e.AuthType = a
+	}
+}
+
+func (e *Explanation) setKey(akid, provided string) {
+	if e != nil {
+		e.AccessKeyID, e.Provided = akid, provided
+	}
+}
+
+func (e *Explanation) setSigned(canonical, sts, expected string) {
+	if e != nil {
+		e.CanonicalRequest, e.StringToSign, e.Expected = canonical, sts, expected
+	}
+}

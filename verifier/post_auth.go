@@ -1,0 +1,234 @@
+package verifier
+
+import (
+	"crypto/hmac"
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// postScheme is how a POST form is signed.
+type postScheme int
+
+const (
+	postSigV4 postScheme = iota + 1
+	postSigV2
+)
+
+// Field names each scheme needs, in the order S3 reports the first missing
+// one (X-Amz-Signature before X-Amz-Algorithm is recorded from AWS).
+var (
+	postSigV4Fields = []string{"X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date"}
+	postSigV2Fields = []string{"Signature", "AWSAccessKeyId"}
+)
+
+// postAuthScheme picks the scheme from the fields present and requires the
+// rest of that scheme's fields and the policy. A form with no signature
+// field at all is anonymous, which strictS3 (no public buckets) denies.
+func postAuthScheme(f PostFields) (postScheme, error) {
+	for _, s := range []struct {
+		scheme postScheme
+		names  []string
+	}{{postSigV4, postSigV4Fields}, {postSigV2, postSigV2Fields}} {
+		present := false
+		for _, n := range s.names {
+			present = present || f.Has(n)
+		}
+		if !present {
+			continue
+		}
+		for _, n := range s.names {
+			if !f.Has(n) {
+				return 0, missingPostField(n)
+			}
+		}
+		if !f.Has("policy") {
+			return 0, missingPostField("Policy")
+		}
+		return s.scheme, nil
+	}
+	return 0, s3err.New(s3err.AccessDenied).WithDiagnosis(
+		"the form has no signature fields (X-Amz-Signature/X-Amz-Credential/... or Signature/AWSAccessKeyId), so it is anonymous; strictS3 has no public buckets")
+}
+
+// checkPostSignature finds the signer's credential and checks the signature
+// over the policy string exactly as submitted, before the policy is decoded.
+func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity, error) {
+	policy := f.Get("policy")
+	var (
+		cred     Credential
+		akid     string
+		provided string
+		sent     string
+		want     string
+		how      string
+		id       Identity
+	)
+	switch scheme {
+	case postSigV4:
+		if alg := f.Get("x-amz-algorithm"); alg != "AWS4-HMAC-SHA256" {
+			return id, s3err.Newf(s3err.InvalidArgument, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"").
+				With("ArgumentName", "X-Amz-Algorithm").With("ArgumentValue", alg)
+		}
+		sc, err := v.parsePostCredential(f.Get("x-amz-credential"))
+		if err != nil {
+			return id, err
+		}
+		akid = sc.accessKeyID
+		c, ok := v.lookupPostKey(akid)
+		if !ok {
+			return id, unknownPostKey(akid)
+		}
+		cred = c
+		sent = f.Get("x-amz-signature")
+		provided = strings.ToLower(sent)
+		key := deriveSigningKey(cred.SecretAccessKey, sc.day, sc.region, sc.service)
+		want = hex.EncodeToString(hmacSHA256(key, policy))
+		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
+		if provided != want {
+			if d, ok := v.signedOnOtherDay(cred.SecretAccessKey, sc, policy, provided); ok {
+				how += "; the signature matches a key derived for day " + d + ", not the day X-Amz-Credential states"
+			}
+		}
+		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
+	case postSigV2:
+		if v.region != "" && !sigV2Regions[v.region] {
+			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
+		}
+		akid = f.Get("awsaccesskeyid")
+		c, ok := v.lookupPostKey(akid)
+		if !ok {
+			return id, unknownPostKey(akid)
+		}
+		cred = c
+		sent = f.Get("signature")
+		provided = sent
+		want = signV2(cred.SecretAccessKey, policy)
+		how = "base64 HMAC-SHA1 of the policy field with the secret key"
+		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
+	}
+	if !hmac.Equal([]byte(provided), []byte(want)) {
+		return Identity{}, s3err.New(s3err.SignatureDoesNotMatch).
+			With("AWSAccessKeyId", akid).
+			With("StringToSign", policy).
+			With("SignatureProvided", sent).
+			With("StringToSignBytes", s3err.HexBytes(policy)).
+			WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
+	}
+	if err := v.checkPostToken(f, cred); err != nil {
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+func (v *Verifier) lookupPostKey(akid string) (Credential, bool) {
+	if v.creds == nil || akid == "" {
+		return Credential{}, false
+	}
+	return v.creds.Lookup(akid)
+}
+
+func unknownPostKey(akid string) *s3err.Error {
+	return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", akid).
+		WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
+}
+
+// postSignatureDiagnosis says what the signature covers and the likely
+// reasons it differs. The policy string is signed as text, so any change to
+// it after signing (re-encoding, line breaks, truncation) breaks it.
+func postSignatureDiagnosis(policy, how string) string {
+	var b strings.Builder
+	b.WriteString("expected the " + how + " (the policy string as submitted, ")
+	b.WriteString(strconv.Itoa(len(policy)) + " bytes). ")
+	if _, err := base64.StdEncoding.DecodeString(policy); err != nil {
+		b.WriteString("The policy field is not valid base64 (" + err.Error() + "): it was probably truncated or altered after signing. ")
+	}
+	b.WriteString("Likely causes: the policy field was modified after signing; the form was signed with a different secret key; " +
+		"or (SigV4) it was signed for another date or region than X-Amz-Credential states.")
+	return b.String()
+}
+
+// checkPostToken applies the session-token rules: a temporary key needs its
+// token in x-amz-security-token, and an expired token is refused.
+func (v *Verifier) checkPostToken(f PostFields, cred Credential) error {
+	tok, sent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
+	switch {
+	case cred.SessionToken == "" && !sent:
+		return nil
+	case cred.SessionToken != "" && !sent:
+		return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", cred.AccessKeyID).
+			WithDiagnosis("access key %q is temporary; the form must carry its x-amz-security-token", cred.AccessKeyID)
+	case tok != cred.SessionToken:
+		return s3err.New(s3err.InvalidToken).With("Token-0", tok).
+			WithDiagnosis("x-amz-security-token is not the session token of access key %q", cred.AccessKeyID)
+	case !cred.Expires.IsZero() && !v.clock.Now().Before(cred.Expires):
+		return s3err.New(s3err.ExpiredToken).With("Token-0", tok).
+			WithDiagnosis("the session token of %q expired at %s", cred.AccessKeyID, cred.Expires.UTC().Format(timeISO8601))
+	}
+	return nil
+}
+
+// postCredential is a parsed X-Amz-Credential field.
+type postCredential struct {
+	accessKeyID, day, region, service string
+}
+
+// parsePostCredential checks the credential scope. A wrong region in a POST
+// form is answered as InvalidArgument naming X-Amz-Credential, with the
+// expected Region (a full AWS body quoted in CulturalMe/meteor-slingshot#150).
+func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
+	parts := strings.Split(s, "/")
+	bad := func(msg string) error {
+		return s3err.Newf(s3err.InvalidArgument, "%s", msg).
+			With("ArgumentName", "X-Amz-Credential").With("ArgumentValue", s)
+	}
+	if len(parts) != 5 || parts[0] == "" || !isDay(parts[1]) || parts[2] == "" || parts[4] != "aws4_request" {
+		return postCredential{}, bad(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
+	}
+	c := postCredential{accessKeyID: parts[0], day: parts[1], region: parts[2], service: parts[3]}
+	if v.region != "" && c.region != v.region {
+		e := bad("the region '" + c.region + "' is wrong; expecting '" + v.region + "'")
+		return c, e.(*s3err.Error).With("Region", v.region)
+	}
+	if c.service != "s3" {
+		return c, bad(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
+	}
+	return c, nil
+}
+
+func isDay(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// signedOnOtherDay looks for the day a SigV4 POST signature was really
+// computed for, among the credential's neighbouring days and today: a
+// client that builds X-Amz-Credential and the signing key from two clocks
+// fails this way around midnight UTC.
+func (v *Verifier) signedOnOtherDay(secret string, sc postCredential, policy, provided string) (string, bool) {
+	day, err := time.Parse("20060102", sc.day)
+	if err != nil {
+		return "", false
+	}
+	for _, d := range []time.Time{day.AddDate(0, 0, -1), day.AddDate(0, 0, 1), v.clock.Now().UTC()} {
+		ds := d.Format("20060102")
+		if ds == sc.day {
+			continue
+		}
+		if hex.EncodeToString(hmacSHA256(deriveSigningKey(secret, ds, sc.region, sc.service), policy)) == provided {
+			return ds, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,262 @@
+package verifier_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// Test fixtures: one region, one bucket, one long-lived key and one
+// temporary key.
+const (
+	testRegion  = "us-east-1"
+	testBucket  = "photos"
+	testAKID    = "AKIAPOSTEXAMPLE"
+	testSecret  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	tempAKID    = "ASIAPOSTEXAMPLE"
+	tempSecret  = "tempsecret"
+	tempToken   = "FQoGZXIvYXdzEXAMPLETOKEN"
+	testDay     = "20261126"
+	testAmzDate = "20261126T220000Z"
+)
+
+var testNow = time.Date(2026, 11, 26, 22, 0, 0, 0, time.UTC)
+
+// manualClock is a Clock tests move by hand.
+type manualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *manualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newPostVerifier(clock verifier.Clock) *verifier.Verifier {
+	return verifier.New(verifier.Config{
+		Region: testRegion,
+		Clock:  clock,
+		Credentials: verifier.NewStaticCredentials(
+			verifier.Credential{AccessKeyID: testAKID, SecretAccessKey: testSecret},
+			verifier.Credential{AccessKeyID: tempAKID, SecretAccessKey: tempSecret, SessionToken: tempToken,
+				Expires: testNow.Add(time.Hour)},
+		),
+	})
+}
+
+// kv is one form field.
+type kv struct{ name, value string }
+
+// fileSpec is the file part; noFilename sends it as a plain field.
+type fileSpec struct {
+	filename   string
+	noFilename bool
+	content    string
+}
+
+// postBody builds a multipart POST to /testBucket with fields, then the
+// file part (when file is not nil), then after.
+func postBody(t *testing.T, fields []kv, file *fileSpec, after []kv) *http.Request {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, f := range fields {
+		require.NoError(t, w.WriteField(f.name, f.value))
+	}
+	if file != nil {
+		h := textproto.MIMEHeader{}
+		if file.noFilename {
+			h.Set("Content-Disposition", `form-data; name="file"`)
+		} else {
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, file.filename))
+			h.Set("Content-Type", "application/octet-stream")
+		}
+		pw, err := w.CreatePart(h)
+		require.NoError(t, err)
+		_, _ = pw.Write([]byte(file.content))
+	}
+	for _, f := range after {
+		require.NoError(t, w.WriteField(f.name, f.value))
+	}
+	require.NoError(t, w.Close())
+	r, err := http.NewRequest(http.MethodPost, "http://localhost/"+testBucket, &b)
+	require.NoError(t, err)
+	r.Header.Set("Content-Type", w.FormDataContentType())
+	return r
+}
+
+// policyB64 assembles a policy document from raw JSON conditions.
+func policyB64(expiration string, conds ...string) string {
+	doc := `{"expiration":"` + expiration + `","conditions":[` + strings.Join(conds, ",") + `]}`
+	return base64.StdEncoding.EncodeToString([]byte(doc))
+}
+
+const testExpiration = "2026-11-26T23:00:00.000Z"
+
+// v4Conds are the conditions every SigV4 form needs besides key.
+func v4Conds(akid string) []string {
+	return []string{
+		`{"bucket":"` + testBucket + `"}`,
+		`{"x-amz-algorithm":"AWS4-HMAC-SHA256"}`,
+		`{"x-amz-credential":"` + akid + "/" + testDay + "/" + testRegion + `/s3/aws4_request"}`,
+		`{"x-amz-date":"` + testAmzDate + `"}`,
+	}
+}
+
+func signV4Policy(secret, day, region, policy string) string {
+	k := hmacSum(sha256.New, []byte("AWS4"+secret), day)
+	k = hmacSum(sha256.New, k, region)
+	k = hmacSum(sha256.New, k, "s3")
+	k = hmacSum(sha256.New, k, "aws4_request")
+	return hex.EncodeToString(hmacSum(sha256.New, k, policy))
+}
+
+func signV2Policy(secret, policy string) string {
+	return base64.StdEncoding.EncodeToString(hmacSum(sha1.New, []byte(secret), policy))
+}
+
+func hmacSum(h func() hash.Hash, key []byte, data string) []byte {
+	m := hmac.New(h, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
+// v4Fields returns key, the SigV4 auth fields and extra, signed over policy
+// with the test key.
+func v4Fields(key, policy string, extra ...kv) []kv {
+	cred := testAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
+	f := []kv{{"key", key}}
+	f = append(f, extra...)
+	return append(f,
+		kv{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+		kv{"X-Amz-Credential", cred},
+		kv{"X-Amz-Date", testAmzDate},
+		kv{"Policy", policy},
+		kv{"X-Amz-Signature", signV4Policy(testSecret, testDay, testRegion, policy)},
+	)
+}
+
+// v2Fields returns key, the SigV2 auth fields and extra.
+func v2Fields(key, policy string, extra ...kv) []kv {
+	f := []kv{{"key", key}}
+	f = append(f, extra...)
+	return append(f,
+		kv{"AWSAccessKeyId", testAKID},
+		kv{"Policy", policy},
+		kv{"Signature", signV2Policy(testSecret, policy)},
+	)
+}
+
+// without drops the fields called name (exact case).
+func without(fields []kv, names ...string) []kv {
+	var out []kv
+next:
+	for _, f := range fields {
+		for _, n := range names {
+			if f.name == n {
+				continue next
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// replace sets the value of the field called name.
+func replace(fields []kv, name, value string) []kv {
+	out := append([]kv(nil), fields...)
+	for i := range out {
+		if out[i].name == name {
+			out[i].value = value
+		}
+	}
+	return out
+}
+
+// wantErr is an expected S3 error: status, code, message and the extra
+// elements as name/value pairs in wire order.
+type wantErr struct {
+	status  int
+	code    string
+	message string
+	extra   []string
+}
+
+func requireS3Error(t *testing.T, err error, want wantErr) {
+	t.Helper()
+	require.Error(t, err)
+	e, ok := s3err.As(err)
+	require.True(t, ok, "not an *s3err.Error: %v", err)
+	require.Equal(t, want.status, e.Status, "status (%v)", e)
+	require.Equal(t, want.code, string(e.Code), "code (%v)", e)
+	require.Equal(t, want.message, e.Message, "message")
+	var got []string
+	for _, el := range e.Extra {
+		got = append(got, el.Name, el.Value)
+	}
+	require.Equal(t, want.extra, got, "extra elements in wire order")
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func hexBytes(s string) string { return s3err.HexBytes(s) }
+
+// replaceNames renames fields (exact match on the old name).
+func replaceNames(fields []kv, names map[string]string) []kv {
+	out := append([]kv(nil), fields...)
+	for i := range out {
+		if n, ok := names[out[i].name]; ok {
+			out[i].name = n
+		}
+	}
+	return out
+}
+
+// preDataOf is what fields count against the 20 KB pre-data limit.
+func preDataOf(fields []kv) int {
+	n := 0
+	for _, f := range fields {
+		n += len(f.name) + len(f.value)
+	}
+	return n
+}
+
+// tempPolicy is keyedPolicy for the temporary key.
+func tempPolicy(extra ...string) string {
+	c := append(v4Conds(tempAKID), `["starts-with","$key","user/"]`)
+	return policyB64(testExpiration, append(c, extra...)...)
+}
+
+// tempV4Fields signs with the temporary key.
+func tempV4Fields(key, policy string, extra ...kv) []kv {
+	cred := tempAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
+	f := []kv{{"key", key}}
+	f = append(f, extra...)
+	return append(f,
+		kv{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+		kv{"X-Amz-Credential", cred},
+		kv{"X-Amz-Date", testAmzDate},
+		kv{"Policy", policy},
+		kv{"X-Amz-Signature", signV4Policy(tempSecret, testDay, testRegion, policy)},
+	)
+}

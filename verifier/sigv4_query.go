@@ -1,0 +1,239 @@
+package verifier
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// The query parameters of a SigV4 pre-signed URL.
+const (
+	qAlgorithm     = "X-Amz-Algorithm"
+	qCredential    = "X-Amz-Credential"
+	qDate          = "X-Amz-Date"
+	qExpires       = "X-Amz-Expires"
+	qSignedHeaders = "X-Amz-SignedHeaders"
+	qSignature     = "X-Amz-Signature"
+	qSecurityToken = "X-Amz-Security-Token"
+	qContentSHA256 = "X-Amz-Content-Sha256"
+)
+
+// v4QueryAuthParams are the six parameters whose presence makes a request
+// query-authenticated.
+var v4QueryAuthParams = [...]string{qAlgorithm, qCredential, qDate, qExpires, qSignedHeaders, qSignature}
+
+// maxPresignExpires is S3's limit on X-Amz-Expires: one week, inclusive.
+const maxPresignExpires = 604800
+
+// presignedParams is what a pre-signed URL declares about itself.
+type presignedParams struct {
+	cred          v4Credential
+	date          time.Time
+	amzDate       string
+	expires       time.Duration
+	signedHeaders string
+	signature     string
+}
+
+func queryParamsError(msg string) *s3err.Error {
+	return s3err.Newf(s3err.AuthorizationQueryParametersError, "%s", msg)
+}
+
+// firstParam returns the first value of an exactly-named parameter.
+func firstParam(ps []queryParam, name string) (string, bool) {
+	for _, p := range ps {
+		if p.name == name {
+			return p.value, true
+		}
+	}
+	return "", false
+}
+
+// hasV4QueryAuth reports whether any of the six SigV4 query parameters is
+// present.
+func hasV4QueryAuth(ps []queryParam) bool {
+	for _, p := range ps {
+		for _, n := range v4QueryAuthParams {
+			if p.name == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parsePresigned checks presence and syntax of the pre-signed parameters
+// (spec §2 steps 1–2); region is the server's.
+func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Error) {
+	vals := make(map[string]string, len(v4QueryAuthParams))
+	for _, n := range v4QueryAuthParams {
+		v, ok := firstParam(ps, n)
+		if !ok {
+			return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
+		}
+		vals[n] = v
+	}
+	if vals[qAlgorithm] != sigV4Algorithm {
+		return presignedParams{}, queryParamsError(`X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`)
+	}
+	c, ok := parseV4Credential(vals[qCredential])
+	if !ok {
+		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
+	}
+	if c.region != region {
+		return presignedParams{}, queryParamsError("Error parsing the X-Amz-Credential parameter; the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region)
+	}
+	if c.service != serviceS3 {
+		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
+	}
+	if c.terminal != scopeTerminal {
+		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; incorrect terminal "` + c.terminal + `". This endpoint uses "aws4_request".`)
+	}
+	t, ok := parseAmzDate(vals[qDate])
+	if !ok {
+		return presignedParams{}, queryParamsError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
+	}
+	if c.day != t.Format(dayLayout) {
+		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`)
+	}
+	exp, err := strconv.ParseInt(vals[qExpires], 10, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(vals[qExpires], "-")) {
+			// A number too large for int64 is still a number.
+			if strings.HasPrefix(vals[qExpires], "-") {
+				return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
+			}
+			return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
+		}
+		return presignedParams{}, queryParamsError("X-Amz-Expires should be a number")
+	}
+	if exp < 0 {
+		return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
+	}
+	if exp > maxPresignExpires {
+		return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
+	}
+	return presignedParams{
+		cred: c, date: t, amzDate: vals[qDate], expires: time.Duration(exp) * time.Second,
+		signedHeaders: vals[qSignedHeaders], signature: vals[qSignature],
+	}, nil
+}
+
+// authV4Query verifies a SigV4 pre-signed URL in spec §2's order.
+func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+	tr.setAuth(AuthSigV4Query)
+	p, err := parsePresigned(ps, v.region)
+	if err != nil {
+		return nil, err
+	}
+	tr.setKey(p.cred.accessKey, p.signature)
+	token, tokenSent := firstParam(ps, qSecurityToken)
+	if !tokenSent {
+		token, tokenSent = headerToken(r)
+	}
+	cred, kerr := v.lookupKey(p.cred.accessKey, tokenSent)
+	if kerr != nil {
+		return nil, kerr
+	}
+
+	signed := splitSignedHeaders(p.signedHeaders)
+	payloadLine := unsignedPayload
+	for _, qp := range ps {
+		// Signers differ in the case of this name; S3 matches it loosely.
+		if strings.EqualFold(qp.name, qContentSHA256) {
+			payloadLine = qp.value
+			break
+		}
+	}
+	q := &v4Request{
+		method:     r.Method,
+		uri:        CanonicalURI(path),
+		query:      ps,
+		skipQuery:  qSignature,
+		signedList: p.signedHeaders,
+		signed:     signed,
+		values:     signedValues(r, signed, ps, true),
+		payload:    payloadLine,
+		amzDate:    p.amzDate,
+		scope:      p.cred.scope(),
+	}
+	key := v.keys.get(cred.SecretAccessKey, p.cred.day, p.cred.region)
+	canonical, sts, want := q.sign(key)
+	tr.setSigned(canonical, sts, want)
+
+	now := v.clock.Now()
+	expiresAt := p.date.Add(p.expires)
+	// A URL dated in the future is refused once it is further ahead than
+	// the header-auth skew allows (S3's tolerance is undocumented; spec §11).
+	if p.date.Sub(now) > v.maxSkew {
+		return nil, s3err.Newf(s3err.AccessDenied, "Request is not yet valid").
+			With("X-Amz-Date", epochMillis(p.date)).
+			With("Expires", isoSecond(expiresAt)).
+			With("ServerTime", isoSecond(now)).
+			WithDiagnosis("the URL is dated %s, %s ahead of the server clock", isoSecond(p.date), p.date.Sub(now).Round(time.Second))
+	}
+	if now.After(expiresAt) {
+		return nil, s3err.Newf(s3err.AccessDenied, "Request has expired").
+			With("X-Amz-Expires", strconv.FormatInt(int64(p.expires/time.Second), 10)).
+			With("Expires", isoSecond(expiresAt)).
+			With("ServerTime", isoSecond(now)).
+			WithDiagnosis("the URL expired at %s, %s ago", isoSecond(expiresAt), now.Sub(expiresAt).Round(time.Second))
+	}
+	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
+		return nil, headersNotSigned(missing)
+	}
+	if !signatureEqual(want, p.signature) {
+		return nil, signatureMismatch(p.cred.accessKey, sts, p.signature, canonical).
+			WithDiagnosis("%s", v.diagnoseV4(r, q, key, p.signature, true))
+	}
+	if err := v.checkToken(cred, token, tokenSent); err != nil {
+		return nil, err
+	}
+	payload := Payload{Mode: PayloadUnsigned}
+	if pl, ok := payloadFor(payloadLine); ok && pl.Mode == PayloadSHA256 {
+		payload = pl
+	} else if i := indexOf(signed, "x-amz-content-sha256"); i >= 0 {
+		if pl, ok := payloadFor(q.values[i]); ok && pl.Mode == PayloadSHA256 {
+			payload = pl
+		}
+	}
+	return &Result{
+		Identity:     Identity{Auth: AuthSigV4Query, AccessKeyID: p.cred.accessKey, Credential: cred},
+		Payload:      payload,
+		QueryHeaders: queryHeaders(ps),
+	}, nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// queryHeaders collects the x-amz-* query parameters that are not part of
+// the authentication itself; S3 applies them as request headers.
+func queryHeaders(ps []queryParam) http.Header {
+	var h http.Header
+	for _, p := range ps {
+		n := strings.ToLower(p.name)
+		if !strings.HasPrefix(n, "x-amz-") {
+			continue
+		}
+		switch n {
+		case "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
+			"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token":
+			continue
+		}
+		if h == nil {
+			h = make(http.Header)
+		}
+		h.Add(http.CanonicalHeaderKey(n), p.value)
+	}
+	return h
+}
