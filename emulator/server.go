@@ -104,9 +104,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(c *call) error {
 	op := s.route(c.r)
 	c.op = op.name
+	// CORS headers go on errors too, so a browser can read them; a POST
+	// form upload (unauthenticated here) needs them most. See cors.go.
+	s.corsHeaders(c)
+
 	if !op.unauthenticated {
-		// CORS headers go on errors too, so a browser can read them.
-		s.corsHeaders(c)
 		res, err := s.verifier.Authenticate(c.r)
 		if err != nil {
 			return err

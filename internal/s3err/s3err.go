@@ -13,7 +13,6 @@
 package s3err
 
 import (
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -139,9 +138,14 @@ func (e *Error) Body(requestID, hostID string) []byte {
 
 func writeElem(b *strings.Builder, name, value string) {
 	b.WriteString("<" + name + ">")
-	_ = xml.EscapeText(b, []byte(value))
+	textEscaper.WriteString(b, value)
 	b.WriteString("</" + name + ">")
 }
+
+// textEscaper escapes only what XML character data requires. encoding/xml
+// also escapes quotes, which would make messages such as CORS's
+// "resource's" differ byte for byte from what S3 sends.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r", "&#xD;")
 
 // DiagnosisHeader is the response header that carries Error.Diagnosis.
 const DiagnosisHeader = "X-Stricts3-Diagnosis"

@@ -1,0 +1,14 @@
+# syntax=docker/dockerfile:1
+# A small image for running strictS3 beside an application under test.
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stricts3 ./cmd/stricts3
+
+FROM gcr.io/distroless/static-debian12
+COPY --from=build /out/stricts3 /stricts3
+EXPOSE 9000
+# Listen on every interface inside the container; the compose file maps the port.
+ENTRYPOINT ["/stricts3", "serve", "--addr", "0.0.0.0:9000"]
