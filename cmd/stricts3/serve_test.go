@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -60,7 +61,11 @@ func TestServe_PortZero_PrintsBoundAddressInUsableExportLine(t *testing.T) {
 	assert.Contains(t, s.banner[0], endpoint)
 
 	client := sdkClient(t, s.vars)
-	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("from-export-line")})
+	// Outside us-east-1 S3 wants the region restated, as real S3 does.
+	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{
+		Bucket:                    aws.String("from-export-line"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(s.vars["AWS_REGION"])},
+	})
 	require.NoError(t, err)
 	assert.Equal(t, "hello over http", putAndGet(t, client, "from-export-line", "greeting.txt", "hello over http"))
 
@@ -140,10 +145,15 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 		req.Header[name] = vals
 	}
 	req.ContentLength = int64(len(first + second))
-	headersSent := make(chan struct{})
+	// Expect: 100-continue makes the request observably in flight: the
+	// server sends 100 Continue only once its handler reads the body.
+	req.Header.Set("Expect", "100-continue")
+	handlerReading := make(chan struct{})
 	req = req.WithContext(httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{
-		WroteHeaders: func() { close(headersSent) },
+		Got100Continue: func() { close(handlerReading) },
 	}))
+	httpClient := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	defer httpClient.CloseIdleConnections()
 
 	type result struct {
 		status int
@@ -151,7 +161,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 	}
 	responded := make(chan result, 1)
 	go func() {
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			responded <- result{err: err}
 			return
@@ -160,7 +170,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 		responded <- result{status: resp.StatusCode}
 	}()
 
-	<-headersSent
+	<-handlerReading
 	_, err = io.WriteString(bodyW, first)
 	require.NoError(t, err)
 
@@ -175,7 +185,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 	require.NoError(t, bodyW.Close())
 
 	res := <-responded
-	require.NoError(t, res.err)
+	require.NoError(t, res.err, "server log: %s", s.stderr.String())
 	assert.Equal(t, http.StatusOK, res.status, "a request in flight at SIGINT completes")
 	require.NoError(t, s.stop(), "graceful shutdown returns no error")
 
