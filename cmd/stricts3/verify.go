@@ -23,6 +23,9 @@ var clientEnv = envFlags{
 	"secret-key": {"STRICTS3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"},
 }
 
+// verifyEnv adds the server's base domain to the client variables.
+var verifyEnv = withEnv(clientEnv, envFlags{"domain": {"STRICTS3_DOMAIN"}})
+
 // credentialFlags are the signing identity presign signs with and
 // verify checks against.
 type credentialFlags struct {
@@ -49,6 +52,7 @@ type verifyConfig struct {
 	rawURL  string
 	method  string
 	headers headerFlag
+	domain  string
 	now     time.Time
 }
 
@@ -63,9 +67,10 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 	c.register(fs)
 	fs.StringVar(&c.method, "method", http.MethodGet, "HTTP method of the request")
 	fs.Var(&c.headers, "H", "request header 'Name: value' (repeatable)")
+	fs.StringVar(&c.domain, "domain", defaultDomain, "virtual-hosted base domain of the server (SigV2 signs the bucket from <bucket>.<domain>)")
 	fs.StringVar(&now, "now", "", "check as of this time (RFC 3339, e.g. 2026-11-26T10:00:00Z; default: now)")
-	envHelp(fs, clientEnv)
-	rest, err := parseFlags(fs, args, getenv, clientEnv)
+	envHelp(fs, verifyEnv)
+	rest, err := parseFlags(fs, args, getenv, verifyEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -152,18 +157,21 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			AccessKeyID:     c.accessKey,
 			SecretAccessKey: c.secretKey,
 		}),
-		Clock: fixedClock(c.now),
+		Clock:      fixedClock(c.now),
+		BaseDomain: c.domain,
 	})
-	res, authErr := v.Authenticate(r)
+	// Explain runs exactly Authenticate's checks and keeps the steps.
+	ex := v.Explain(r)
 	if explain {
-		printExplanation(stdout, v, r, authErr)
+		printExplanation(stdout, r, ex)
 	}
+	res, authErr := ex.Result, ex.Err
 	if authErr != nil {
 		e, ok := s3err.As(authErr)
 		if !ok {
 			return fmt.Errorf("verifier: %w", authErr)
 		}
-		printRejection(stdout, e)
+		printRejection(stdout, e, explain)
 		return &exitError{code: exitRejected, quiet: true}
 	}
 	printAccepted(stdout, res)
@@ -179,12 +187,17 @@ func printAccepted(w io.Writer, res *verifier.Result) {
 	fmt.Fprintf(w, "OK: %s request signed by %s\n", id.Auth, id.AccessKeyID)
 }
 
-func printRejection(w io.Writer, e *s3err.Error) {
+// printRejection prints the S3 error as its XML would carry it, and the
+// diagnosis. explained skips the signing steps printExplanation just showed.
+func printRejection(w io.Writer, e *s3err.Error, explained bool) {
 	fmt.Fprintf(w, "REJECTED: %d %s\n", e.Status, e.Code)
 	fmt.Fprintf(w, "Message: %s\n", e.Message)
 	for _, el := range e.Extra {
 		if strings.HasSuffix(el.Name, "Bytes") {
 			// The hex dumps repeat StringToSign/CanonicalRequest; skip noise.
+			continue
+		}
+		if explained && (el.Name == "StringToSign" || el.Name == "CanonicalRequest" || el.Name == "SignatureProvided") {
 			continue
 		}
 		if strings.Contains(el.Value, "\n") {
