@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -206,4 +211,54 @@ func TestPresignThenVerify_SameCredentials_ValidUntilExpiry(t *testing.T) {
 	out, _, code := runCmd(t, nil, "verify", u, "--now", signedAt.Format(time.RFC3339), "--region", "eu-west-3")
 	assert.Equal(t, exitRejected, code, "another access key is unknown to the verifier: %s", out)
 	assert.Contains(t, out, "InvalidAccessKeyId")
+}
+
+// sigV2QueryURL signs a GET the way boto3 does by default in us-east-1
+// (spec §12): HMAC-SHA1 over "GET\n\n\n<Expires>\n/<bucket>/<key>".
+func sigV2QueryURL(host, pathPrefix, bucket, key string, expires time.Time) string {
+	sts := "GET\n\n\n" + strconv.FormatInt(expires.Unix(), 10) + "\n/" + bucket + "/" + key
+	m := hmac.New(sha1.New, []byte(defaultSecretKey))
+	m.Write([]byte(sts))
+	q := url.Values{
+		"AWSAccessKeyId": {defaultAccessKey},
+		"Expires":        {strconv.FormatInt(expires.Unix(), 10)},
+		"Signature":      {base64.StdEncoding.EncodeToString(m.Sum(nil))},
+	}
+	return "http://" + host + pathPrefix + "/" + key + "?" + q.Encode()
+}
+
+func TestVerify_SigV2QueryURL_PathAndVirtualHosted(t *testing.T) {
+	expires := signedAt.Add(time.Hour)
+	in := signedAt.Format(time.RFC3339)
+	cases := []struct {
+		name string
+		url  string
+		args []string
+		code int
+		want string
+	}{
+		{"path-style", sigV2QueryURL("127.0.0.1:9000", "/photos", "photos", "cat.jpg", expires), nil, 0, "OK: sigv2-query request signed by " + defaultAccessKey},
+		{"virtual-hosted under the default domain", sigV2QueryURL("photos.localhost:9000", "", "photos", "cat.jpg", expires), nil, 0, "OK: sigv2-query"},
+		{"virtual-hosted under --domain", sigV2QueryURL("photos.s3.test:9000", "", "photos", "cat.jpg", expires), []string{"--domain", "s3.test"}, 0, "OK: sigv2-query"},
+		{"virtual-hosted under an unknown domain signs another resource", sigV2QueryURL("photos.s3.test:9000", "", "photos", "cat.jpg", expires), nil, exitRejected, "SignatureDoesNotMatch"},
+		{"after Expires", sigV2QueryURL("127.0.0.1:9000", "/photos", "photos", "cat.jpg", signedAt.Add(-time.Second)), nil, exitRejected, "Request has expired"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, code := runCmd(t, nil, append([]string{"verify", c.url, "--now", in}, c.args...)...)
+			assert.Equal(t, c.code, code, out)
+			assert.Contains(t, out, c.want)
+		})
+	}
+}
+
+func TestPresignVirtualHosted_VerifiesUnderDomain(t *testing.T) {
+	stdout, stderr, code := runCmd(t, nil, "presign", "get", "s3://photos/cat.jpg", "--path-style=false",
+		"--endpoint", "http://s3.test:9000", "--now", signedAt.Format(time.RFC3339))
+	require.Equal(t, 0, code, stderr)
+	u := strings.TrimSpace(stdout)
+	assert.True(t, strings.HasPrefix(u, "http://photos.s3.test:9000/cat.jpg?"), u)
+
+	out, _, code := runCmd(t, nil, "verify", u, "--domain", "s3.test", "--now", signedAt.Format(time.RFC3339))
+	assert.Equal(t, 0, code, out)
 }
