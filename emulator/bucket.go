@@ -27,6 +27,10 @@ func (s *Server) createBucket(c *call) error {
 	if ok, why := validBucketName(c.bucket); !ok {
 		return s3err.New(s3err.InvalidBucketName).With("BucketName", c.bucket).WithDiagnosis("%s", why)
 	}
+	ownership, err := bucketOwnership(c.r.Header)
+	if err != nil {
+		return err
+	}
 	var cfg createBucketConfiguration
 	if _, err := readXML(c, &cfg); err != nil {
 		return err
@@ -34,14 +38,21 @@ func (s *Server) createBucket(c *call) error {
 	if err := s.checkLocationConstraint(cfg.LocationConstraint); err != nil {
 		return err
 	}
-	err := s.store.CreateBucket(c.r.Context(), c.bucket, s.region)
+	err = s.store.CreateBucket(c.r.Context(), c.bucket, s.region)
 	if errors.Is(err, store.ErrBucketExists) && s.region == "us-east-1" {
 		// S3 keeps a legacy answer in us-east-1: re-creating a bucket you
 		// own succeeds (and resets its ACL, which strictS3 does not model).
-		err = nil
+		c.w.Header().Set("Location", "/"+c.bucket)
+		c.w.WriteHeader(http.StatusOK)
+		return nil
 	}
 	if err != nil {
 		return storeErr(c, err)
+	}
+	if ownership != ownershipEnforced {
+		if err := s.store.PutBucketConfig(c.r.Context(), c.bucket, ownershipConfig, []byte(ownership)); err != nil {
+			return err
+		}
 	}
 	c.w.Header().Set("Location", "/"+c.bucket)
 	c.w.WriteHeader(http.StatusOK)

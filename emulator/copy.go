@@ -63,7 +63,10 @@ func (s *Server) openCopySource(c *call) (bucket, key string, info store.ObjectI
 		err = resourceErr(err, bucket, key, "")
 		return
 	}
-	err = evalConditions(c.r.Header, copyConds, info, true)
+	if err = evalConditions(c.r.Header, copyConds, info, true); err != nil {
+		return
+	}
+	err = checkReadable(info)
 	return
 }
 
@@ -111,6 +114,9 @@ func (s *Server) copyObject(c *call) error {
 	meta.Checksum = nil
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
+	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
 	}
 	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, nil)
 	if err != nil {

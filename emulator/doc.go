@@ -10,6 +10,19 @@
 // store, and the response. Every failure is an *s3err.Error written in S3's
 // XML envelope with the request id.
 //
+// Operations: ListBuckets; CreateBucket, HeadBucket, DeleteBucket,
+// GetBucketLocation; ListObjects and ListObjectsV2; PutObject, GetObject
+// (ranges, ?partNumber, conditional headers, response-* overrides),
+// HeadObject, DeleteObject, DeleteObjects, CopyObject; the multipart family
+// (Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts,
+// ListMultipartUploads); POST object uploads; bucket CORS.
+//
+// Buckets follow S3's current defaults: one region per server, Object
+// Ownership BucketOwnerEnforced (ACL headers other than
+// bucket-owner-full-control are AccessControlListNotSupported), no
+// versioning (only versionId=null exists), no public access (anonymous
+// requests other than CORS preflights are AccessDenied).
+//
 // Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
 // ?versioning, ...) answer 501 NotImplemented and change nothing: routing is
 // by explicit query keys, so an unknown sub-resource can never fall through

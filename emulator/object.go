@@ -21,17 +21,31 @@ func checkKey(key string) error {
 	return nil
 }
 
+// maxUploadSize is the largest single PUT (object or part) S3 accepts.
+const maxUploadSize = 5 << 30
+
 // requireContentLength is S3's 411: a body-carrying write must declare its
 // length, either as Content-Length or, for aws-chunked bodies sent with
-// Transfer-Encoding: chunked, as x-amz-decoded-content-length.
+// Transfer-Encoding: chunked, as x-amz-decoded-content-length. A declared
+// payload over 5 GiB is EntityTooLarge before a byte is read.
 func requireContentLength(r *http.Request) error {
-	if r.Header.Get("Content-Length") != "" || r.ContentLength > 0 {
-		return nil
+	size := r.ContentLength
+	if isAWSChunked(r) {
+		if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				size = n
+			}
+		} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
+			return s3err.New(s3err.MissingContentLength)
+		}
+	} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
+		return s3err.New(s3err.MissingContentLength)
 	}
-	if r.Header.Get("X-Amz-Decoded-Content-Length") != "" && isAWSChunked(r) {
-		return nil
+	if size > maxUploadSize {
+		return s3err.New(s3err.EntityTooLarge).
+			With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.Itoa(maxUploadSize))
 	}
-	return s3err.New(s3err.MissingContentLength)
+	return nil
 }
 
 func isAWSChunked(r *http.Request) bool {
@@ -101,6 +115,9 @@ func (s *Server) putObject(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
+	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+		return err
+	}
 	if err := s.checkPutConditions(c); err != nil {
 		return err
 	}
@@ -145,6 +162,11 @@ func (s *Server) readObject(c *call, withBody bool) error {
 			return nil
 		}
 		return err
+	}
+	if withBody {
+		if err := checkReadable(info); err != nil {
+			return err
+		}
 	}
 	rng, partNumber, err := s.objectRange(c, info)
 	if err != nil {
@@ -261,6 +283,18 @@ func (s *Server) deleteObject(c *call) error {
 		return storeErr(c, err)
 	}
 	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// archived are the storage classes whose objects must be restored before
+// their bytes can be read (GET, copy source); HEAD still works.
+var archived = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true}
+
+func checkReadable(info store.ObjectInfo) error {
+	if sc := info.Meta.StorageClass; archived[sc] {
+		return s3err.New(s3err.InvalidObjectState).With("StorageClass", sc).
+			WithDiagnosis("objects in %s need a RestoreObject, which strictS3 does not implement", sc)
+	}
 	return nil
 }
 

@@ -165,6 +165,18 @@ func TestPutObject_Rejections(t *testing.T) {
 			Body: strings.NewReader("x"), Metadata: map[string]string{"big": strings.Repeat("v", 2048)}})
 		apiErr(t, err, "MetadataTooLarge", http.StatusBadRequest)
 	})
+	t.Run("declared size over 5 GiB is EntityTooLarge", func(t *testing.T) {
+		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/huge", nil, map[string]string{
+			"X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "Content-Encoding": "aws-chunked",
+			"X-Amz-Decoded-Content-Length": "5368709121",
+		})
+		resp, body := do(t, ts, req)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+		e := parseError(t, body)
+		assert.Equal(t, "EntityTooLarge", e.Code)
+		assert.Equal(t, "5368709121", e.field("ProposedSize"))
+		assert.Equal(t, "5368709120", e.field("MaxSizeAllowed"))
+	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
 		resp, body := do(t, ts, req)
@@ -406,4 +418,26 @@ func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	_, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("atomic"), Key: aws.String("new")})
 	require.Error(t, err, "a failed write leaves no trace")
+}
+
+func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	mkBucket(t, ts.Client, "archive")
+	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold"),
+		Body: strings.NewReader("frozen"), StorageClass: types.StorageClassGlacier})
+	require.NoError(t, err)
+
+	head, err := ts.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold")})
+	require.NoError(t, err, "HEAD works on archived objects")
+	assert.Equal(t, types.StorageClassGlacier, head.StorageClass)
+
+	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/archive/cold", nil, nil))
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	e := parseError(t, body)
+	assert.Equal(t, "InvalidObjectState", e.Code)
+	assert.Equal(t, "GLACIER", e.field("StorageClass"))
+
+	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("archive"), Key: aws.String("thawed"), CopySource: aws.String("archive/cold")})
+	apiErr(t, err, "InvalidObjectState", http.StatusForbidden)
 }

@@ -264,3 +264,15 @@ func TestPresignedPut_QueryXAmzValuesApplyAsHeaders(t *testing.T) {
 	assert.Equal(t, map[string]string{"color": "red"}, head.Metadata)
 	assert.Equal(t, types.StorageClassStandardIa, head.StorageClass)
 }
+
+func TestVirtualHostedAddressing_CustomBaseDomain(t *testing.T) {
+	ts := NewTestServer(t, WithBaseDomain("s3.test"))
+	mkBucket(t, ts.Client, "custom")
+	put(t, ts.Client, "custom", "k", "v")
+	_, port, _ := strings.Cut(ts.Host(), ":")
+	for _, host := range []string{"custom.s3.test:" + port, "custom.s3.s3.test:" + port} {
+		resp, body := do(t, ts, signedRequestHost(t, ts, http.MethodGet, "/k", host, nil))
+		assert.Equal(t, http.StatusOK, resp.StatusCode, host)
+		assert.Equal(t, "v", string(body), host)
+	}
+}

@@ -75,6 +75,9 @@ func New(opts Options) (*Server, error) {
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
 			Clock:       opts.Clock,
+			// SigV2 signs the bucket taken from a virtual-hosted Host, so
+			// the verifier must address requests as the server does.
+			BaseDomain: opts.BaseDomain,
 		}),
 	}
 	s.router = s.routes()

@@ -337,7 +337,7 @@ func TestPreflightError_BodyPutsMethodAndResourceTypeBeforeRequestId(t *testing.
 	require.NotNil(t, e)
 	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 		`<Error><Code>AccessForbidden</Code><Message>`+
-		`CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource&#39;s CORS spec.`+
+		`CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.`+
 		`</Message><Method>PUT</Method><ResourceType>OBJECT</ResourceType><RequestId>RID</RequestId><HostId>HID</HostId></Error>`,
 		string(e.Body("RID", "HID")))
 }

@@ -5,6 +5,7 @@ import "net/http"
 // The codes strictS3 answers with. Messages are the wire forms recorded from
 // real S3 (see shared/spec/aws-behavior.md §9 where the docs differ).
 const (
+	AccessControlListNotSupported      Code = "AccessControlListNotSupported"
 	AccessDenied                       Code = "AccessDenied"
 	AccessForbidden                    Code = "AccessForbidden"
 	AuthorizationHeaderMalformed       Code = "AuthorizationHeaderMalformed"
@@ -22,9 +23,11 @@ const (
 	InternalError                      Code = "InternalError"
 	InvalidAccessKeyID                 Code = "InvalidAccessKeyId"
 	InvalidArgument                    Code = "InvalidArgument"
+	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
 	InvalidBucketName                  Code = "InvalidBucketName"
 	InvalidDigest                      Code = "InvalidDigest"
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
+	InvalidObjectState                 Code = "InvalidObjectState"
 	InvalidPart                        Code = "InvalidPart"
 	InvalidPartOrder                   Code = "InvalidPartOrder"
 	InvalidPartNumber                  Code = "InvalidPartNumber"
@@ -59,6 +62,7 @@ type row struct {
 }
 
 var table = map[Code]row{
+	AccessControlListNotSupported:      {http.StatusBadRequest, "The bucket does not allow ACLs"},
 	AccessDenied:                       {http.StatusForbidden, "Access Denied"},
 	AccessForbidden:                    {http.StatusForbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
 	AuthorizationHeaderMalformed:       {http.StatusBadRequest, "The authorization header is malformed."},
@@ -76,9 +80,11 @@ var table = map[Code]row{
 	InternalError:                      {http.StatusInternalServerError, "We encountered an internal error. Please try again."},
 	InvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
+	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
+	InvalidObjectState:                 {http.StatusForbidden, "The operation is not valid for the object's storage class"},
 	InvalidPart:                        {http.StatusBadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
 	InvalidPartOrder:                   {http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
 	InvalidPartNumber:                  {http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},

@@ -1,0 +1,64 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPutObject_ACLOnDefaultBucket_IsAccessControlListNotSupported(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	mkBucket(t, ts.Client, "no-acls")
+	put(t, ts.Client, "no-acls", "k", "before")
+
+	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("no-acls"), Key: aws.String("k"),
+		Body: strings.NewReader("after"), ACL: types.ObjectCannedACLPublicRead})
+	apiErr(t, err, "AccessControlListNotSupported", http.StatusBadRequest)
+	assert.Contains(t, err.Error(), "The bucket does not allow ACLs")
+	assert.Equal(t, "before", getBody(t, ts.Client, "no-acls", "k"))
+
+	_, err = ts.Client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("no-acls"), Key: aws.String("m"),
+		GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/global/AllUsers"`)})
+	apiErr(t, err, "AccessControlListNotSupported", http.StatusBadRequest)
+
+	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("no-acls"), Key: aws.String("c"),
+		CopySource: aws.String("no-acls/k"), ACL: types.ObjectCannedACLPublicRead})
+	apiErr(t, err, "AccessControlListNotSupported", http.StatusBadRequest)
+
+	// bucket-owner-full-control is what an ACL-disabled bucket means anyway.
+	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("no-acls"), Key: aws.String("k"),
+		Body: strings.NewReader("after"), ACL: types.ObjectCannedACLBucketOwnerFullControl})
+	require.NoError(t, err)
+}
+
+func TestCreateBucket_PublicACLWithDefaultOwnership_IsInvalidBucketAclWithObjectOwnership(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public"), ACL: types.BucketCannedACLPublicRead})
+	apiErr(t, err, "InvalidBucketAclWithObjectOwnership", http.StatusBadRequest)
+	_, err = ts.Client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("public")})
+	require.Error(t, err, "the bucket was not created")
+
+	_, err = ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("private"), ACL: types.BucketCannedACLPrivate})
+	require.NoError(t, err)
+}
+
+func TestObjectWriterBucket_AcceptsACLHeaders(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-acls"),
+		ObjectOwnership: types.ObjectOwnershipObjectWriter, ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy-acls"), Key: aws.String("k"),
+		Body: strings.NewReader("v"), ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+	assert.Equal(t, "v", getBody(t, ts.Client, "legacy-acls", "k"))
+}
