@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -258,5 +259,41 @@ func TestEndpointURL_WildcardListenAddressIsReachedOnLoopback(t *testing.T) {
 		addr, err := net.ResolveTCPAddr("tcp", c.addr)
 		require.NoError(t, err)
 		assert.Equal(t, c.want, endpointURL(addr, c.tls), c.addr)
+	}
+}
+
+func TestServe_Domain_VirtualHostedBucketsAnswerUnderIt(t *testing.T) {
+	s := startServe(t, map[string]string{"STRICTS3_DOMAIN": "s3.test"}, "--addr", "127.0.0.1:0")
+	addr := strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "http://")
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(s.banner, "\n"), "http://<bucket>.s3.test:"+port)
+
+	client := sdkClient(t, s.vars)
+	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("photos")})
+	require.NoError(t, err)
+	_, err = client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("cat.jpg"), Body: strings.NewReader("meow")})
+	require.NoError(t, err)
+
+	// Every *.s3.test name reaches the server, as a wildcard DNS entry would.
+	dialer := &net.Dialer{}
+	httpClient := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
+	stdout, stderr, code := runCmd(t, nil, "presign", "get", "s3://photos/cat.jpg", "--path-style=false", "--endpoint", "http://s3.test:"+port)
+	require.Equal(t, 0, code, stderr)
+	sigV4 := strings.TrimSpace(stdout)
+	require.True(t, strings.HasPrefix(sigV4, "http://photos.s3.test:"+port+"/cat.jpg?"), sigV4)
+	sigV2 := sigV2QueryURL("photos.s3.test:"+port, "", "photos", "cat.jpg", time.Now().Add(time.Hour))
+
+	for name, u := range map[string]string{"sigv4": sigV4, "sigv2": sigV2} {
+		resp, err := httpClient.Get(u)
+		require.NoError(t, err, name)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s %s", name, body, resp.Header.Get("X-Stricts3-Diagnosis"))
+		assert.Equal(t, "meow", string(body), name)
 	}
 }
