@@ -56,10 +56,28 @@ var serveEnv = envFlags{
 	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
 }
 
+const serveUsage = `usage: stricts3 serve [flags]
+
+Runs the S3 emulator until SIGINT or SIGTERM, then lets in-flight requests
+finish. At start it prints the endpoint and an export line for the shell.
+
+--tls generates a private CA and a certificate for localhost, *.localhost,
+127.0.0.1, ::1, <domain> and *.<domain>, and writes the CA to --cert-out for
+AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
+directly under a single label such as *.localhost: for virtual-hosted
+buckets over TLS with them, use a two-label --domain such as s3.localhost.
+Flags win over environment variables, which win over defaults.
+
+`
+
 // parseServe resolves serve's flags and environment into a serveConfig.
 func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, error) {
 	c := &serveConfig{}
 	fs := newFlagSet("stricts3 serve", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; port 0 picks a free port")
 	fs.StringVar(&c.region, "region", defaultRegion, "region the server answers for")
 	fs.StringVar(&c.accessKey, "access-key", defaultAccessKey, "access key id clients sign with")

@@ -61,7 +61,10 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 	var now string
 	fs := newFlagSet("stricts3 "+name, stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: stricts3 %s <url> [--method GET] [-H 'Name: value']... [--now RFC3339]\n", name)
+		fmt.Fprintf(stderr, "usage: stricts3 %s <url> [--method GET] [-H 'Name: value']... [--now RFC3339]\n\n", name)
+		fmt.Fprint(stderr, "Checks a request's authentication as strictS3 (and S3) would: signature,\n"+
+			"credential scope, expiry, signed headers. The body is not read. Exit status:\n"+
+			"0 accepted, 1 rejected, 2 usage error.\n\n")
 		fs.PrintDefaults()
 	}
 	c.register(fs)
@@ -103,13 +106,7 @@ func buildRequest(c *verifyConfig) (*http.Request, error) {
 	if strings.ContainsAny(c.method, " \r\n") || c.method == "" {
 		return nil, usageErrorf("invalid --method %q", c.method)
 	}
-	target := u.RequestURI()
-	if u.Opaque == "" && u.RawPath == "" && u.Path == "" {
-		target = "/"
-		if u.RawQuery != "" {
-			target += "?" + u.RawQuery
-		}
-	}
+	target := requestTarget(c.rawURL)
 	host := u.Host
 	var lines strings.Builder
 	for _, h := range c.headers {
@@ -132,6 +129,22 @@ func buildRequest(c *verifyConfig) (*http.Request, error) {
 	}
 	r.RemoteAddr = "127.0.0.1:0"
 	return r, nil
+}
+
+// requestTarget is the path and query of rawURL exactly as written: the
+// signature covers the bytes on the wire, so no re-encoding (url.URL would
+// normalise some escapes) may happen between the user's URL and the check.
+func requestTarget(rawURL string) string {
+	_, rest, _ := strings.Cut(rawURL, "://")
+	rest, _, _ = strings.Cut(rest, "#")
+	i := strings.IndexAny(rest, "/?")
+	if i < 0 {
+		return "/"
+	}
+	if rest[i] == '?' {
+		return "/" + rest[i:]
+	}
+	return rest[i:]
 }
 
 // runVerify checks one request the way the emulator would and prints the
