@@ -29,6 +29,18 @@ type Getenv func(key string) string
 // variables are listed, the first non-empty one wins.
 type envFlags map[string][]string
 
+// withEnv returns a new binding set holding base's and more's bindings.
+func withEnv(base, more envFlags) envFlags {
+	out := make(envFlags, len(base)+len(more))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
+}
+
 // exitError carries the process exit status a failure maps to.
 type exitError struct {
 	code int

@@ -303,3 +303,17 @@ func TestParsePresign_UsageMistakes_ExitStatus2(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestTarget_KeepsThePathAndQueryAsWritten(t *testing.T) {
+	cases := map[string]string{
+		"http://h:9000/b/k?X-Amz-Date=1":      "/b/k?X-Amz-Date=1",
+		"http://h/b/a%2Fb%7E%41?x=%2F":        "/b/a%2Fb%7E%41?x=%2F",
+		"https://b.localhost":                 "/",
+		"https://b.localhost?location":        "/?location",
+		"http://user@h/b/k#fragment":          "/b/k",
+		"http://h/b/k+plus?prefix=a+b&x=%20y": "/b/k+plus?prefix=a+b&x=%20y",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, requestTarget(in), in)
+	}
+}

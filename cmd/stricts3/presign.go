@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,13 +14,7 @@ import (
 
 // presignEnv adds the endpoint to the client variables: serve's export line
 // sets AWS_ENDPOINT_URL, so presign finds the server it printed.
-var presignEnv = func() envFlags {
-	e := envFlags{"endpoint": {"STRICTS3_ENDPOINT", "AWS_ENDPOINT_URL"}}
-	for k, v := range clientEnv {
-		e[k] = v
-	}
-	return e
-}()
+var presignEnv = withEnv(clientEnv, envFlags{"endpoint": {"STRICTS3_ENDPOINT", "AWS_ENDPOINT_URL"}})
 
 // presignConfig is what `stricts3 presign` is asked.
 type presignConfig struct {
@@ -33,6 +26,7 @@ type presignConfig struct {
 	contentType string
 	maxSize     int64
 	html        bool
+	pathStyle   bool
 	now         time.Time
 }
 
@@ -56,6 +50,7 @@ func parsePresign(args []string, stderr io.Writer, getenv Getenv) (*presignConfi
 	fs.StringVar(&c.contentType, "content-type", "", "put: signed Content-Type the upload must send; post: the form's Content-Type (exact)")
 	fs.StringVar(&maxSize, "max-size", "", "post: largest accepted file (bytes, or with K/M/G, KiB/MiB/GiB)")
 	fs.BoolVar(&c.html, "html", false, "post: print an HTML page with the upload form instead of JSON")
+	fs.BoolVar(&c.pathStyle, "path-style", true, "address the bucket in the path (http://host/bucket/key); false: virtual-hosted (http://bucket.host/key)")
 	fs.StringVar(&now, "now", "", "sign as of this time (RFC 3339; default: now)")
 	envHelp(fs, presignEnv)
 	rest, err := parseFlags(fs, args, getenv, presignEnv)
@@ -95,7 +90,6 @@ func parsePresign(args []string, stderr io.Writer, getenv Getenv) (*presignConfi
 	if u, err := url.Parse(c.endpoint); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, usageErrorf("--endpoint must be an http(s) URL, got %q", c.endpoint)
 	}
-	c.now = time.Now()
 	if now != "" {
 		if c.now, err = time.Parse(time.RFC3339, now); err != nil {
 			return nil, usageErrorf("--now: %v", err)
@@ -169,13 +163,6 @@ func parseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// postForm is the JSON `presign post` prints: where to POST and the form
-// fields to send before the file.
-type postForm struct {
-	URL    string            `json:"url"`
-	Fields map[string]string `json:"fields"`
-}
-
 func runPresign(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Getenv) error {
 	c, err := parsePresign(args, stderr, getenv)
 	if err != nil {
@@ -195,17 +182,15 @@ func runPresign(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return err
 	}
 	if c.html {
-		page, err := postHTML(c, form)
-		if err != nil {
-			return err
-		}
-		_, err = io.WriteString(stdout, page)
+		_, err = io.WriteString(stdout, form.HTML())
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(form)
+	out, err := formJSON(form)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(out)
+	return err
 }
 
 // printRequiredHeaders tells the user which signed headers the request must

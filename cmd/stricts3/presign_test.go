@@ -101,6 +101,12 @@ func TestPresignDelete_URLRemovesObject(t *testing.T) {
 	assert.True(t, errors.As(err, &nsk), "object is gone: %v", err)
 }
 
+// postForm is `presign post`'s JSON output.
+type postForm struct {
+	URL    string            `json:"url"`
+	Fields map[string]string `json:"fields"`
+}
+
 // postMultipart sends form's fields, then the file, as a browser does.
 func postMultipart(t *testing.T, form postForm, filename, content string) (*http.Response, string) {
 	t.Helper()

@@ -26,6 +26,7 @@ type serveConfig struct {
 	accessKey string
 	secretKey string
 	dataDir   string
+	fsync     bool
 	domain    string
 
 	tls      bool
@@ -44,6 +45,7 @@ var serveEnv = envFlags{
 	"access-key":       {"STRICTS3_ACCESS_KEY"},
 	"secret-key":       {"STRICTS3_SECRET_KEY"},
 	"data-dir":         {"STRICTS3_DATA_DIR"},
+	"fsync":            {"STRICTS3_FSYNC"},
 	"domain":           {"STRICTS3_DOMAIN"},
 	"tls":              {"STRICTS3_TLS"},
 	"cert-out":         {"STRICTS3_CERT_OUT"},
@@ -54,15 +56,34 @@ var serveEnv = envFlags{
 	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
 }
 
+const serveUsage = `usage: stricts3 serve [flags]
+
+Runs the S3 emulator until SIGINT or SIGTERM, then lets in-flight requests
+finish. At start it prints the endpoint and an export line for the shell.
+
+--tls generates a private CA and a certificate for localhost, *.localhost,
+127.0.0.1, ::1, <domain> and *.<domain>, and writes the CA to --cert-out for
+AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
+directly under a single label such as *.localhost: for virtual-hosted
+buckets over TLS with them, use a two-label --domain such as s3.localhost.
+Flags win over environment variables, which win over defaults.
+
+`
+
 // parseServe resolves serve's flags and environment into a serveConfig.
 func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, error) {
 	c := &serveConfig{}
 	fs := newFlagSet("stricts3 serve", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; port 0 picks a free port")
 	fs.StringVar(&c.region, "region", defaultRegion, "region the server answers for")
 	fs.StringVar(&c.accessKey, "access-key", defaultAccessKey, "access key id clients sign with")
 	fs.StringVar(&c.secretKey, "secret-key", defaultSecretKey, "secret access key clients sign with")
 	fs.StringVar(&c.dataDir, "data-dir", "", "keep buckets and objects in this directory (default: in memory)")
+	fs.BoolVar(&c.fsync, "fsync", false, "with --data-dir: fsync every write (slower, survives power loss)")
 	fs.StringVar(&c.domain, "domain", defaultDomain, "base domain for virtual-hosted buckets (<bucket>.<domain>)")
 	fs.BoolVar(&c.tls, "tls", false, "serve HTTPS with a certificate generated at start")
 	fs.StringVar(&c.certOut, "cert-out", "", "where --tls writes its CA certificate (default <data-dir or temp dir>/stricts3-ca.pem)")
@@ -133,11 +154,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logger := newLogger(c, stderr)
 
-	handler, closeStore, err := newEmulator(c, logger)
+	handler, err := newEmulator(c, logger)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
 
 	var tlsConfig *tls.Config
 	var caPath string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -60,7 +62,11 @@ func TestServe_PortZero_PrintsBoundAddressInUsableExportLine(t *testing.T) {
 	assert.Contains(t, s.banner[0], endpoint)
 
 	client := sdkClient(t, s.vars)
-	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("from-export-line")})
+	// Outside us-east-1 S3 wants the region restated, as real S3 does.
+	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{
+		Bucket:                    aws.String("from-export-line"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(s.vars["AWS_REGION"])},
+	})
 	require.NoError(t, err)
 	assert.Equal(t, "hello over http", putAndGet(t, client, "from-export-line", "greeting.txt", "hello over http"))
 
@@ -140,10 +146,15 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 		req.Header[name] = vals
 	}
 	req.ContentLength = int64(len(first + second))
-	headersSent := make(chan struct{})
+	// Expect: 100-continue makes the request observably in flight: the
+	// server sends 100 Continue only once its handler reads the body.
+	req.Header.Set("Expect", "100-continue")
+	handlerReading := make(chan struct{})
 	req = req.WithContext(httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{
-		WroteHeaders: func() { close(headersSent) },
+		Got100Continue: func() { close(handlerReading) },
 	}))
+	httpClient := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	defer httpClient.CloseIdleConnections()
 
 	type result struct {
 		status int
@@ -151,7 +162,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 	}
 	responded := make(chan result, 1)
 	go func() {
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			responded <- result{err: err}
 			return
@@ -160,7 +171,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 		responded <- result{status: resp.StatusCode}
 	}()
 
-	<-headersSent
+	<-handlerReading
 	_, err = io.WriteString(bodyW, first)
 	require.NoError(t, err)
 
@@ -175,7 +186,7 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 	require.NoError(t, bodyW.Close())
 
 	res := <-responded
-	require.NoError(t, res.err)
+	require.NoError(t, res.err, "server log: %s", s.stderr.String())
 	assert.Equal(t, http.StatusOK, res.status, "a request in flight at SIGINT completes")
 	require.NoError(t, s.stop(), "graceful shutdown returns no error")
 
@@ -248,5 +259,41 @@ func TestEndpointURL_WildcardListenAddressIsReachedOnLoopback(t *testing.T) {
 		addr, err := net.ResolveTCPAddr("tcp", c.addr)
 		require.NoError(t, err)
 		assert.Equal(t, c.want, endpointURL(addr, c.tls), c.addr)
+	}
+}
+
+func TestServe_Domain_VirtualHostedBucketsAnswerUnderIt(t *testing.T) {
+	s := startServe(t, map[string]string{"STRICTS3_DOMAIN": "s3.test"}, "--addr", "127.0.0.1:0")
+	addr := strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "http://")
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(s.banner, "\n"), "http://<bucket>.s3.test:"+port)
+
+	client := sdkClient(t, s.vars)
+	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("photos")})
+	require.NoError(t, err)
+	_, err = client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("cat.jpg"), Body: strings.NewReader("meow")})
+	require.NoError(t, err)
+
+	// Every *.s3.test name reaches the server, as a wildcard DNS entry would.
+	dialer := &net.Dialer{}
+	httpClient := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
+	stdout, stderr, code := runCmd(t, nil, "presign", "get", "s3://photos/cat.jpg", "--path-style=false", "--endpoint", "http://s3.test:"+port)
+	require.Equal(t, 0, code, stderr)
+	sigV4 := strings.TrimSpace(stdout)
+	require.True(t, strings.HasPrefix(sigV4, "http://photos.s3.test:"+port+"/cat.jpg?"), sigV4)
+	sigV2 := sigV2QueryURL("photos.s3.test:"+port, "", "photos", "cat.jpg", time.Now().Add(time.Hour))
+
+	for name, u := range map[string]string{"sigv4": sigV4, "sigv2": sigV2} {
+		resp, err := httpClient.Get(u)
+		require.NoError(t, err, name)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s %s", name, body, resp.Header.Get("X-Stricts3-Diagnosis"))
+		assert.Equal(t, "meow", string(body), name)
 	}
 }

@@ -23,6 +23,9 @@ var clientEnv = envFlags{
 	"secret-key": {"STRICTS3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"},
 }
 
+// verifyEnv adds the server's base domain to the client variables.
+var verifyEnv = withEnv(clientEnv, envFlags{"domain": {"STRICTS3_DOMAIN"}})
+
 // credentialFlags are the signing identity presign signs with and
 // verify checks against.
 type credentialFlags struct {
@@ -49,6 +52,7 @@ type verifyConfig struct {
 	rawURL  string
 	method  string
 	headers headerFlag
+	domain  string
 	now     time.Time
 }
 
@@ -57,15 +61,19 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 	var now string
 	fs := newFlagSet("stricts3 "+name, stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: stricts3 %s <url> [--method GET] [-H 'Name: value']... [--now RFC3339]\n", name)
+		fmt.Fprintf(stderr, "usage: stricts3 %s <url> [--method GET] [-H 'Name: value']... [--now RFC3339]\n\n", name)
+		fmt.Fprint(stderr, "Checks a request's authentication as strictS3 (and S3) would: signature,\n"+
+			"credential scope, expiry, signed headers. The body is not read. Exit status:\n"+
+			"0 accepted, 1 rejected, 2 usage error.\n\n")
 		fs.PrintDefaults()
 	}
 	c.register(fs)
 	fs.StringVar(&c.method, "method", http.MethodGet, "HTTP method of the request")
 	fs.Var(&c.headers, "H", "request header 'Name: value' (repeatable)")
+	fs.StringVar(&c.domain, "domain", defaultDomain, "virtual-hosted base domain of the server (SigV2 signs the bucket from <bucket>.<domain>)")
 	fs.StringVar(&now, "now", "", "check as of this time (RFC 3339, e.g. 2026-11-26T10:00:00Z; default: now)")
-	envHelp(fs, clientEnv)
-	rest, err := parseFlags(fs, args, getenv, clientEnv)
+	envHelp(fs, verifyEnv)
+	rest, err := parseFlags(fs, args, getenv, verifyEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -98,13 +106,7 @@ func buildRequest(c *verifyConfig) (*http.Request, error) {
 	if strings.ContainsAny(c.method, " \r\n") || c.method == "" {
 		return nil, usageErrorf("invalid --method %q", c.method)
 	}
-	target := u.RequestURI()
-	if u.Opaque == "" && u.RawPath == "" && u.Path == "" {
-		target = "/"
-		if u.RawQuery != "" {
-			target += "?" + u.RawQuery
-		}
-	}
+	target := requestTarget(c.rawURL)
 	host := u.Host
 	var lines strings.Builder
 	for _, h := range c.headers {
@@ -127,6 +129,22 @@ func buildRequest(c *verifyConfig) (*http.Request, error) {
 	}
 	r.RemoteAddr = "127.0.0.1:0"
 	return r, nil
+}
+
+// requestTarget is the path and query of rawURL exactly as written: the
+// signature covers the bytes on the wire, so no re-encoding (url.URL would
+// normalise some escapes) may happen between the user's URL and the check.
+func requestTarget(rawURL string) string {
+	_, rest, _ := strings.Cut(rawURL, "://")
+	rest, _, _ = strings.Cut(rest, "#")
+	i := strings.IndexAny(rest, "/?")
+	if i < 0 {
+		return "/"
+	}
+	if rest[i] == '?' {
+		return "/" + rest[i:]
+	}
+	return rest[i:]
 }
 
 // runVerify checks one request the way the emulator would and prints the
@@ -152,18 +170,21 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			AccessKeyID:     c.accessKey,
 			SecretAccessKey: c.secretKey,
 		}),
-		Clock: fixedClock(c.now),
+		Clock:      fixedClock(c.now),
+		BaseDomain: c.domain,
 	})
-	res, authErr := v.Authenticate(r)
+	// Explain runs exactly Authenticate's checks and keeps the steps.
+	ex := v.Explain(r)
 	if explain {
-		printExplanation(stdout, v, r, authErr)
+		printExplanation(stdout, r, ex)
 	}
+	res, authErr := ex.Result, ex.Err
 	if authErr != nil {
 		e, ok := s3err.As(authErr)
 		if !ok {
 			return fmt.Errorf("verifier: %w", authErr)
 		}
-		printRejection(stdout, e)
+		printRejection(stdout, e, explain)
 		return &exitError{code: exitRejected, quiet: true}
 	}
 	printAccepted(stdout, res)
@@ -179,12 +200,17 @@ func printAccepted(w io.Writer, res *verifier.Result) {
 	fmt.Fprintf(w, "OK: %s request signed by %s\n", id.Auth, id.AccessKeyID)
 }
 
-func printRejection(w io.Writer, e *s3err.Error) {
+// printRejection prints the S3 error as its XML would carry it, and the
+// diagnosis. explained skips the signing steps printExplanation just showed.
+func printRejection(w io.Writer, e *s3err.Error, explained bool) {
 	fmt.Fprintf(w, "REJECTED: %d %s\n", e.Status, e.Code)
 	fmt.Fprintf(w, "Message: %s\n", e.Message)
 	for _, el := range e.Extra {
 		if strings.HasSuffix(el.Name, "Bytes") {
 			// The hex dumps repeat StringToSign/CanonicalRequest; skip noise.
+			continue
+		}
+		if explained && (el.Name == "StringToSign" || el.Name == "CanonicalRequest" || el.Name == "SignatureProvided") {
 			continue
 		}
 		if strings.Contains(el.Value, "\n") {

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,10 +146,14 @@ func TestExplain_ValidURL_PrintsSigningStepsAndMatchingSignatures(t *testing.T) 
 	stdout, _, code := runCmd(t, nil, "explain", u, "--now", signedAt.Format(time.RFC3339))
 	assert.Equal(t, 0, code, stdout)
 	sig := u[strings.Index(u, "X-Amz-Signature=")+len("X-Amz-Signature="):]
-	for _, want := range []string{"CanonicalRequest", "GET\n/bucket/file.txt\n", "UNSIGNED-PAYLOAD", "StringToSign", "AWS4-HMAC-SHA256\n20261126T100000Z\n20261126/us-east-1/s3/aws4_request\n", sig} {
+	for _, want := range []string{
+		"== CanonicalRequest\nGET\n/bucket/file.txt\n", "\nhost\nUNSIGNED-PAYLOAD\n",
+		"== StringToSign\nAWS4-HMAC-SHA256\n20261126T100000Z\n20261126/us-east-1/s3/aws4_request\n",
+		"Expected: " + sig + "\n", "Provided: " + sig + "\n", "Signatures match.",
+	} {
 		assert.Contains(t, stdout, want)
 	}
-	assert.Contains(t, stdout, "OK")
+	assert.Contains(t, stdout, "OK: sigv4-query request signed by "+defaultAccessKey)
 }
 
 func TestExplain_TamperedURL_PrintsBothSignaturesAndDiagnosis(t *testing.T) {
@@ -154,7 +163,11 @@ func TestExplain_TamperedURL_PrintsBothSignaturesAndDiagnosis(t *testing.T) {
 	assert.Equal(t, exitRejected, code, stdout)
 	sig := u[strings.Index(u, "X-Amz-Signature=")+len("X-Amz-Signature="):]
 	assert.Contains(t, stdout, "/bucket/FILE.txt\n", "the canonical request shows the path as received")
-	assert.Contains(t, stdout, sig, "the provided signature is shown")
+	assert.Contains(t, stdout, "Provided: "+sig+"\n", "the provided signature is shown")
+	assert.Regexp(t, `Expected: [0-9a-f]{64}\n`, stdout)
+	assert.NotContains(t, stdout, "Expected: "+sig)
+	assert.Contains(t, stdout, "Signatures differ.")
+	assert.Equal(t, 1, strings.Count(stdout, "== CanonicalRequest"), "the canonical request is printed once")
 	assert.Contains(t, stdout, "REJECTED: 403 SignatureDoesNotMatch")
 	assert.Contains(t, stdout, "Diagnosis:")
 }
@@ -170,4 +183,82 @@ func TestVerify_UsageErrors_ExitTwo(t *testing.T) {
 		_, _, code := runCmd(t, nil, args...)
 		assert.Equal(t, exitUsage, code, "%q", args)
 	}
+}
+
+func TestPresignThenVerify_SameCredentials_ValidUntilExpiry(t *testing.T) {
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDROUNDTRIP", "AWS_SECRET_ACCESS_KEY": "round/trip+secret", "AWS_REGION": "eu-west-3"}
+	stdout, stderr, code := runCmd(t, env, "presign", "get", "s3://bucket/a key/with spaces.txt", "--expires", "10m", "--now", signedAt.Format(time.RFC3339))
+	require.Equal(t, 0, code, stderr)
+	u := strings.TrimSpace(stdout)
+	assert.Contains(t, u, "/bucket/a%20key/with%20spaces.txt?")
+	assert.Contains(t, u, "X-Amz-Credential=AKIDROUNDTRIP%2F20261126%2Feu-west-3%2Fs3%2Faws4_request")
+
+	cases := []struct {
+		at   time.Duration
+		code int
+		want string
+	}{
+		{0, 0, "OK: sigv4-query request signed by AKIDROUNDTRIP"},
+		{10 * time.Minute, 0, "OK"},
+		{10*time.Minute + time.Second, exitRejected, "Request has expired"},
+	}
+	for _, c := range cases {
+		out, _, code := runCmd(t, env, "verify", u, "--now", signedAt.Add(c.at).Format(time.RFC3339))
+		assert.Equal(t, c.code, code, "at +%s: %s", c.at, out)
+		assert.Contains(t, out, c.want)
+	}
+
+	out, _, code := runCmd(t, nil, "verify", u, "--now", signedAt.Format(time.RFC3339), "--region", "eu-west-3")
+	assert.Equal(t, exitRejected, code, "another access key is unknown to the verifier: %s", out)
+	assert.Contains(t, out, "InvalidAccessKeyId")
+}
+
+// sigV2QueryURL signs a GET the way boto3 does by default in us-east-1
+// (spec §12): HMAC-SHA1 over "GET\n\n\n<Expires>\n/<bucket>/<key>".
+func sigV2QueryURL(host, pathPrefix, bucket, key string, expires time.Time) string {
+	sts := "GET\n\n\n" + strconv.FormatInt(expires.Unix(), 10) + "\n/" + bucket + "/" + key
+	m := hmac.New(sha1.New, []byte(defaultSecretKey))
+	m.Write([]byte(sts))
+	q := url.Values{
+		"AWSAccessKeyId": {defaultAccessKey},
+		"Expires":        {strconv.FormatInt(expires.Unix(), 10)},
+		"Signature":      {base64.StdEncoding.EncodeToString(m.Sum(nil))},
+	}
+	return "http://" + host + pathPrefix + "/" + key + "?" + q.Encode()
+}
+
+func TestVerify_SigV2QueryURL_PathAndVirtualHosted(t *testing.T) {
+	expires := signedAt.Add(time.Hour)
+	in := signedAt.Format(time.RFC3339)
+	cases := []struct {
+		name string
+		url  string
+		args []string
+		code int
+		want string
+	}{
+		{"path-style", sigV2QueryURL("127.0.0.1:9000", "/photos", "photos", "cat.jpg", expires), nil, 0, "OK: sigv2-query request signed by " + defaultAccessKey},
+		{"virtual-hosted under the default domain", sigV2QueryURL("photos.localhost:9000", "", "photos", "cat.jpg", expires), nil, 0, "OK: sigv2-query"},
+		{"virtual-hosted under --domain", sigV2QueryURL("photos.s3.test:9000", "", "photos", "cat.jpg", expires), []string{"--domain", "s3.test"}, 0, "OK: sigv2-query"},
+		{"virtual-hosted under an unknown domain signs another resource", sigV2QueryURL("photos.s3.test:9000", "", "photos", "cat.jpg", expires), nil, exitRejected, "SignatureDoesNotMatch"},
+		{"after Expires", sigV2QueryURL("127.0.0.1:9000", "/photos", "photos", "cat.jpg", signedAt.Add(-time.Second)), nil, exitRejected, "Request has expired"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, code := runCmd(t, nil, append([]string{"verify", c.url, "--now", in}, c.args...)...)
+			assert.Equal(t, c.code, code, out)
+			assert.Contains(t, out, c.want)
+		})
+	}
+}
+
+func TestPresignVirtualHosted_VerifiesUnderDomain(t *testing.T) {
+	stdout, stderr, code := runCmd(t, nil, "presign", "get", "s3://photos/cat.jpg", "--path-style=false",
+		"--endpoint", "http://s3.test:9000", "--now", signedAt.Format(time.RFC3339))
+	require.Equal(t, 0, code, stderr)
+	u := strings.TrimSpace(stdout)
+	assert.True(t, strings.HasPrefix(u, "http://photos.s3.test:9000/cat.jpg?"), u)
+
+	out, _, code := runCmd(t, nil, "verify", u, "--domain", "s3.test", "--now", signedAt.Format(time.RFC3339))
+	assert.Equal(t, 0, code, out)
 }
