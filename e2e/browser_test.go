@@ -145,7 +145,7 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 	require.NoError(t, err)
 
 	var res browserResult
-	runErr := runJSON(t, 3*time.Minute, jsDir(t), clientEnv(t, map[string]string{"E2E_PLAN": string(plan)}), &res, node, "browser.mjs")
+	runErr := runJSON(t, 3*time.Minute, jsDir(t), clientEnv(t, map[string]string{"E2E_PLAN_FILE": writeTemp(t, "plan.json", plan)}), &res, node, "browser.mjs")
 	t.Cleanup(func() {
 		if t.Failed() {
 			for step, p := range res.Screenshots {

@@ -4,7 +4,8 @@
 // read S3's error XML when a POST exceeds content-length-range.
 //
 // The Go test (browser_test.go) serves the pages on one origin and the
-// emulator on another, and passes a plan as JSON in E2E_PLAN:
+// emulator on another, and passes a plan as a JSON file named by
+// E2E_PLAN_FILE (it holds file contents, too big for the environment):
 //   chromium       path of the chromium executable
 //   artifacts      directory for screenshots (one per step, kept on failure)
 //   formPage       URL of the page holding the presign Form.HTML() form
@@ -14,13 +15,13 @@
 //   get            {url} pre-signed GET of the same object
 //   tooLarge       {url, fields, size} POST form with a small size limit
 // It prints one JSON document: what the browser saw in each step.
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { sha256Hex, withTimeout, output, fail } from './lib.mjs';
 
-const plan = JSON.parse(process.env.E2E_PLAN || '{}');
+const plan = JSON.parse(readFileSync(process.env.E2E_PLAN_FILE, 'utf8'));
 const STEP_TIMEOUT = 20000;
 
 async function main() {
