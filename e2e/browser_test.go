@@ -92,9 +92,11 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte("<!DOCTYPE html><html><body>uploaded</body></html>"))
 	})
-	pageServer := httptest.NewServer(mux)
+	// The page server starts only once the form is rendered (its redirect
+	// names the page origin, known from the listener before Start).
+	pageServer := httptest.NewUnstartedServer(mux)
 	t.Cleanup(pageServer.Close)
-	pageOrigin := strings.Replace(pageServer.URL, "127.0.0.1", "localhost", 1)
+	pageOrigin := "http://" + strings.Replace(pageServer.Listener.Addr().String(), "127.0.0.1", "localhost", 1)
 	require.NotEqual(t, pageOrigin, ts.URL)
 
 	_, err := ts.Client.PutBucketCors(ctxT(t, 30*time.Second), &s3.PutBucketCorsInput{
@@ -116,6 +118,7 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 		presign.Field("success_action_redirect", pageOrigin+"/done"))
 	require.NoError(t, err)
 	formHTML = form.HTML()
+	pageServer.Start()
 	formFile := randomBytes(48*1024+3, 50)
 
 	putBody := randomBytes(200*1024+9, 51)
