@@ -20,13 +20,25 @@ import (
 // (multipart at the CLI's 8 MiB threshold) and down, and pre-sign a URL
 // (SigV2 in us-east-1, spec §12) that net/http then fetches.
 func TestAWSCLI_MbCpUpDownAndPresign(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []emulator.TestOption
+	}{
+		{"http", nil},
+		{"tls", []emulator.TestOption{emulator.WithTLS()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testAWSCLI(t, tc.opts...) })
+	}
+}
+
+func testAWSCLI(t *testing.T, opts ...emulator.TestOption) {
 	aws := requireTool(t, "aws", "pip install awscli")
-	ts := emulator.NewTestServer(t)
+	ts := emulator.NewTestServer(t, opts...)
 	const bucket = "e2e-cli"
 	big := randomBytes(20<<20, 30)
 	src := writeTemp(t, "upload.bin", big)
 	dst := filepath.Join(t.TempDir(), "download.bin")
-	env := clientEnv(t, map[string]string{
+	vars := map[string]string{
 		"AWS_ENDPOINT_URL":      ts.URL,
 		"AWS_ACCESS_KEY_ID":     ts.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY": ts.SecretAccessKey,
@@ -34,7 +46,11 @@ func TestAWSCLI_MbCpUpDownAndPresign(t *testing.T) {
 		"AWS_RETRY_MODE":        "standard",
 		"AWS_MAX_ATTEMPTS":      "1",
 		"AWS_PAGER":             "",
-	})
+	}
+	if strings.HasPrefix(ts.URL, "https:") {
+		vars["AWS_CA_BUNDLE"] = caBundle(t, ts)
+	}
+	env := clientEnv(t, vars)
 	cli := func(t *testing.T, args ...string) string {
 		t.Helper()
 		out, err := run(t, 3*time.Minute, t.TempDir(), env, aws, args...)
