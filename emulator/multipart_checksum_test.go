@@ -291,9 +291,9 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 	digest := composite[:len(composite)-2]
 
 	tests := []struct {
-		name   string
-		parts  []types.CompletedPart
-		edit   func(in *s3.CompleteMultipartUploadInput)
+		name  string
+		parts []types.CompletedPart
+		edit  func(in *s3.CompleteMultipartUploadInput)
 		code  string
 		msg   string
 	}{
@@ -305,7 +305,9 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 			"The crc32c you specified for part 1 did not match what we received."},
 		{"not base64 of a CRC32", part(func(p *types.CompletedPart) { p.ChecksumCRC32 = aws.String("y/Q5Jh") }), nil, "InvalidArgument",
 			"Invalid Base64 or multiple checksums present in request"},
-		{"wrong object checksum header", done, func(in *s3.CompleteMultipartUploadInput) { in.ChecksumCRC32 = aws.String(sumOf(t, "CRC32", []byte("x"))) },
+		{"wrong object checksum header", done, func(in *s3.CompleteMultipartUploadInput) {
+			in.ChecksumCRC32 = aws.String(sumOf(t, "CRC32", []byte("x")))
+		},
 			"BadDigest", "The crc32 you specified did not match the calculated checksum."},
 		{"object checksum with the wrong part count", done, func(in *s3.CompleteMultipartUploadInput) { in.ChecksumCRC32 = aws.String(digest + "-2") },
 			"BadDigest", "The crc32 you specified did not match the calculated checksum."},
