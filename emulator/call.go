@@ -26,7 +26,7 @@ type call struct {
 
 	op   string
 	auth *verifier.Result
-	// errCode is the S3 error code answered, if any, for the log line.
+	// err is the S3 error answered, if any, for the log line.
 	err      *s3err.Error
 	panicked any
 }

@@ -17,7 +17,6 @@ import (
 var diagnoseMethods = [...]string{http.MethodGet, http.MethodPut, http.MethodHead, http.MethodPost, http.MethodDelete}
 
 const (
-	emptyPayloadSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	maxQueryVariants   = 8
 	maxHeaderVariants  = 8
 	noVariationMatches = "the secret key differs from the signer's, or the request changed in a way strictS3 did not try (no variation matches)"
@@ -112,7 +111,7 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 				func(c *v4Request) { c.payload = sha })
 		}
 	} else {
-		for _, pl := range []string{unsignedPayload, emptyPayloadSHA256} {
+		for _, pl := range []string{unsignedPayload, emptySHA256} {
 			if pl != q.payload {
 				add(fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
 					func(c *v4Request) {

@@ -200,7 +200,7 @@ func TestSigV4Header_ChangedRequest_IsSignatureDoesNotMatchWithDiagnosis(t *test
 		{"content type charset appended", func(r *http.Request) { r.Header.Set("Content-Type", "text/plain; charset=utf-8") },
 			"Content-Type 'text/plain' (signed) instead of 'text/plain; charset=utf-8'"},
 		{"payload hash swapped", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", unsignedPayload) },
-			"payload hash " + emptyPayloadSHA256},
+			"payload hash " + emptySHA256},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,8 +223,8 @@ func TestSigV4Header_PathDoubleEncodedBySigner_DiagnosisSaysEncodedOnceMore(t *t
 	r := signedHeaderRequest(t, keyMain, "GET", "http://localhost:9000/bucket/a%20b", "", nil)
 	// what a generic signer signs: "/bucket/a%2520b"
 	q := &v4Request{method: "GET", uri: "/bucket/a%2520b", signedList: "host;x-amz-content-sha256;x-amz-date",
-		signed: []string{"host", "x-amz-content-sha256", "x-amz-date"}, values: []string{"localhost:9000", emptyPayloadSHA256, "20260221T103000Z"},
-		payload: emptyPayloadSHA256, amzDate: "20260221T103000Z", scope: "20260221/us-east-1/s3/aws4_request"}
+		signed: []string{"host", "x-amz-content-sha256", "x-amz-date"}, values: []string{"localhost:9000", emptySHA256, "20260221T103000Z"},
+		payload: emptySHA256, amzDate: "20260221T103000Z", scope: "20260221/us-east-1/s3/aws4_request"}
 	_, _, sig := q.sign(deriveSigningKey(keyMain.SecretAccessKey, "20260221", testRegion, "s3"))
 	h := r.Header.Get("Authorization")
 	r.Header.Set("Authorization", h[:strings.LastIndex(h, "=")+1]+sig)

@@ -25,6 +25,7 @@ const (
 	InvalidArgument                    Code = "InvalidArgument"
 	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
 	InvalidBucketName                  Code = "InvalidBucketName"
+	InvalidChunkSizeError              Code = "InvalidChunkSizeError"
 	InvalidDigest                      Code = "InvalidDigest"
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
 	InvalidObjectState                 Code = "InvalidObjectState"
@@ -38,6 +39,7 @@ const (
 	InvalidToken                       Code = "InvalidToken"
 	KeyTooLongError                    Code = "KeyTooLongError"
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
+	MalformedTrailerError              Code = "MalformedTrailerError"
 	MalformedXML                       Code = "MalformedXML"
 	MaxPostPreDataLengthExceeded       Code = "MaxPostPreDataLengthExceeded"
 	MetadataTooLarge                   Code = "MetadataTooLarge"
@@ -82,6 +84,7 @@ var table = map[Code]row{
 	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
 	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
+	InvalidChunkSizeError:              {http.StatusBadRequest, "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
 	InvalidObjectState:                 {http.StatusForbidden, "The operation is not valid for the object's storage class"},
@@ -96,6 +99,7 @@ var table = map[Code]row{
 	KeyTooLongError:                    {http.StatusBadRequest, "Your key is too long"},
 	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
 	MalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	MalformedTrailerError:              {http.StatusBadRequest, "The request contained trailing data that was not well-formed or did not conform to our published schema."},
 	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
 	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
 	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
