@@ -320,3 +320,21 @@ func TestSigningKeyCache_IsBoundedAndReused(t *testing.T) {
 	}
 	assert.LessOrEqual(t, c.len(), maxCachedKeys)
 }
+
+func TestExplainURL_UsesTheURLAsWritten(t *testing.T) {
+	v, _ := newTestVerifier(t, testRegion)
+	u, _ := presignedURL(t, keyMain, testRegion, "GET", "http://localhost:9000/bucket/a%20b%2Bc", time.Hour, nil)
+	ex, err := v.ExplainURL("GET", u, nil)
+	require.NoError(t, err)
+	require.NoError(t, ex.Err)
+	assert.Equal(t, ex.Expected, ex.Provided)
+	assert.True(t, strings.HasPrefix(ex.CanonicalRequest, "GET\n/bucket/a%20b%2Bc\n"), ex.CanonicalRequest)
+
+	ex, err = v.ExplainURL("GET", u, http.Header{"Host": {"127.0.0.1:9000"}})
+	require.NoError(t, err)
+	assert.Contains(t, ex.Diagnosis, "Host 'localhost:9000' (signed) instead of '127.0.0.1:9000'")
+	assert.NotEqual(t, ex.Expected, ex.Provided)
+
+	_, err = v.ExplainURL("GET", "/relative/only", nil)
+	assert.Error(t, err)
+}
