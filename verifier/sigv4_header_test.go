@@ -308,7 +308,6 @@ func TestExplain_ReportsCanonicalRequestAndSignatures(t *testing.T) {
 	assert.Contains(t, ex.Diagnosis, "the URL expired at 2026-02-21T10:31:00Z")
 }
 
-
 func TestExplainURL_UsesTheURLAsWritten(t *testing.T) {
 	v, _ := newTestVerifier(t, testRegion)
 	u, _ := presignedURL(t, keyMain, testRegion, "GET", "http://localhost:9000/bucket/a%20b%2Bc", time.Hour, nil)
