@@ -1,7 +1,10 @@
 package verifier
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
 )
@@ -70,4 +73,55 @@ func (e *Explanation) setSigned(canonical, sts, expected string) {
 	if e != nil {
 		e.CanonicalRequest, e.StringToSign, e.Expected = canonical, sts, expected
 	}
+}
+
+// ExplainURL is Explain for a request given as a method, an absolute URL
+// and headers, as the stricts3 explain/verify commands receive it. The URL's
+// path and query are used exactly as written (not re-encoded), like a
+// request line on the wire. The error reports an unusable URL; the verdict
+// is in Explanation.Err.
+func (v *Verifier) ExplainURL(method, rawURL string, header http.Header) (Explanation, error) {
+	r, err := requestFromURL(method, rawURL, header)
+	if err != nil {
+		return Explanation{}, err
+	}
+	return v.Explain(r), nil
+}
+
+// requestFromURL builds the request a server would see for rawURL.
+func requestFromURL(method, rawURL string, header http.Header) (*http.Request, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("verifier: %w", err)
+	}
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("verifier: %q is not an absolute http(s) URL", rawURL)
+	}
+	rest := rawURL[strings.Index(rawURL, "://")+3:]
+	target := "/"
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		target = rest[i:]
+		if target[0] == '?' {
+			target = "/" + target
+		}
+	}
+	target, _, _ = strings.Cut(target, "#")
+	if method == "" {
+		method = http.MethodGet
+	}
+	h := make(http.Header, len(header))
+	for k, vs := range header {
+		if strings.EqualFold(k, "Host") {
+			continue
+		}
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	r := &http.Request{
+		Method: method, URL: u, Host: u.Host, Header: h, Body: http.NoBody,
+		RequestURI: target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+	}
+	if host := header.Get("Host"); host != "" {
+		r.Host = host
+	}
+	return r, nil
 }

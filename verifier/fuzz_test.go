@@ -69,3 +69,23 @@ func FuzzCanonicalURI(f *testing.F) {
 		}
 	})
 }
+
+func FuzzAuthenticateHeaders(f *testing.F) {
+	f.Add("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260221/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=00", "20260221T103000Z", "UNSIGNED-PAYLOAD")
+	f.Add("AWS AKIAIOSFODNN7EXAMPLE:abc=", "Sat, 21 Feb 2026 10:30:00 GMT", "")
+	f.Add("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260221/us-east-1/s3/aws4_request,SignedHeaders=,Signature=", "x", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+	v, _ := newTestVerifier(f, testRegion)
+	f.Fuzz(func(t *testing.T, authz, date, sha string) {
+		r := &http.Request{Method: "PUT", URL: &url.URL{Path: "/bucket/key"}, Host: "localhost:9000", Header: http.Header{
+			"Authorization": {authz}, "X-Amz-Date": {date}, "X-Amz-Content-Sha256": {sha},
+		}}
+		res, err := v.Authenticate(r)
+		if err == nil && res == nil {
+			t.Fatal("nil result without error")
+		}
+		ex := v.Explain(r)
+		if (ex.Err == nil) != (err == nil) {
+			t.Fatalf("Explain and Authenticate disagree: %v vs %v", ex.Err, err)
+		}
+	})
+}

@@ -308,15 +308,20 @@ func TestExplain_ReportsCanonicalRequestAndSignatures(t *testing.T) {
 	assert.Contains(t, ex.Diagnosis, "the URL expired at 2026-02-21T10:31:00Z")
 }
 
-func TestSigningKeyCache_IsBoundedAndReused(t *testing.T) {
-	c := newSigningKeyCache()
-	k1 := c.get("secret", "20260221", "us-east-1")
-	assert.Equal(t, deriveSigningKey("secret", "20260221", "us-east-1", "s3"), k1)
-	assert.Equal(t, 1, c.len())
-	c.get("secret", "20260221", "us-east-1")
-	assert.Equal(t, 1, c.len())
-	for i := 0; i < 2*maxCachedKeys; i++ {
-		c.get("secret", "20260221", "r"+strings.Repeat("x", i))
-	}
-	assert.LessOrEqual(t, c.len(), maxCachedKeys)
+func TestExplainURL_UsesTheURLAsWritten(t *testing.T) {
+	v, _ := newTestVerifier(t, testRegion)
+	u, _ := presignedURL(t, keyMain, testRegion, "GET", "http://localhost:9000/bucket/a%20b%2Bc", time.Hour, nil)
+	ex, err := v.ExplainURL("GET", u, nil)
+	require.NoError(t, err)
+	require.NoError(t, ex.Err)
+	assert.Equal(t, ex.Expected, ex.Provided)
+	assert.True(t, strings.HasPrefix(ex.CanonicalRequest, "GET\n/bucket/a%20b%2Bc\n"), ex.CanonicalRequest)
+
+	ex, err = v.ExplainURL("GET", u, http.Header{"Host": {"127.0.0.1:9000"}})
+	require.NoError(t, err)
+	assert.Contains(t, ex.Diagnosis, "Host 'localhost:9000' (signed) instead of '127.0.0.1:9000'")
+	assert.NotEqual(t, ex.Expected, ex.Provided)
+
+	_, err = v.ExplainURL("GET", "/relative/only", nil)
+	assert.Error(t, err)
 }

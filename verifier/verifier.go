@@ -11,6 +11,35 @@
 //
 // The package uses the standard library only and holds no global state: the
 // credentials, the clock and the region are passed to New.
+//
+// # Authentication
+//
+// Authenticate classifies a request (SigV4 pre-signed query, SigV2 query,
+// SigV4 or SigV2 Authorization header, anonymous) and checks it in S3's
+// order. Explain does the same and also returns the canonical request, the
+// string to sign and both signatures, for tools and for humans.
+//
+// The canonical URI is the path as sent, decoded once and re-encoded with
+// S3's rule (RFC 3986 unreserved bytes and '/' kept, everything else %XX):
+// S3 never normalises "//" or dot segments and never double-encodes, so a
+// signer that escapes an already escaped path fails, and the Diagnosis says
+// so.
+//
+// Where S3's behaviour is not pinned by evidence (shared spec §11), strictS3
+// chooses:
+//   - a pre-signed URL dated more than MaxSkew (15 minutes) in the future is
+//     "Request is not yet valid";
+//   - X-Amz-Expires=0 parses (the wire messages only reject non-numbers,
+//     negatives and more than 604800) and expires once the signing second is
+//     over; 604800 itself is accepted;
+//   - pre-signed URLs: the access key is looked up after parameter parsing
+//     and before the time window, unsigned-header and signature checks;
+//     header auth: after the date, x-amz-content-sha256 and clock-skew
+//     checks; session tokens are checked after the signature in both.
+//
+// A request whose SignedHeaders omits host is refused with HeadersNotSigned
+// "host", as real S3 bodies quoted in public issues show for both header
+// and query auth.
 package verifier
 
 import (

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// newEmulator builds the S3 handler for c: one access key, the memory
+// store or a directory store under --data-dir, and logger for the
+// per-request lines.
+func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
+	clock := verifier.SystemClock{}
+	var st store.Store
+	if c.dataDir != "" {
+		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync))
+		if err != nil {
+			return nil, fmt.Errorf("--data-dir: %w", err)
+		}
+		st = dir
+	} else {
+		st = store.NewMemory(store.WithClock(clock))
+	}
+	return emulator.New(emulator.Options{
+		Region: c.region,
+		Credentials: verifier.NewStaticCredentials(verifier.Credential{
+			AccessKeyID:     c.accessKey,
+			SecretAccessKey: c.secretKey,
+		}),
+		Clock:      clock,
+		Store:      st,
+		BaseDomain: c.domain,
+		Logger:     logger,
+	})
+}

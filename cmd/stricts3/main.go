@@ -1,0 +1,77 @@
+// Command stricts3 runs the strictS3 emulator and the tools around it.
+//
+//	stricts3 serve                 run the S3 emulator
+//	stricts3 presign get|put|delete|post s3://bucket/key
+//	                               print a pre-signed URL or POST form
+//	stricts3 verify <url>          say whether S3 would accept a request
+//	stricts3 explain <url>         the same, with the canonical request,
+//	                               string to sign and both signatures
+//
+// Every flag also reads an environment variable (listed by `stricts3 <cmd> -h`);
+// a flag on the command line wins over the environment, which wins over the
+// default.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: stricts3 <command> [flags] [arguments]
+
+commands:
+  serve      run the S3 emulator
+  presign    print a pre-signed URL (get, put, delete) or POST form (post)
+  verify     check a request the way S3 would: exit 0 when valid, 1 when rejected
+  explain    verify, and print the canonical request, string to sign and signatures
+
+Run 'stricts3 <command> -h' for the command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	reportError(os.Stderr, err)
+	os.Exit(exitCode(err))
+}
+
+// reportError prints err unless it has been reported already.
+func reportError(w io.Writer, err error) {
+	var e *exitError
+	if err == nil || (errors.As(err, &e) && e.quiet) {
+		return
+	}
+	fmt.Fprintln(w, "stricts3:", err)
+}
+
+// run is the whole program; main only binds it to the process. Tests call
+// it with their own context (cancel = SIGINT), writers and environment.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Getenv) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: exitUsage, quiet: true}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr, getenv)
+	case "presign":
+		return runPresign(ctx, rest, stdout, stderr, getenv)
+	case "verify":
+		return runVerify(ctx, rest, stdout, stderr, getenv, false)
+	case "explain":
+		return runVerify(ctx, rest, stdout, stderr, getenv, true)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageErrorf("unknown command %q", cmd)
+	}
+}

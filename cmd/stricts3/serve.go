@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/stricts3/stricts3/internal/selfsigned"
+)
+
+// serveConfig is everything `stricts3 serve` is told, after flags and
+// environment are resolved.
+type serveConfig struct {
+	addr      string
+	region    string
+	accessKey string
+	secretKey string
+	dataDir   string
+	fsync     bool
+	domain    string
+
+	tls      bool
+	certOut  string
+	certFile string
+	keyFile  string
+
+	logFormat       string
+	logLevel        string
+	shutdownTimeout time.Duration
+}
+
+var serveEnv = envFlags{
+	"addr":             {"STRICTS3_ADDR"},
+	"region":           {"STRICTS3_REGION"},
+	"access-key":       {"STRICTS3_ACCESS_KEY"},
+	"secret-key":       {"STRICTS3_SECRET_KEY"},
+	"data-dir":         {"STRICTS3_DATA_DIR"},
+	"fsync":            {"STRICTS3_FSYNC"},
+	"domain":           {"STRICTS3_DOMAIN"},
+	"tls":              {"STRICTS3_TLS"},
+	"cert-out":         {"STRICTS3_CERT_OUT"},
+	"cert":             {"STRICTS3_CERT"},
+	"key":              {"STRICTS3_KEY"},
+	"log-format":       {"STRICTS3_LOG_FORMAT"},
+	"log-level":        {"STRICTS3_LOG_LEVEL"},
+	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
+}
+
+const serveUsage = `usage: stricts3 serve [flags]
+
+Runs the S3 emulator until SIGINT or SIGTERM, then lets in-flight requests
+finish. At start it prints the endpoint and an export line for the shell.
+
+--tls generates a private CA and a certificate for localhost, *.localhost,
+127.0.0.1, ::1, <domain> and *.<domain>, and writes the CA to --cert-out for
+AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
+directly under a single label such as *.localhost: for virtual-hosted
+buckets over TLS with them, use a two-label --domain such as s3.localhost.
+Flags win over environment variables, which win over defaults.
+
+`
+
+// parseServe resolves serve's flags and environment into a serveConfig.
+func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := newFlagSet("stricts3 serve", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; port 0 picks a free port")
+	fs.StringVar(&c.region, "region", defaultRegion, "region the server answers for")
+	fs.StringVar(&c.accessKey, "access-key", defaultAccessKey, "access key id clients sign with")
+	fs.StringVar(&c.secretKey, "secret-key", defaultSecretKey, "secret access key clients sign with")
+	fs.StringVar(&c.dataDir, "data-dir", "", "keep buckets and objects in this directory (default: in memory)")
+	fs.BoolVar(&c.fsync, "fsync", false, "with --data-dir: fsync every write (slower, survives power loss)")
+	fs.StringVar(&c.domain, "domain", defaultDomain, "base domain for virtual-hosted buckets (<bucket>.<domain>)")
+	fs.BoolVar(&c.tls, "tls", false, "serve HTTPS with a certificate generated at start")
+	fs.StringVar(&c.certOut, "cert-out", "", "where --tls writes its CA certificate (default <data-dir or temp dir>/stricts3-ca.pem)")
+	fs.StringVar(&c.certFile, "cert", "", "serve HTTPS with this PEM certificate (chain) instead of a generated one")
+	fs.StringVar(&c.keyFile, "key", "", "PEM private key for --cert")
+	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
+	envHelp(fs, serveEnv)
+	rest, err := parseFlags(fs, args, getenv, serveEnv)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, usageErrorf("serve takes no arguments, got %q", rest)
+	}
+	if (c.certFile == "") != (c.keyFile == "") {
+		return nil, usageErrorf("--cert and --key go together")
+	}
+	if c.certFile != "" {
+		c.tls = true
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return nil, usageErrorf("--log-format must be text or json, got %q", c.logFormat)
+	}
+	if _, err := parseLevel(c.logLevel); err != nil {
+		return nil, usageErrorf("--log-level: %v", err)
+	}
+	if c.region == "" || c.accessKey == "" || c.secretKey == "" {
+		return nil, usageErrorf("--region, --access-key and --secret-key must not be empty")
+	}
+	if c.shutdownTimeout <= 0 {
+		return nil, usageErrorf("--shutdown-timeout must be positive")
+	}
+	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
+	if c.tls && c.certFile == "" && c.certOut == "" {
+		dir := c.dataDir
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		c.certOut = filepath.Join(dir, "stricts3-ca.pem")
+	}
+	return c, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(s))
+	return l, err
+}
+
+func newLogger(c *serveConfig, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.logLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// runServe runs the emulator until ctx is cancelled, then shuts down
+// gracefully: the listener closes at once and in-flight requests get
+// --shutdown-timeout to finish.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Getenv) error {
+	c, err := parseServe(args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(c, stderr)
+
+	handler, err := newEmulator(c, logger)
+	if err != nil {
+		return err
+	}
+
+	var tlsConfig *tls.Config
+	var caPath string
+	if c.tls {
+		tlsConfig, caPath, err = serverTLS(c, time.Now())
+		if err != nil {
+			return err
+		}
+	}
+
+	// Listen before printing so that port 0 prints the port actually bound.
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
+	}
+	if tlsConfig != nil {
+		// S3 speaks HTTP/1.1 only; offering h2 would let clients take a
+		// path real S3 never gives them.
+		tlsConfig.NextProtos = []string{"http/1.1"}
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	printBanner(stdout, c, ln.Addr(), caPath)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		// Serve only returns early on a listener failure.
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", c.shutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// In-flight requests outlived the grace period: cut them off.
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// serverTLS loads --cert/--key, or generates an identity for the loopback
+// names and the base domain and writes its CA certificate to --cert-out.
+// It returns the path clients should trust ("" for user certificates).
+func serverTLS(c *serveConfig, now time.Time) (*tls.Config, string, error) {
+	if c.certFile != "" {
+		cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+		if err != nil {
+			return nil, "", fmt.Errorf("--cert/--key: %w", err)
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, "", nil
+	}
+	var names []string
+	if c.domain != "" {
+		names = append(names, c.domain, "*."+c.domain)
+	}
+	id, err := selfsigned.Generate(selfsigned.Options{Names: names, Now: now})
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.certOut), 0o755); err != nil {
+		return nil, "", fmt.Errorf("--cert-out: %w", err)
+	}
+	if err := os.WriteFile(c.certOut, id.CAPEM, 0o644); err != nil {
+		return nil, "", fmt.Errorf("--cert-out: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{id.Certificate}, MinVersion: tls.VersionTLS12}, c.certOut, nil
+}
+
+// endpointURL is the URL clients use for a server listening on addr. A
+// wildcard listen address (0.0.0.0, ::) is reached through loopback.
+func endpointURL(addr net.Addr, useTLS bool) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		host, port = addr.String(), ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+	}
+	if port == "" {
+		return scheme + "://" + host
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// printBanner tells the user where the server is and gives the line to
+// paste into a shell so AWS SDKs and CLIs find it.
+func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
+	endpoint := endpointURL(addr, c.tls)
+	store := "memory store"
+	if c.dataDir != "" {
+		store = "data in " + c.dataDir
+	}
+	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", endpoint, c.region, store)
+	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {
+		scheme, _, _ := strings.Cut(endpoint, "://")
+		fmt.Fprintf(w, "virtual-hosted buckets: %s://<bucket>.%s\n", scheme, net.JoinHostPort(c.domain, port))
+	}
+	if caPath != "" {
+		fmt.Fprintf(w, "CA certificate: %s\n", caPath)
+	}
+	vars := []string{
+		"AWS_ENDPOINT_URL=" + shellQuote(endpoint),
+		"AWS_ACCESS_KEY_ID=" + shellQuote(c.accessKey),
+		"AWS_SECRET_ACCESS_KEY=" + shellQuote(c.secretKey),
+		"AWS_REGION=" + shellQuote(c.region),
+	}
+	if caPath != "" {
+		vars = append(vars, "AWS_CA_BUNDLE="+shellQuote(caPath))
+	}
+	fmt.Fprintf(w, "export %s\n", strings.Join(vars, " "))
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
+
+// shellQuote returns s as one POSIX shell word.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
