@@ -71,12 +71,13 @@ func declaredChecksumAlg(h http.Header) string {
 	return ""
 }
 
-// fullObjectChecksum is the stored checksum of a single-PUT payload.
-func fullObjectChecksum(c *verifier.Checksum) *store.Checksum {
-	if c == nil {
-		return nil
+// declaredChecksumAlg is declaredChecksumAlg of the request's headers, else
+// of a pre-signed URL's query (where S3 computes the named algorithm).
+func (c *call) declaredChecksumAlg() string {
+	if alg := declaredChecksumAlg(c.r.Header); alg != "" || c.auth == nil {
+		return alg
 	}
-	return &store.Checksum{Algorithm: c.Algorithm, Value: c.Value, Type: checksumFullObject}
+	return declaredChecksumAlg(c.auth.QueryHeaders)
 }
 
 // checksumOnEOF passes a verified body through to a store and, when the

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -95,16 +96,23 @@ func (s *Server) uploadPart(c *call) error {
 		typ = spec.Type
 	}
 	sum := &store.Checksum{}
-	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum,
-		&checksumOnEOF{body: body, dst: sum, typ: typ})
+	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ}
+	if declared := c.declaredChecksumAlg(); spec == nil && declared != "" && declared != verifier.CRC64NVME {
+		// The parts of an upload without an algorithm keep S3's default
+		// CRC64NVME, from which the object's full-object checksum is
+		// combined; the client's own checksum is verified and echoed only.
+		sum = &store.Checksum{Algorithm: verifier.CRC64NVME}
+		src = newHashOnEOF(body, sum)
+	}
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, src)
 	if err != nil {
 		return storeErr(c, err)
 	}
 	c.w.Header().Set("ETag", part.ETag)
 	// The part's checksum is echoed when the client sent one; a value the
 	// server only computed (S3's default) is kept for the object checksum.
-	if ck := body.Checksum(); ck != nil && ck.Supplied && part.Checksum != nil {
-		c.w.Header().Set(checksumHeaderName(part.Checksum.Algorithm), part.Checksum.Value)
+	if ck := body.Checksum(); ck != nil && ck.Supplied {
+		c.w.Header().Set(checksumHeaderName(ck.Algorithm), ck.Value)
 	}
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)

@@ -63,10 +63,7 @@ func checkPartAlgorithm(c *call, spec *store.Checksum) error {
 	if spec == nil {
 		return nil
 	}
-	got := declaredChecksumAlg(c.r.Header)
-	if got == "" && c.auth != nil {
-		got = declaredChecksumAlg(c.auth.QueryHeaders)
-	}
+	got := c.declaredChecksumAlg()
 	if got == spec.Algorithm {
 		return nil
 	}
@@ -163,9 +160,9 @@ func checkCompletePartChecksums(uploadID string, spec *store.Checksum, listed ch
 // assembles from parts: per the upload's settings, COMPOSITE (the digest of
 // the part digests, "-N") or FULL_OBJECT (the part CRCs combined). An
 // upload without an algorithm gets S3's default full-object CRC64NVME when
-// every part has one (parts sent without a checksum, or with CRC64NVME);
-// otherwise strictS3 has no way to compute it without reading the object
-// again, and the object has no checksum.
+// every part has one (UploadPart keeps one for every part of such an
+// upload; only parts stored before that rule lack it, and then the object
+// has no checksum).
 func finalChecksum(spec *store.Checksum, parts []store.PartInfo) (*store.Checksum, error) {
 	alg, typ := verifier.CRC64NVME, checksumFullObject
 	if spec != nil {

@@ -366,8 +366,9 @@ func TestCompleteMultipartUpload_UploadWithoutAlgorithm(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
 	mkBucket(t, ts.Client, "bkt")
-	// A client that sends no checksums at all (WhenRequired): S3 then gives
-	// every part, and the object, a full-object CRC64NVME.
+	// S3 gives the parts of an upload created without an algorithm, and
+	// the object, its default CRC64NVME, whatever checksum the parts came
+	// with; a client at WhenRequired sends none.
 	bare := s3.New(ts.Client.Options(), func(o *s3.Options) {
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 	})
@@ -376,12 +377,21 @@ func TestCompleteMultipartUpload_UploadWithoutAlgorithm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, cr.ChecksumAlgorithm)
 	var done []types.CompletedPart
-	for i, p := range parts {
-		out, err := bare.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: cr.UploadId,
-			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
-		require.NoError(t, err)
-		assert.Nil(t, out.ChecksumCRC64NVME, "a checksum the client did not send is not echoed")
-		done = append(done, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+	// Part 1 at the SDK defaults (a CRC32), part 2 with no checksum.
+	out1, err := ts.Client.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: cr.UploadId,
+		PartNumber: aws.Int32(1), Body: bytes.NewReader(parts[0])})
+	require.NoError(t, err)
+	assert.Equal(t, sumOf(t, "CRC32", parts[0]), aws.ToString(out1.ChecksumCRC32), "the client's checksum is echoed")
+	out2, err := bare.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: cr.UploadId,
+		PartNumber: aws.Int32(2), Body: bytes.NewReader(parts[1])})
+	require.NoError(t, err)
+	assert.Nil(t, out2.ChecksumCRC64NVME, "a checksum the client did not send is not echoed")
+	done = append(done, types.CompletedPart{ETag: out1.ETag, PartNumber: aws.Int32(1)}, types.CompletedPart{ETag: out2.ETag, PartNumber: aws.Int32(2)})
+	lp, err := bare.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: cr.UploadId})
+	require.NoError(t, err)
+	require.Len(t, lp.Parts, 2)
+	for i, p := range lp.Parts {
+		assert.Equal(t, sumOf(t, verifier.CRC64NVME, parts[i]), aws.ToString(p.ChecksumCRC64NVME), "S3's default part checksum")
 	}
 
 	// Listing a part checksum for an upload created without an algorithm
