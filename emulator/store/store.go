@@ -160,7 +160,8 @@ type Store interface {
 	CreateUpload(ctx context.Context, bucket, key string, meta ObjectMeta) (UploadInfo, error)
 	GetUpload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error)
 	// UploadPart has PutObject's commit rules; a part replaces an earlier
-	// one with the same number. checksum, when non-nil, is stored with it.
+	// one with the same number. checksum, when non-nil, is stored with it;
+	// like PutObject's meta it is read only after body returned io.EOF.
 	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, checksum *Checksum, body io.Reader) (PartInfo, error)
 	ListParts(ctx context.Context, bucket, key, uploadID string) ([]PartInfo, error)
 	ListUploads(ctx context.Context, bucket string) ([]UploadInfo, error)
