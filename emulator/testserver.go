@@ -61,6 +61,7 @@ type testConfig struct {
 	region string
 	creds  []verifier.Credential
 	base   string
+	logger *slog.Logger
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -82,6 +83,10 @@ func WithCredentials(creds ...verifier.Credential) TestOption {
 // WithBaseDomain sets Options.BaseDomain (default "localhost").
 func WithBaseDomain(domain string) TestOption { return func(c *testConfig) { c.base = domain } }
 
+// WithLogger replaces the default logger, which sends one line per request
+// to t.Log.
+func WithLogger(l *slog.Logger) TestOption { return func(c *testConfig) { c.logger = l } }
+
 // NewTestServer starts a Server for t and closes it when t ends. It fails
 // t if the server cannot be built.
 func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
@@ -93,6 +98,9 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 	if len(cfg.creds) == 0 {
 		cfg.creds = []verifier.Credential{{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}}
 	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	clock := NewManualClock(time.Now())
 	srv, err := New(Options{
 		Region:      cfg.region,
@@ -100,7 +108,7 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		Clock:       clock,
 		Store:       cfg.store,
 		BaseDomain:  cfg.base,
-		Logger:      slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:      cfg.logger,
 	})
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)
