@@ -173,13 +173,21 @@ func auditCreds(ts *emulator.TestServer) aws.Credentials {
 // signer at signedAt for expires; hdr are headers signed with it.
 func presignV4(t *testing.T, ts *emulator.TestServer, method, target string, hdr map[string]string, signedAt time.Time, expires time.Duration) string {
 	t.Helper()
+	return presignV4With(t, ts, method, target, hdr, signedAt, expires, auditCreds(ts))
+}
+
+// presignV4With is presignV4 with explicit credentials. Headers in hdr are
+// signed as headers (never hoisted into the query).
+func presignV4With(t *testing.T, ts *emulator.TestServer, method, target string, hdr map[string]string, signedAt time.Time, expires time.Duration, creds aws.Credentials) string {
+	t.Helper()
 	u, err := url.Parse(target)
 	require.NoError(t, err)
 	q := u.Query()
 	q.Set("X-Amz-Expires", strconv.Itoa(int(expires/time.Second)))
 	u.RawQuery = q.Encode()
 	req := auditRequest(t, method, u.String(), nil, hdr)
-	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), auditCreds(ts), req, "UNSIGNED-PAYLOAD", "s3", ts.Region, signedAt)
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
+	signed, _, err := signer.PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, signedAt)
 	require.NoError(t, err)
 	return signed
 }
