@@ -186,7 +186,7 @@ func presignV4With(t *testing.T, ts *emulator.TestServer, method, target string,
 	q.Set("X-Amz-Expires", strconv.Itoa(int(expires/time.Second)))
 	u.RawQuery = q.Encode()
 	req := auditRequest(t, method, u.String(), nil, hdr)
-	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true; o.DisableURIPathEscaping = true })
 	signed, _, err := signer.PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, signedAt)
 	require.NoError(t, err)
 	return signed
@@ -202,8 +202,14 @@ func signV4Header(t *testing.T, ts *emulator.TestServer, req *http.Request, body
 		hash = hex.EncodeToString(sum[:])
 		req.Header.Set("X-Amz-Content-Sha256", hash)
 	}
-	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), auditCreds(ts), req, hash, "s3", ts.Region, signedAt))
+	require.NoError(t, s3Signer().SignHTTP(context.Background(), auditCreds(ts), req, hash, "s3", ts.Region, signedAt))
 	return req
+}
+
+// s3Signer signs as S3 clients do: the request path is already escaped
+// and is used as sent, never escaped a second time.
+func s3Signer() *v4.Signer {
+	return v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 }
 
 // presignV2 builds a SigV2 query-string URL: path is "/bucket/key", query
