@@ -195,6 +195,10 @@ func TestSpecAudit_PostRejections(t *testing.T) {
 			p := postPolicy(ts.Clock.Now().Add(time.Hour), append([]string{`["starts-with", "$key", "up/"]`}, v4PostConds(ts)...)...)
 			return postForm(t, ts, v4PostFields(ts, "up/a", p), aFile("x"))
 		}, 403, wireError{"AccessDenied", "Invalid according to Policy: Extra input fields: bucket", nil}},
+		{"SigV4FieldWithoutCondition_IsExtraInputFields", func(t *testing.T) auditResp {
+			p := postPolicy(ts.Clock.Now().Add(time.Hour), append([]string{fmt.Sprintf(`{"bucket": %q}`, auditBucket), `["starts-with", "$key", "up/"]`}, v4PostConds(ts)[:2]...)...)
+			return postForm(t, ts, v4PostFields(ts, "up/a", p), aFile("x"))
+		}, 403, wireError{"AccessDenied", "Invalid according to Policy: Extra input fields: x-amz-date", nil}},
 		{"WrongBucket_Is403", func(t *testing.T) auditResp {
 			p := postPolicy(ts.Clock.Now().Add(time.Hour), append([]string{`["eq", "$bucket", "other"]`, `["starts-with", "$key", "up/"]`}, v4PostConds(ts)...)...)
 			return postForm(t, ts, v4PostFields(ts, "up/a", p), aFile("x"))

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/emulator"
 )
 
 // Spec §4: a response-* override S3 cannot send as an ISO-8859-1 header
@@ -128,4 +130,13 @@ func hexPairs(s string) string {
 		parts[i] = strconv.FormatInt(int64(s[i])|0x100, 16)[1:]
 	}
 	return strings.Join(parts, " ")
+}
+
+// Spec §2 step 2 / §4: SigV2 in a SigV4-only region is 400 InvalidRequest.
+func TestSpecAudit_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
+	// Authentication comes before the bucket lookup: no bucket is needed.
+	ts := emulator.NewTestServer(t, emulator.WithRegion("eu-central-1"))
+	u := presignV2(ts, "GET", "/"+auditBucket+"/"+auditKey, "", "", "", ts.Clock.Now().Add(time.Hour).Unix())
+	e := requireS3Error(t, auditSend(t, ts, auditRequest(t, "GET", u, nil, nil)), http.StatusBadRequest)
+	assert.Equal(t, wireError{"InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil}, e)
 }
