@@ -307,6 +307,19 @@ func TestSpecAudit_PostAccepted(t *testing.T) {
 		_, err := headAudit(t, ts, "up/key-my-file")
 		assert.NoError(t, err)
 	})
+	t.Run("FilenameExpandedInEveryField", func(t *testing.T) {
+		// The docs: ${filename} "is recognized by all form fields"; LocalStack
+		// replaces it in key only (spec §10), which is not to be copied.
+		r := postForm(t, ts, v4PostFields(ts, "up/every", stdPolicy(ts, "up/",
+			`{"x-amz-meta-original": "my-file"}`, `["starts-with", "$success_action_redirect", "http://localhost/done/"]`),
+			kv{"x-amz-meta-original", "${filename}"}, kv{"success_action_redirect", "http://localhost/done/${filename}"}),
+			&postFile{filename: "my-file", content: "x"})
+		require.Equal(t, http.StatusSeeOther, r.StatusCode, "%s", r.Body)
+		assert.True(t, strings.HasPrefix(r.Header.Get("Location"), "http://localhost/done/my-file?bucket=audit&key=up%2Fevery&etag="), r.Header.Get("Location"))
+		out, err := headAudit(t, ts, "up/every")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"original": "my-file"}, out.Metadata)
+	})
 	t.Run("FieldsAfterFileIgnored", func(t *testing.T) {
 		r := postForm(t, ts, v4PostFields(ts, "up/late", stdPolicy(ts, "up/")), aFile("x"),
 			kv{"x-amz-meta-late", "1"}, kv{"success_action_status", "201"})
