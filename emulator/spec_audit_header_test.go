@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -111,4 +113,23 @@ func TestSpecAudit_HeaderAuthErrors(t *testing.T) {
 		assert.Equal(t, "IncompleteBody", e.Code)
 		assert.Equal(t, "You did not provide the number of bytes specified by the Content-Length HTTP header", e.Message)
 	})
+}
+
+// Spec §1: SigV2 (header auth here) SignatureDoesNotMatch carries four
+// elements and no CanonicalRequest; a correct signature is accepted.
+func TestSpecAudit_SigV2Header_SignatureDoesNotMatchHasFourElements(t *testing.T) {
+	ts := auditServer(t)
+	date := ts.Clock.Now().UTC().Format(http.TimeFormat)
+	sts := "GET\n\n\n" + date + "\n/" + auditBucket + "/" + auditKey
+	mac := hmac.New(sha1.New, []byte(ts.SecretAccessKey))
+	mac.Write([]byte(sts))
+	good := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+
+	r := auditSend(t, ts, auditRequest(t, "GET", objectURL(ts, auditKey), nil, map[string]string{"Date": date, "Authorization": "AWS " + ts.AccessKeyID + ":" + good}))
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.Body)
+
+	r = auditSend(t, ts, auditRequest(t, "GET", objectURL(ts, auditKey), nil, map[string]string{"Date": date, "Authorization": "AWS " + ts.AccessKeyID + ":bm9wZQ=="}))
+	e := requireS3Error(t, r, http.StatusForbidden)
+	assert.Equal(t, wireError{"SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+		[]string{"AWSAccessKeyId", ts.AccessKeyID, "StringToSign", sts, "SignatureProvided", "bm9wZQ==", "StringToSignBytes", hexPairs(sts)}}, e)
 }
