@@ -219,6 +219,17 @@ func TestSpecAudit_PostRejections(t *testing.T) {
 			return postForm(t, ts, v4PostFields(ts, "up/a", stdPolicy(ts, "up/", `{"x-amz-storage-class": "FAST"}`), kv{"x-amz-storage-class", "FAST"}), aFile("x"))
 		}, 400, wireError{"InvalidStorageClass", "The storage class you specified is not valid", []string{"StorageClassRequested", "FAST"}}},
 	}
+	// Spec §5 orders content-length-range (step 10) before object-level
+	// validation (step 12).
+	cases = append(cases, struct {
+		name   string
+		send   func(t *testing.T) auditResp
+		status int
+		want   wireError
+	}{"OverRangeAndBadStorageClass_IsEntityTooLargeFirst", func(t *testing.T) auditResp {
+		return postForm(t, ts, v4PostFields(ts, "up/a", stdPolicy(ts, "up/", `["content-length-range", 0, 2]`, `{"x-amz-storage-class": "FAST"}`),
+			kv{"x-amz-storage-class", "FAST"}), aFile("12345"))
+	}, 400, wireError{"EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", []string{"ProposedSize", "5", "MaxSizeAllowed", "2"}}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := requireS3Error(t, tc.send(t), tc.status)
