@@ -99,25 +99,17 @@ func (c *call) finish() {
 	c.s.log.LogAttrs(c.r.Context(), level, "s3 request", attrs...)
 }
 
-// queryChecksumParams are the x-amz-* query parameters that stay out of the
-// request headers.
-var queryChecksumParams = map[string]bool{
-	"x-amz-checksum-crc32": true, "x-amz-checksum-crc32c": true, "x-amz-checksum-crc64nvme": true,
-	"x-amz-checksum-sha1": true, "x-amz-checksum-sha256": true, "x-amz-sdk-checksum-algorithm": true,
-}
-
 // applyQueryHeaders makes x-amz-* values that rode in a pre-signed URL's
 // query act as request headers, as S3 does, unless the header is present.
+// Checksum values and x-amz-sdk-checksum-algorithm stay in the query: the
+// verifier reads them there and, as S3 does, computes rather than enforces
+// them (the JS SDK pre-signs the CRC32 of an empty body into PUT URLs).
 func (c *call) applyQueryHeaders() {
 	if c.auth == nil {
 		return
 	}
 	for name, vals := range c.auth.QueryHeaders {
-		if queryChecksumParams[strings.ToLower(name)] {
-			// A pre-signed checksum value is not a claim about this body:
-			// the JS SDK v3 signs the CRC32 of an empty body and S3 takes
-			// the URL with any body (spec §12). verifier.Body reads these
-			// from Result.QueryHeaders to pick the algorithm it computes.
+		if _, isValue := checksumAlgOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
 			continue
 		}
 		if len(vals) > 0 && c.r.Header.Get(name) == "" {
@@ -136,11 +128,11 @@ func (c *call) applyQueryHeaders() {
 
 // body returns the verified request body: reading it to EOF either yields
 // io.EOF or the S3 error the payload checks found.
-func (c *call) body() (*verifier.Body, error) {
+func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 	if c.auth == nil {
 		return nil, errors.New("body requested on an unauthenticated operation")
 	}
-	return c.s.verifier.Body(c.r, c.auth)
+	return c.s.verifier.Body(c.r, c.auth, opts...)
 }
 
 // statusWriter remembers the status for the log line.
