@@ -113,7 +113,15 @@ func (c *call) applyQueryHeaders() {
 			continue
 		}
 		if len(vals) > 0 && c.r.Header.Get(name) == "" {
-			c.r.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+			vals = append([]string(nil), vals...)
+			if strings.HasPrefix(strings.ToLower(name), "x-amz-meta-") {
+				// A query value is not bound to header syntax; S3 stores
+				// non-ASCII metadata from it RFC 2047-encoded (spec §4).
+				for i, v := range vals {
+					vals[i] = headerValue(v)
+				}
+			}
+			c.r.Header[http.CanonicalHeaderKey(name)] = vals
 		}
 	}
 }

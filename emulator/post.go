@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/xml"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -39,6 +40,11 @@ func (s *Server) postObject(c *call) error {
 	}
 	meta, err := metaFromPostFields(up.Fields)
 	if err != nil {
+		// S3 measures the file against content-length-range before it
+		// validates the object's fields (spec §5 steps 10 and 12).
+		if _, ferr := io.Copy(io.Discard, up.File); ferr != nil {
+			return ferr
+		}
 		return err
 	}
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
