@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -100,24 +101,38 @@ func (c *call) finish() {
 
 // applyQueryHeaders makes x-amz-* values that rode in a pre-signed URL's
 // query act as request headers, as S3 does, unless the header is present.
+// Checksum values and x-amz-sdk-checksum-algorithm stay in the query: the
+// verifier reads them there and, as S3 does, computes rather than enforces
+// them (the JS SDK pre-signs the CRC32 of an empty body into PUT URLs).
 func (c *call) applyQueryHeaders() {
 	if c.auth == nil {
 		return
 	}
 	for name, vals := range c.auth.QueryHeaders {
+		if _, isValue := checksumAlgOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
+			continue
+		}
 		if len(vals) > 0 && c.r.Header.Get(name) == "" {
-			c.r.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+			vals = append([]string(nil), vals...)
+			if strings.HasPrefix(strings.ToLower(name), "x-amz-meta-") {
+				// A query value is not bound to header syntax; S3 stores
+				// non-ASCII metadata from it RFC 2047-encoded (spec §4).
+				for i, v := range vals {
+					vals[i] = headerValue(v)
+				}
+			}
+			c.r.Header[http.CanonicalHeaderKey(name)] = vals
 		}
 	}
 }
 
 // body returns the verified request body: reading it to EOF either yields
 // io.EOF or the S3 error the payload checks found.
-func (c *call) body() (*verifier.Body, error) {
+func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 	if c.auth == nil {
 		return nil, errors.New("body requested on an unauthenticated operation")
 	}
-	return c.s.verifier.Body(c.r, c.auth)
+	return c.s.verifier.Body(c.r, c.auth, opts...)
 }
 
 // statusWriter remembers the status for the log line.

@@ -109,9 +109,18 @@ func (s *Server) copyObject(c *call) error {
 	if replaceTags {
 		meta.Tagging = hdrMeta.Tagging
 	}
-	// The copy has its own checksum, computed by the store or the payload
-	// layer; the source's is not carried over blindly.
-	meta.Checksum = nil
+	// The copy gets a full-object checksum computed over the copied bytes:
+	// of the algorithm the request names, else the source's, else S3's
+	// default CRC64NVME. A composite source value describes parts the copy
+	// does not have, so it is never carried over as is.
+	alg, err := checksumAlgorithmHeader(h)
+	if err != nil {
+		return err
+	}
+	if alg == "" && src.Meta.Checksum != nil {
+		alg = src.Meta.Checksum.Algorithm
+	}
+	meta.Checksum = &store.Checksum{Algorithm: alg, Type: checksumFullObject}
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
@@ -123,9 +132,10 @@ func (s *Server) copyObject(c *call) error {
 		return resourceErr(err, srcBucket, srcKey, "")
 	}
 	defer rc.Close()
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, rc)
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, newHashOnEOF(rc, meta.Checksum))
 	if err != nil {
 		return storeErr(c, err)
 	}
-	return writeXML(c, copyObjectResult{NS: s3NS, LastModified: xmlTime(info.LastModified), ETag: info.ETag})
+	return writeXML(c, copyObjectResult{NS: s3NS, LastModified: xmlTime(info.LastModified), ETag: info.ETag,
+		checksumElems: newChecksumElems(info.Meta.Checksum, true)})
 }

@@ -49,3 +49,33 @@ func TestDirStore_PutCopyListMultipartDelete(t *testing.T) {
 	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("on-disk")})
 	require.NoError(t, err)
 }
+
+func TestDirStore_ChecksumsAreStoredWithTheObjectAndItsParts(t *testing.T) {
+	dir, err := store.NewDir(t.TempDir())
+	require.NoError(t, err)
+	ts := NewTestServer(t, WithStore(dir), WithTLS())
+	c := ts.Client
+	ctx := context.Background()
+	mkBucket(t, c, "bkt")
+	data := payload(9000)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data)})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	assert.Equal(t, sumOf(t, "CRC32", data), aws.ToString(head.ChecksumCRC32))
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader([]byte("other")),
+		ChecksumCRC32: aws.String(sumOf(t, "CRC32", []byte("not other")))})
+	apiErr(t, err, "BadDigest", 400)
+	_, body := getObjectChecked(t, c, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	assert.Equal(t, data, body, "the previous object and its checksum are intact")
+
+	id, done := uploadChecksummedParts(t, c, "mp", "CRC32C", "", [][]byte{data})
+	out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), UploadId: aws.String(id),
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: done}})
+	require.NoError(t, err)
+	assert.Equal(t, compositeOf(t, "CRC32C", data), aws.ToString(out.ChecksumCRC32C))
+	p1, body := getObjectChecked(t, c, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), PartNumber: aws.Int32(1), ChecksumMode: types.ChecksumModeEnabled})
+	assert.Equal(t, data, body)
+	assert.Equal(t, sumOf(t, "CRC32C", data), aws.ToString(p1.ChecksumCRC32C))
+}

@@ -23,6 +23,17 @@
 // versioning (only versionId=null exists), no public access (anonymous
 // requests other than CORS preflights are AccessDenied).
 //
+// Checksums follow S3's data-integrity model: every object stores a
+// full-object checksum (the client's x-amz-checksum-* value, verified, or
+// S3's default CRC64NVME), returned by GET and HEAD only with
+// x-amz-checksum-mode: ENABLED and only for exactly the bytes sent (never a
+// whole-object value on a partial range). A multipart upload may name an
+// algorithm and a type (COMPOSITE: the digest of the part digests with a
+// "-N" suffix; FULL_OBJECT: the part CRCs combined); its parts must then
+// carry that algorithm's checksum and CompleteMultipartUpload checks the
+// listed ones. aws-chunked bodies are decoded and verified by the verifier,
+// and aws-chunked is never stored in Content-Encoding.
+//
 // Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
 // ?versioning, ...) answer 501 NotImplemented and change nothing: routing is
 // by explicit query keys, so an unknown sub-resource can never fall through

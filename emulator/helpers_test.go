@@ -22,7 +22,8 @@ import (
 )
 
 // transports runs f against a plain HTTP and a TLS test server, each with
-// a client at the SDK defaults (see tlsClient for the TLS exception).
+// ts.Client at the SDK defaults: over HTTP a CRC32 header, over TLS an
+// aws-chunked body with a CRC32 trailer.
 func transports(t *testing.T, f func(t *testing.T, ts *TestServer, c *s3.Client)) {
 	t.Run("http", func(t *testing.T) {
 		ts := NewTestServer(t)
@@ -30,19 +31,7 @@ func transports(t *testing.T, f func(t *testing.T, ts *TestServer, c *s3.Client)
 	})
 	t.Run("tls", func(t *testing.T) {
 		ts := NewTestServer(t, WithTLS())
-		f(t, ts, tlsClient(ts))
-	})
-}
-
-// tlsClient is ts.Client with checksums only when required.
-//
-// TODO(payload branch): over TLS the SDK defaults send aws-chunked bodies
-// (STREAMING-UNSIGNED-PAYLOAD-TRAILER) which verifier.Body answers with
-// NotImplemented until the payload branch's decoder is merged; then use
-// ts.Client here too.
-func tlsClient(ts *TestServer) *s3.Client {
-	return s3.New(ts.Client.Options(), func(o *s3.Options) {
-		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		f(t, ts, ts.Client)
 	})
 }
 

@@ -69,6 +69,9 @@ func objectElems(objs []store.ObjectInfo, encoding string, withOwner bool) []obj
 			own := theOwner
 			e.Owner = &own
 		}
+		if ck := o.Meta.Checksum; ck != nil && ck.Value != "" {
+			e.ChecksumAlgorithm, e.ChecksumType = ck.Algorithm, ck.Type
+		}
 		out = append(out, e)
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 const (
@@ -46,6 +48,11 @@ func (s *Server) createMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
+	// The upload's checksum settings ride in its metadata (no Value yet);
+	// CompleteMultipartUpload replaces them with the object's checksum.
+	if meta.Checksum, err = uploadChecksumSpec(c.r.Header); err != nil {
+		return err
+	}
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
@@ -55,6 +62,10 @@ func (s *Server) createMultipartUpload(c *call) error {
 	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
 	if err != nil {
 		return storeErr(c, err)
+	}
+	if spec := uploadSpec(u); spec != nil {
+		c.w.Header().Set("X-Amz-Checksum-Algorithm", spec.Algorithm)
+		c.w.Header().Set("X-Amz-Checksum-Type", spec.Type)
 	}
 	return writeXML(c, initiateMultipartUploadResult{NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID})
 }
@@ -67,18 +78,42 @@ func (s *Server) uploadPart(c *call) error {
 	if err := requireContentLength(c.r); err != nil {
 		return err
 	}
-	if _, err := s.upload(c); err != nil {
-		return err
-	}
-	body, err := c.body()
+	u, err := s.upload(c)
 	if err != nil {
 		return err
 	}
-	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, nil, body)
+	// S3 reports a Content-MD5 mismatch on a part with a base64 ExpectedDigest.
+	body, err := c.body(verifier.ExpectedDigestBase64())
+	if err != nil {
+		return err
+	}
+	spec := uploadSpec(u)
+	if err := checkPartAlgorithm(c, spec); err != nil {
+		return err
+	}
+	typ := ""
+	if spec != nil {
+		typ = spec.Type
+	}
+	sum := &store.Checksum{}
+	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ}
+	if declared := c.declaredChecksumAlg(); spec == nil && declared != "" && declared != verifier.CRC64NVME {
+		// The parts of an upload without an algorithm keep S3's default
+		// CRC64NVME, from which the object's full-object checksum is
+		// combined; the client's own checksum is verified and echoed only.
+		sum = &store.Checksum{Algorithm: verifier.CRC64NVME}
+		src = newHashOnEOF(body, sum)
+	}
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, src)
 	if err != nil {
 		return storeErr(c, err)
 	}
 	c.w.Header().Set("ETag", part.ETag)
+	// The part's checksum is echoed when the client sent one; a value the
+	// server only computed (S3's default) is kept for the object checksum.
+	if ck := body.Checksum(); ck != nil && ck.Supplied {
+		c.w.Header().Set(checksumHeaderName(ck.Algorithm), ck.Value)
+	}
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -91,7 +126,8 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.upload(c); err != nil {
+	u, err := s.upload(c)
+	if err != nil {
 		return err
 	}
 	srcBucket, srcKey, src, err := s.openCopySource(c)
@@ -110,11 +146,22 @@ func (s *Server) uploadPartCopy(c *call) error {
 		return resourceErr(err, srcBucket, srcKey, "")
 	}
 	defer rc.Close()
-	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, nil, rc)
+	// A copied part gets a checksum of its upload's algorithm, computed
+	// over the copied bytes, else S3's default CRC64NVME.
+	sum := &store.Checksum{Algorithm: verifier.CRC64NVME}
+	spec := uploadSpec(u)
+	if spec != nil {
+		sum = &store.Checksum{Algorithm: spec.Algorithm, Type: spec.Type}
+	}
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, newHashOnEOF(rc, sum))
 	if err != nil {
 		return storeErr(c, err)
 	}
-	return writeXML(c, copyPartResult{NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag})
+	res := copyPartResult{NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag}
+	if spec != nil {
+		res.checksumElems = newChecksumElems(part.Checksum, false)
+	}
+	return writeXML(c, res)
 }
 
 // copySourceRange parses "bytes=first-last", which, unlike Range, must be
@@ -144,6 +191,11 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
+	spec := uploadSpec(u)
+	objSum, err := takeObjectChecksumHeader(c.r.Header)
+	if err != nil {
+		return err
+	}
 	var req completeMultipartUpload
 	empty, err := readXML(c, &req)
 	if err != nil {
@@ -151,6 +203,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	}
 	if empty || len(req.Parts) == 0 {
 		return s3err.New(s3err.MalformedXML).WithDiagnosis("CompleteMultipartUpload needs at least one <Part>")
+	}
+	if err := checkChecksumTypeHeader(c.r.Header, spec); err != nil {
+		return err
 	}
 	stored, err := s.store.ListParts(c.r.Context(), c.bucket, c.key, u.UploadID)
 	if err != nil {
@@ -180,10 +235,14 @@ func (s *Server) completeMultipartUpload(c *call) error {
 				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag).
 				WithDiagnosis("part %d %s", p.PartNumber, why)
 		}
+		if err := checkCompletePartChecksums(u.UploadID, spec, p.checksumElems, p.ETag, got); err != nil {
+			return err
+		}
 		found[i] = got
 	}
 	parts := make([]store.CompletePart, 0, len(req.Parts))
 	etagHash := md5.New()
+	var total int64
 	for i, got := range found {
 		if i < len(found)-1 && got.Size < minPartSize {
 			return s3err.New(s3err.EntityTooSmall).
@@ -197,15 +256,33 @@ func (s *Server) completeMultipartUpload(c *call) error {
 			return fmt.Errorf("stored part %d has a non-MD5 ETag %s", got.PartNumber, got.ETag)
 		}
 		etagHash.Write(sum)
-		parts = append(parts, store.CompletePart{PartNumber: got.PartNumber})
+		total += got.Size
+		cp := store.CompletePart{PartNumber: got.PartNumber}
+		if spec != nil && spec.Type == checksumComposite && got.Checksum != nil {
+			cp.Checksum = got.Checksum.Value // GET ?partNumber returns it
+		}
+		parts = append(parts, cp)
 	}
+	if err := checkMPObjectSize(c.r.Header, total); err != nil {
+		return err
+	}
+	final, err := finalChecksum(spec, found)
+	if err != nil {
+		return err
+	}
+	if err := checkObjectChecksumHeader(objSum, spec, final); err != nil {
+		return err
+	}
+	meta := u.Meta
+	meta.Checksum = final
 	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(etagHash.Sum(nil)), len(parts))
-	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, u.Meta)
+	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, meta)
 	if err != nil {
 		return storeErr(c, err)
 	}
 	return writeXML(c, completeMultipartUploadResult{
 		NS: s3NS, Location: s.objectURL(c), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
+		checksumElems: newChecksumElems(info.Meta.Checksum, true),
 	})
 }
 
@@ -271,6 +348,9 @@ func (s *Server) listParts(c *call) error {
 		NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
 		StorageClass: sc, PartNumberMarker: marker, MaxParts: maxParts,
 	}
+	if spec := uploadSpec(u); spec != nil {
+		out.ChecksumAlgorithm, out.ChecksumType = spec.Algorithm, spec.Type
+	}
 	for _, p := range parts {
 		if p.PartNumber <= marker {
 			continue
@@ -279,7 +359,8 @@ func (s *Server) listParts(c *call) error {
 			out.IsTruncated = true
 			break
 		}
-		out.Parts = append(out.Parts, partElem{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: p.ETag, Size: p.Size})
+		out.Parts = append(out.Parts, partElem{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: p.ETag, Size: p.Size,
+			checksumElems: newChecksumElems(p.Checksum, false)})
 		out.NextPartNumberMarker = p.PartNumber
 	}
 	return writeXML(c, out)
@@ -352,10 +433,14 @@ func (s *Server) listMultipartUploads(c *call) error {
 		if sc == "" {
 			sc = "STANDARD"
 		}
-		out.Uploads = append(out.Uploads, uploadElem{
+		ue := uploadElem{
 			Key: encodeKey(enc, u.Key), UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
 			StorageClass: sc, Initiated: xmlTime(u.Initiated),
-		})
+		}
+		if spec := uploadSpec(u); spec != nil {
+			ue.ChecksumAlgorithm, ue.ChecksumType = spec.Algorithm, spec.Type
+		}
+		out.Uploads = append(out.Uploads, ue)
 		out.NextKeyMarker, out.NextUploadIDMarker = encodeKey(enc, u.Key), u.UploadID
 	}
 	return writeXML(c, out)

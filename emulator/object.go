@@ -125,13 +125,18 @@ func (s *Server) putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, body)
+	// Every object gets a full-object checksum: the one the client sent
+	// (verified), else one of the algorithm it named, else S3's default
+	// CRC64NVME. It is filled in when the body ends cleanly.
+	meta.Checksum = &store.Checksum{}
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta,
+		&checksumOnEOF{body: body, dst: meta.Checksum, typ: checksumFullObject})
 	if err != nil {
 		return storeErr(c, err)
 	}
 	h := c.w.Header()
 	h.Set("ETag", info.ETag)
-	s.checksumHeaders(c, info, true)
+	setChecksumHeaders(h, info.Meta.Checksum)
 	h.Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -172,6 +177,10 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	if err != nil {
 		return err
 	}
+	withChecksum, err := checksumModeEnabled(c.r.Header)
+	if err != nil {
+		return err
+	}
 	overrides, err := responseOverrides(c)
 	if err != nil {
 		return err
@@ -185,7 +194,9 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		defer rc.Close()
 	}
 	writeObjectHeaders(h, info)
-	s.checksumHeaders(c, info, rng == nil && partNumber == 0)
+	if withChecksum {
+		setChecksumHeaders(h, readChecksum(info, rng, partNumber))
+	}
 	for name, v := range overrides {
 		h.Set(name, v)
 	}

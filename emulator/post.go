@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/xml"
-	"hash"
-	"hash/crc64"
 	"io"
 	"mime"
 	"net/http"
@@ -44,6 +40,11 @@ func (s *Server) postObject(c *call) error {
 	}
 	meta, err := metaFromPostFields(up.Fields)
 	if err != nil {
+		// S3 measures the file against content-length-range before it
+		// validates the object's fields (spec §5 steps 10 and 12).
+		if _, ferr := io.Copy(io.Discard, up.File); ferr != nil {
+			return ferr
+		}
 		return err
 	}
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
@@ -52,9 +53,9 @@ func (s *Server) postObject(c *call) error {
 	// S3 gives every POST upload a full-object CRC64NVME. The store takes
 	// the metadata before the body, so the value is filled in when the file
 	// reaches EOF, before the store commits.
-	sum := &store.Checksum{Algorithm: "CRC64NVME", Type: "FULL_OBJECT"}
+	sum := &store.Checksum{Algorithm: verifier.CRC64NVME, Type: checksumFullObject}
 	meta.Checksum = sum
-	body := &checksumReader{r: up.File, h: crc64.New(crc64NVMETable), dst: sum}
+	body := newHashOnEOF(up.File, sum)
 	info, err := s.store.PutObject(c.r.Context(), c.bucket, up.Key, meta, body)
 	if err != nil {
 		return storeErr(c, err)
@@ -200,27 +201,4 @@ func objectLocation(c *call, key string) string {
 		return scheme + "://" + c.r.Host + "/" + path
 	}
 	return scheme + "://" + c.r.Host + "/" + c.bucket + "/" + path
-}
-
-// crc64NVMETable is the CRC-64/NVME polynomial (reflected), S3's default
-// object checksum.
-var crc64NVMETable = crc64.MakeTable(0x9a6c9329ac4bc9b5)
-
-// checksumReader hashes what passes through and, at EOF, writes the base64
-// digest into dst.
-type checksumReader struct {
-	r   io.Reader
-	h   hash.Hash64
-	dst *store.Checksum
-}
-
-func (r *checksumReader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.h.Write(p[:n])
-	if err == io.EOF {
-		var b [8]byte
-		binary.BigEndian.PutUint64(b[:], r.h.Sum64())
-		r.dst.Value = base64.StdEncoding.EncodeToString(b[:])
-	}
-	return n, err
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -37,8 +39,10 @@ type TestServer struct {
 	Client *s3.Client
 	// Presign pre-signs requests with Client's settings.
 	Presign *s3.PresignClient
-	// Clock is the server's clock. It starts at the real current time, so
-	// the SDK's signing time agrees with it; tests Advance it.
+	// Clock is the server's clock, and Client and Presign sign with it too:
+	// it starts at the real current time and tests Advance it, so a URL
+	// pre-signed before an Advance expires as it would on AWS while Client
+	// keeps working.
 	Clock *ManualClock
 	// Server is the handler under test.
 	Server *Server
@@ -57,6 +61,7 @@ type testConfig struct {
 	region string
 	creds  []verifier.Credential
 	base   string
+	logger *slog.Logger
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -78,6 +83,10 @@ func WithCredentials(creds ...verifier.Credential) TestOption {
 // WithBaseDomain sets Options.BaseDomain (default "localhost").
 func WithBaseDomain(domain string) TestOption { return func(c *testConfig) { c.base = domain } }
 
+// WithLogger replaces the default logger, which sends one line per request
+// to t.Log.
+func WithLogger(l *slog.Logger) TestOption { return func(c *testConfig) { c.logger = l } }
+
 // NewTestServer starts a Server for t and closes it when t ends. It fails
 // t if the server cannot be built.
 func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
@@ -89,6 +98,9 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 	if len(cfg.creds) == 0 {
 		cfg.creds = []verifier.Credential{{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}}
 	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	clock := NewManualClock(time.Now())
 	srv, err := New(Options{
 		Region:      cfg.region,
@@ -96,7 +108,7 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		Clock:       clock,
 		Store:       cfg.store,
 		BaseDomain:  cfg.base,
-		Logger:      slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:      cfg.logger,
 	})
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)
@@ -119,9 +131,33 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		HTTPClient:      hs.Client(),
 		sessionToken:    cfg.creds[0].SessionToken,
 	}
-	ts.Client = s3.NewFromConfig(ts.AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
-	ts.Presign = s3.NewPresignClient(ts.Client)
+	signer := clockSigner{clock: clock, signer: v4.NewSigner(func(o *v4.SignerOptions) {
+		// What the S3 client's default signer does: S3 paths are signed as sent.
+		o.DisableURIPathEscaping = true
+	})}
+	ts.Client = s3.NewFromConfig(ts.AWSConfig(), func(o *s3.Options) {
+		o.UsePathStyle = true
+		o.HTTPSignerV4 = signer
+	})
+	ts.Presign = s3.NewPresignClient(ts.Client, func(o *s3.PresignOptions) { o.Presigner = signer })
 	return ts
+}
+
+// clockSigner signs with the test server's clock instead of the wall clock.
+// Without it, Advance would move only the server: every later request of
+// Client would be RequestTimeTooSkewed, and a URL could never be pre-signed
+// "in the past". With it, the SDK and the server share one notion of now.
+type clockSigner struct {
+	clock  *ManualClock
+	signer *v4.Signer
+}
+
+func (c clockSigner) SignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) error {
+	return c.signer.SignHTTP(ctx, creds, r, payloadHash, service, region, c.clock.Now(), optFns...)
+}
+
+func (c clockSigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return c.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, c.clock.Now(), optFns...)
 }
 
 // AWSConfig is the aws.Config behind Client, built by hand rather than with

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // s3NS is the namespace of every S3 response document.
@@ -63,6 +65,10 @@ type objectElem struct {
 	Size         int64  `xml:"Size"`
 	Owner        *owner `xml:"Owner,omitempty"`
 	StorageClass string `xml:"StorageClass"`
+	// ChecksumAlgorithm and ChecksumType describe the stored checksum, as
+	// S3 lists them.
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
 }
 
 type commonPrefix struct {
@@ -106,6 +112,7 @@ type copyObjectResult struct {
 	NS           string   `xml:"xmlns,attr"`
 	LastModified string   `xml:"LastModified"`
 	ETag         string   `xml:"ETag"`
+	checksumElems
 }
 
 type copyPartResult struct {
@@ -113,6 +120,62 @@ type copyPartResult struct {
 	NS           string   `xml:"xmlns,attr"`
 	LastModified string   `xml:"LastModified"`
 	ETag         string   `xml:"ETag"`
+	checksumElems
+}
+
+// checksumElems are the Checksum<ALG> elements S3 documents carry; at most
+// one is set. ChecksumType is left empty where a document has none.
+type checksumElems struct {
+	ChecksumCRC32     string `xml:"ChecksumCRC32,omitempty"`
+	ChecksumCRC32C    string `xml:"ChecksumCRC32C,omitempty"`
+	ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
+	ChecksumSHA1      string `xml:"ChecksumSHA1,omitempty"`
+	ChecksumSHA256    string `xml:"ChecksumSHA256,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
+}
+
+// newChecksumElems fills the element of ck's algorithm; withType adds
+// ChecksumType.
+func newChecksumElems(ck *store.Checksum, withType bool) checksumElems {
+	var e checksumElems
+	if ck == nil || ck.Value == "" {
+		return e
+	}
+	if p := e.field(ck.Algorithm); p != nil {
+		*p = ck.Value
+	}
+	if withType {
+		e.ChecksumType = ck.Type
+	}
+	return e
+}
+
+// field is the element for alg, nil for an unknown algorithm.
+func (e *checksumElems) field(alg string) *string {
+	switch alg {
+	case "CRC32":
+		return &e.ChecksumCRC32
+	case "CRC32C":
+		return &e.ChecksumCRC32C
+	case "CRC64NVME":
+		return &e.ChecksumCRC64NVME
+	case "SHA1":
+		return &e.ChecksumSHA1
+	case "SHA256":
+		return &e.ChecksumSHA256
+	}
+	return nil
+}
+
+// values lists the algorithms whose element is set, in S3's order, with
+// their values.
+func (e checksumElems) values() (algs, vals []string) {
+	for _, alg := range verifier.ChecksumAlgorithms() {
+		if v := *e.field(alg); v != "" {
+			algs, vals = append(algs, alg), append(vals, v)
+		}
+	}
+	return algs, vals
 }
 
 // deleteRequest is DeleteObjects' request body.
@@ -142,6 +205,8 @@ type deleteErrorE struct {
 	Message string `xml:"Message"`
 }
 
+// initiateMultipartUploadResult carries no checksum elements: S3 returns
+// the upload's algorithm and type as headers.
 type initiateMultipartUploadResult struct {
 	XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
 	NS       string   `xml:"xmlns,attr"`
@@ -156,6 +221,7 @@ type completeMultipartUpload struct {
 	Parts   []struct {
 		PartNumber int    `xml:"PartNumber"`
 		ETag       string `xml:"ETag"`
+		checksumElems
 	} `xml:"Part"`
 }
 
@@ -166,6 +232,7 @@ type completeMultipartUploadResult struct {
 	Bucket   string   `xml:"Bucket"`
 	Key      string   `xml:"Key"`
 	ETag     string   `xml:"ETag"`
+	checksumElems
 }
 
 type partElem struct {
@@ -173,6 +240,7 @@ type partElem struct {
 	LastModified string `xml:"LastModified"`
 	ETag         string `xml:"ETag"`
 	Size         int64  `xml:"Size"`
+	checksumElems
 }
 
 type listPartsResult struct {
@@ -188,6 +256,8 @@ type listPartsResult struct {
 	NextPartNumberMarker int        `xml:"NextPartNumberMarker"`
 	MaxParts             int        `xml:"MaxParts"`
 	IsTruncated          bool       `xml:"IsTruncated"`
+	ChecksumAlgorithm    string     `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType         string     `xml:"ChecksumType,omitempty"`
 	Parts                []partElem `xml:"Part"`
 }
 
@@ -198,6 +268,9 @@ type uploadElem struct {
 	Owner        owner  `xml:"Owner"`
 	StorageClass string `xml:"StorageClass"`
 	Initiated    string `xml:"Initiated"`
+	// ChecksumAlgorithm and ChecksumType are the upload's, when it has one.
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
 }
 
 type listMultipartUploadsResult struct {

@@ -21,12 +21,7 @@ import (
 // Authorization (may this identity do this?) is the caller's step, through
 // Result.Allowed; the body is checked by Body.
 func (v *Verifier) Authenticate(r *http.Request) (*Result, error) {
-	res, err := v.authenticate(r, nil)
-	if err != nil {
-		// A typed nil *s3err.Error must not become a non-nil error.
-		return nil, err
-	}
-	return res, nil
+	return v.authenticate(r, nil)
 }
 
 func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, error) {
@@ -70,7 +65,7 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	}
 }
 
-// wrap turns a typed nil error into a real nil.
+// wrap keeps a typed nil *s3err.Error from escaping as a non-nil error.
 func wrap(res *Result, err error) (*Result, error) {
 	if err != nil {
 		if e, ok := err.(*s3err.Error); ok && e == nil {

@@ -2,7 +2,7 @@ package verifier
 
 import (
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -134,13 +134,18 @@ func canonicalQuery(ps []queryParam, skip string) string {
 		}
 		pairs = append(pairs, pair{uriEncode(p.name, false), uriEncode(p.value, false)})
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].k != pairs[j].k {
-			return pairs[i].k < pairs[j].k
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
 		}
-		return pairs[i].v < pairs[j].v
+		return strings.Compare(a.v, b.v)
 	})
+	n := len(pairs)
+	for _, p := range pairs {
+		n += len(p.k) + len(p.v) + 1
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, p := range pairs {
 		if i > 0 {
 			b.WriteByte('&')

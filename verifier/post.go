@@ -16,7 +16,8 @@ type PostUpload struct {
 	// Key is the object key, with ${filename} replaced by the file part's
 	// filename (kept literal when the part has none, as S3 does).
 	Key string
-	// Fields are the form fields that preceded the file part.
+	// Fields are the form fields that preceded the file part, with
+	// ${filename} replaced as in Key.
 	Fields PostFields
 	// Filename is the file part's filename parameter ("" when absent).
 	Filename string
@@ -76,10 +77,15 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 	if err != nil {
 		return nil, err
 	}
-	key := form.fields.Get("key")
 	if form.file != nil && form.hasFilename {
-		key = strings.ReplaceAll(key, "${filename}", form.filename)
+		// ${filename} "is recognized by all form fields" (POST docs), not
+		// only key; it is expanded after the signature, which covers the
+		// policy alone, and before the conditions are matched.
+		for name, v := range form.fields {
+			form.fields[name] = strings.ReplaceAll(v, "${filename}", form.filename)
+		}
 	}
+	key := form.fields.Get("key")
 	pol, err := parsePostPolicy(form.fields.Get("policy"))
 	if err != nil {
 		return nil, err

@@ -308,19 +308,6 @@ func TestExplain_ReportsCanonicalRequestAndSignatures(t *testing.T) {
 	assert.Contains(t, ex.Diagnosis, "the URL expired at 2026-02-21T10:31:00Z")
 }
 
-func TestSigningKeyCache_IsBoundedAndReused(t *testing.T) {
-	c := newSigningKeyCache()
-	k1 := c.get("secret", "20260221", "us-east-1")
-	assert.Equal(t, deriveSigningKey("secret", "20260221", "us-east-1", "s3"), k1)
-	assert.Equal(t, 1, c.len())
-	c.get("secret", "20260221", "us-east-1")
-	assert.Equal(t, 1, c.len())
-	for i := 0; i < 2*maxCachedKeys; i++ {
-		c.get("secret", "20260221", "r"+strings.Repeat("x", i))
-	}
-	assert.LessOrEqual(t, c.len(), maxCachedKeys)
-}
-
 func TestExplainURL_UsesTheURLAsWritten(t *testing.T) {
 	v, _ := newTestVerifier(t, testRegion)
 	u, _ := presignedURL(t, keyMain, testRegion, "GET", "http://localhost:9000/bucket/a%20b%2Bc", time.Hour, nil)

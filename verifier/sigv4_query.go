@@ -68,18 +68,26 @@ func hasV4QueryAuth(ps []queryParam) bool {
 // parsePresigned checks presence and syntax of the pre-signed parameters
 // (spec §2 steps 1–2); region is the server's.
 func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Error) {
-	vals := make(map[string]string, len(v4QueryAuthParams))
-	for _, n := range v4QueryAuthParams {
+	var got [len(v4QueryAuthParams)]string
+	for i, n := range v4QueryAuthParams {
 		v, ok := firstParam(ps, n)
 		if !ok {
 			return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
 		}
-		vals[n] = v
+		got[i] = v
 	}
-	if vals[qAlgorithm] != sigV4Algorithm {
+	vals := func(name string) string {
+		for i, n := range v4QueryAuthParams {
+			if n == name {
+				return got[i]
+			}
+		}
+		return ""
+	}
+	if vals(qAlgorithm) != sigV4Algorithm {
 		return presignedParams{}, queryParamsError(`X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`)
 	}
-	c, ok := parseV4Credential(vals[qCredential])
+	c, ok := parseV4Credential(vals(qCredential))
 	if !ok {
 		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
 	}
@@ -92,18 +100,18 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 	if c.terminal != scopeTerminal {
 		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; incorrect terminal "` + c.terminal + `". This endpoint uses "aws4_request".`)
 	}
-	t, ok := parseAmzDate(vals[qDate])
+	t, ok := parseAmzDate(vals(qDate))
 	if !ok {
 		return presignedParams{}, queryParamsError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
 	}
 	if c.day != t.Format(dayLayout) {
 		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`)
 	}
-	exp, err := strconv.ParseInt(vals[qExpires], 10, 64)
+	exp, err := strconv.ParseInt(vals(qExpires), 10, 64)
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(vals[qExpires], "-")) {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(vals(qExpires), "-")) {
 			// A number too large for int64 is still a number.
-			if strings.HasPrefix(vals[qExpires], "-") {
+			if strings.HasPrefix(vals(qExpires), "-") {
 				return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
 			}
 			return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
@@ -117,8 +125,8 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
 	}
 	return presignedParams{
-		cred: c, date: t, amzDate: vals[qDate], expires: time.Duration(exp) * time.Second,
-		signedHeaders: vals[qSignedHeaders], signature: vals[qSignature],
+		cred: c, date: t, amzDate: vals(qDate), expires: time.Duration(exp) * time.Second,
+		signedHeaders: vals(qSignedHeaders), signature: vals(qSignature),
 	}, nil
 }
 

@@ -176,10 +176,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
 	if tlsConfig != nil {
+		// S3 speaks HTTP/1.1 only; offering h2 would let clients take a
+		// path real S3 never gives them.
+		tlsConfig.NextProtos = []string{"http/1.1"}
 		ln = tls.NewListener(ln, tlsConfig)
 	}
 	printBanner(stdout, c, ln.Addr(), caPath)

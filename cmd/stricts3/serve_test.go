@@ -91,6 +91,8 @@ func TestServe_TLS_GeneratedCAWrittenToCertOutIsTrustedBySDK(t *testing.T) {
 		names = append(names, aws.ToString(b.Name))
 	}
 	assert.Contains(t, names, "over-tls")
+	// Over TLS the SDK streams aws-chunked bodies with a checksum trailer.
+	assert.Equal(t, "hello over https", putAndGet(t, client, "over-tls", "greeting.txt", "hello over https"))
 
 	// Without the CA the handshake fails: the server really speaks TLS with
 	// a certificate no system root vouches for.

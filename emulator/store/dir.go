@@ -42,20 +42,21 @@ type dirBucket struct {
 
 // objectRecord is an object's sidecar.
 type objectRecord struct {
-	Key          string
-	Data         string // data file name, in the sidecar's directory
-	Size         int64
-	ETag         string
-	LastModified time.Time
-	Meta         ObjectMeta
-	PartsCount   int     `json:",omitempty"`
-	PartSizes    []int64 `json:",omitempty"`
+	Key           string
+	Data          string // data file name, in the sidecar's directory
+	Size          int64
+	ETag          string
+	LastModified  time.Time
+	Meta          ObjectMeta
+	PartsCount    int      `json:",omitempty"`
+	PartSizes     []int64  `json:",omitempty"`
+	PartChecksums []string `json:",omitempty"`
 }
 
 func (r *objectRecord) info(bucket string) ObjectInfo {
 	return cloneInfo(ObjectInfo{
 		Bucket: bucket, Key: r.Key, Size: r.Size, ETag: r.ETag, LastModified: r.LastModified,
-		Meta: r.Meta, PartsCount: r.PartsCount, PartSizes: r.PartSizes,
+		Meta: r.Meta, PartsCount: r.PartsCount, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
 	})
 }
 

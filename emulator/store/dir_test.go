@@ -111,7 +111,7 @@ func TestDir_Restart_SeesEverything(t *testing.T) {
 		assert.Equal(t, partsBefore[i].ETag, partsAfter[i].ETag)
 		assert.Equal(t, partsBefore[i].Size, partsAfter[i].Size)
 	}
-	_, err = d2.CompleteUpload(ctx, "bkt", "big", up.UploadID, []CompletePart{{1}, {2}}, `"abc-2"`, ObjectMeta{})
+	_, err = d2.CompleteUpload(ctx, "bkt", "big", up.UploadID, []CompletePart{{PartNumber: 1}, {PartNumber: 2}}, `"abc-2"`, ObjectMeta{})
 	require.NoError(t, err)
 	_, body = get(t, d2, "big", nil)
 	assert.Equal(t, "first-second", body, "an upload begun before the restart completes after it")

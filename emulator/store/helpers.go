@@ -46,6 +46,7 @@ func cloneChecksum(c *Checksum) *Checksum {
 func cloneInfo(o ObjectInfo) ObjectInfo {
 	o.Meta = cloneMeta(o.Meta)
 	o.PartSizes = slices.Clone(o.PartSizes)
+	o.PartChecksums = slices.Clone(o.PartChecksums)
 	return o
 }
 
@@ -99,4 +100,19 @@ func uploadCopy(u UploadInfo) UploadInfo {
 func partCopy(p PartInfo) PartInfo {
 	p.Checksum = cloneChecksum(p.Checksum)
 	return p
+}
+
+// partChecksums lists the parts' checksum values, nil when none has one.
+func partChecksums(parts []CompletePart) []string {
+	var out []string
+	for i, p := range parts {
+		if p.Checksum == "" {
+			continue
+		}
+		if out == nil {
+			out = make([]string, len(parts))
+		}
+		out[i] = p.Checksum
+	}
+	return out
 }

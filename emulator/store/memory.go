@@ -286,11 +286,12 @@ const recordKey = "X-Stricts3-Record"
 
 // memRecord is what the memory store keeps beside an object's bytes.
 type memRecord struct {
-	ETag         string
-	LastModified time.Time
-	Meta         ObjectMeta
-	PartsCount   int
-	PartSizes    []int64
+	ETag          string
+	LastModified  time.Time
+	Meta          ObjectMeta
+	PartsCount    int
+	PartSizes     []int64
+	PartChecksums []string
 }
 
 // encode uses gob rather than JSON because gob keeps strings byte for byte.
@@ -304,14 +305,15 @@ func (r memRecord) encode() (string, error) {
 
 func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
 	return cloneInfo(ObjectInfo{
-		Bucket:       bucket,
-		Key:          key,
-		Size:         size,
-		ETag:         r.ETag,
-		LastModified: r.LastModified,
-		Meta:         r.Meta,
-		PartsCount:   r.PartsCount,
-		PartSizes:    r.PartSizes,
+		Bucket:        bucket,
+		Key:           key,
+		Size:          size,
+		ETag:          r.ETag,
+		LastModified:  r.LastModified,
+		Meta:          r.Meta,
+		PartsCount:    r.PartsCount,
+		PartSizes:     r.PartSizes,
+		PartChecksums: r.PartChecksums,
 	})
 }
 

@@ -118,6 +118,7 @@ func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string,
 	}
 	var total int64
 	sizes := make([]int64, len(parts))
+	sums := partChecksums(parts)
 	for i, p := range parts {
 		part, ok := u.parts[p.PartNumber]
 		if !ok {
@@ -130,7 +131,7 @@ func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string,
 	for _, p := range parts {
 		data.Write(u.parts[p.PartNumber].data)
 	}
-	info, err := m.commit(bucket, key, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartsCount: len(parts), PartSizes: sizes})
+	info, err := m.commit(bucket, key, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartsCount: len(parts), PartSizes: sizes, PartChecksums: sums})
 	if err != nil {
 		return ObjectInfo{}, err
 	}

@@ -66,6 +66,10 @@ type ObjectInfo struct {
 	PartsCount int
 	// PartSizes, for multipart objects, lets GET ?partNumber= address a part.
 	PartSizes []int64
+	// PartChecksums, for multipart objects, are the parts' checksum values
+	// (CompletePart.Checksum, "" where none), for GET ?partNumber= with
+	// x-amz-checksum-mode.
+	PartChecksums []string
 }
 
 // BucketInfo describes a bucket.
@@ -121,6 +125,9 @@ type UploadInfo struct {
 // emulator checked order, ETags, sizes and checksums.
 type CompletePart struct {
 	PartNumber int
+	// Checksum is the part's checksum value kept with the object (see
+	// ObjectInfo.PartChecksums); "" for none.
+	Checksum string
 }
 
 // Store is everything the S3 handlers need from storage.
@@ -140,6 +147,8 @@ type Store interface {
 
 	// PutObject reads body to EOF and commits only if it returned io.EOF.
 	// It computes size, ETag (MD5) and replaces object and metadata whole.
+	// meta is read only after body returned io.EOF, so a caller may fill in
+	// a value computed from the body (its checksum) while it is read.
 	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error)
 	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
 	// GetObject returns the object and a reader over rng (the whole object when nil).
@@ -151,7 +160,8 @@ type Store interface {
 	CreateUpload(ctx context.Context, bucket, key string, meta ObjectMeta) (UploadInfo, error)
 	GetUpload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error)
 	// UploadPart has PutObject's commit rules; a part replaces an earlier
-	// one with the same number. checksum, when non-nil, is stored with it.
+	// one with the same number. checksum, when non-nil, is stored with it;
+	// like PutObject's meta it is read only after body returned io.EOF.
 	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, checksum *Checksum, body io.Reader) (PartInfo, error)
 	ListParts(ctx context.Context, bucket, key, uploadID string) ([]PartInfo, error)
 	ListUploads(ctx context.Context, bucket string) ([]UploadInfo, error)

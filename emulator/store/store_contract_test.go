@@ -174,7 +174,7 @@ func testMissingBucket(t *testing.T, newStore storeFactory) {
 		"ListParts":   func() error { _, err := s.ListParts(ctx, "nope", "k", "u"); return err },
 		"ListUploads": func() error { _, err := s.ListUploads(ctx, "nope"); return err },
 		"CompleteUpload": func() error {
-			_, err := s.CompleteUpload(ctx, "nope", "k", "u", []CompletePart{{1}}, `"e"`, ObjectMeta{})
+			_, err := s.CompleteUpload(ctx, "nope", "k", "u", []CompletePart{{PartNumber: 1}}, `"e"`, ObjectMeta{})
 			return err
 		},
 		"AbortUpload": func() error { return s.AbortUpload(ctx, "nope", "k", "u") },
@@ -568,7 +568,7 @@ func testMultipartFlow(t *testing.T, newStore storeFactory) {
 	assert.Equal(t, "old object", body, "the old object stays until completion")
 
 	final := ObjectMeta{ContentType: "video/mp4", Checksum: &Checksum{Algorithm: "CRC32", Value: "zz==-2", Type: "COMPOSITE"}}
-	info, err := s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{1}, {2}}, `"0123456789abcdef0123456789abcdef-2"`, final)
+	info, err := s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1, Checksum: "p1=="}, {PartNumber: 2}}, `"0123456789abcdef0123456789abcdef-2"`, final)
 	require.NoError(t, err)
 	assert.Equal(t, `"0123456789abcdef0123456789abcdef-2"`, info.ETag)
 	assert.Equal(t, 2, info.PartsCount)
@@ -581,6 +581,7 @@ func testMultipartFlow(t *testing.T, newStore storeFactory) {
 	assert.Equal(t, final, head.Meta, "the old object's metadata is gone")
 	assert.Equal(t, 2, head.PartsCount)
 	assert.Equal(t, []int64{3, 4}, head.PartSizes)
+	assert.Equal(t, []string{"p1==", ""}, head.PartChecksums, "part checksums stay with the object, for GET ?partNumber")
 	_, ranged := get(t, s, "mp", &Range{2, 3})
 	assert.Equal(t, "aBB", ranged)
 
@@ -619,7 +620,7 @@ func testMultipartFailingPart(t *testing.T, newStore storeFactory) {
 	require.Len(t, parts, 1, "the failed part 2 left no trace")
 	assert.Equal(t, md5ETag([]byte("good")), parts[0].ETag)
 
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{1}}, `"e-1"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}}, `"e-1"`, ObjectMeta{})
 	require.NoError(t, err)
 	_, body := get(t, s, "mp", nil)
 	assert.Equal(t, "good", body)
@@ -632,7 +633,7 @@ func testMultipartMissingPart(t *testing.T, newStore storeFactory) {
 	require.NoError(t, err)
 	_, err = s.UploadPart(ctx, "bkt", "mp", up.UploadID, 1, nil, strings.NewReader("one"))
 	require.NoError(t, err)
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{1}, {2}}, `"e-2"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}, {PartNumber: 2}}, `"e-2"`, ObjectMeta{})
 	assert.ErrorIs(t, err, ErrNoSuchPart)
 	_, err = s.HeadObject(ctx, "bkt", "mp")
 	assert.ErrorIs(t, err, ErrNoSuchKey, "a failed completion writes nothing")
@@ -656,7 +657,7 @@ func testMultipartAbort(t *testing.T, newStore storeFactory) {
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
 	_, err = s.ListParts(ctx, "bkt", "mp", up.UploadID)
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{1}}, `"e-1"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}}, `"e-1"`, ObjectMeta{})
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
 	assert.ErrorIs(t, s.AbortUpload(ctx, "bkt", "mp", up.UploadID), ErrNoSuchUpload)
 	_, err = s.UploadPart(ctx, "bkt", "mp", "never-existed", 1, nil, strings.NewReader("x"))
@@ -718,7 +719,7 @@ func testConcurrency(t *testing.T, newStore storeFactory) {
 					assert.NoError(t, err)
 					_, err = s.UploadPart(ctx, "bkt", key, up.UploadID, 1, nil, bytes.NewReader(body))
 					assert.NoError(t, err)
-					_, err = s.CompleteUpload(ctx, "bkt", key, up.UploadID, []CompletePart{{1}}, md5ETag(body), ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}})
+					_, err = s.CompleteUpload(ctx, "bkt", key, up.UploadID, []CompletePart{{PartNumber: 1}}, md5ETag(body), ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}})
 					assert.NoError(t, err)
 				}
 			}
