@@ -135,6 +135,7 @@ func TestGoSDK_PresignedURL_TamperedOrExpired_IsRejected(t *testing.T) {
 		assert.Equal(t, "SignatureDoesNotMatch", e.Code)
 		assert.Equal(t, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", e.Message)
 		assert.Equal(t, ts.AccessKeyID, e.AWSAccessKeyID)
+		assert.Equal(t, queryValue(t, p.URL, "X-Amz-Signature"), e.SignatureProvided)
 		assert.Contains(t, e.CanonicalRequest, "dog%20one", "CanonicalRequest shows what the server hashed")
 	})
 
@@ -185,14 +186,24 @@ func TestGoSDK_PresignedURL_TamperedOrExpired_IsRejected(t *testing.T) {
 		assert.Equal(t, "AccessDenied", e.Code)
 		assert.Equal(t, "Request has expired", e.Message)
 		assert.Equal(t, "900", e.XAmzExpires)
-		assert.NotEmpty(t, e.Expires)
-		assert.NotEmpty(t, e.ServerTime)
+		signedAt, err := time.Parse("20060102T150405Z", queryValue(t, get.URL, "X-Amz-Date"))
+		require.NoError(t, err)
+		assert.Equal(t, signedAt.Add(expires).Format(time.RFC3339), e.Expires, "Expires = X-Amz-Date + X-Amz-Expires")
+		assert.Equal(t, ts.Clock.Now().UTC().Format(time.RFC3339), e.ServerTime, "ServerTime is the server clock, to the second")
 
 		resp = sendPresigned(t, ts.HTTPClient, put, []byte("too late"))
 		require.Equal(t, http.StatusForbidden, resp.StatusCode)
 		assert.Equal(t, "Request has expired", readS3Error(t, resp).Message)
 		assert.Equal(t, sha256Hex(original), sha256Hex(stored(t, ts, bucket, key)))
 	})
+}
+
+// queryValue returns one query parameter of a URL.
+func queryValue(t *testing.T, raw, name string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u.Query().Get(name)
 }
 
 // requireStatus fails the test unless resp has the wanted status, quoting

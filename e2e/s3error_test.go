@@ -11,19 +11,19 @@ import (
 
 // s3Error is the S3 error envelope with the extra elements these tests read.
 type s3Error struct {
-	XMLName          xml.Name `xml:"Error"`
-	Code             string   `xml:"Code"`
-	Message          string   `xml:"Message"`
-	AWSAccessKeyID   string   `xml:"AWSAccessKeyId"`
-	StringToSign     string   `xml:"StringToSign"`
-	SignatureProvid  string   `xml:"SignatureProvided"`
-	CanonicalRequest string   `xml:"CanonicalRequest"`
-	XAmzExpires      string   `xml:"X-Amz-Expires"`
-	Expires          string   `xml:"Expires"`
-	ServerTime       string   `xml:"ServerTime"`
-	ProposedSize     string   `xml:"ProposedSize"`
-	MaxSizeAllowed   string   `xml:"MaxSizeAllowed"`
-	RequestID        string   `xml:"RequestId"`
+	XMLName           xml.Name `xml:"Error"`
+	Code              string   `xml:"Code"`
+	Message           string   `xml:"Message"`
+	AWSAccessKeyID    string   `xml:"AWSAccessKeyId"`
+	StringToSign      string   `xml:"StringToSign"`
+	SignatureProvided string   `xml:"SignatureProvided"`
+	CanonicalRequest  string   `xml:"CanonicalRequest"`
+	XAmzExpires       string   `xml:"X-Amz-Expires"`
+	Expires           string   `xml:"Expires"`
+	ServerTime        string   `xml:"ServerTime"`
+	ProposedSize      string   `xml:"ProposedSize"`
+	MaxSizeAllowed    string   `xml:"MaxSizeAllowed"`
+	RequestID         string   `xml:"RequestId"`
 }
 
 // readS3Error decodes an error response and checks the envelope's framing.
