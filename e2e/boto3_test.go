@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +138,48 @@ func testBoto3(t *testing.T, opts ...emulator.TestOption) {
 			assert.Equal(t, s.UploadedSha256, sha256Hex(stored(t, ts, bucket, s.Key)))
 		})
 	}
+
+	// boto3's own SigV2 URL, edited and then expired (runs last: it moves
+	// the server's clock).
+	t.Run("SigV2 URL from boto3, tampered then expired", func(t *testing.T) {
+		s := step(t, "presign_get_default")
+		if ts.Region != "us-east-1" {
+			t.Skip("boto3 pre-signs with SigV4 outside us-east-1")
+		}
+		fetch := func(t *testing.T, raw string) *http.Response {
+			req, err := http.NewRequestWithContext(ctxT(t, 30*time.Second), http.MethodGet, raw, nil)
+			require.NoError(t, err)
+			resp, err := ts.HTTPClient.Do(req)
+			require.NoError(t, err)
+			t.Cleanup(func() { resp.Body.Close() })
+			return resp
+		}
+		u, err := url.Parse(s.URL)
+		require.NoError(t, err)
+		q := u.Query()
+		expires, err := strconv.ParseInt(q.Get("Expires"), 10, 64)
+		require.NoError(t, err)
+
+		longer := *u
+		q.Set("Expires", strconv.FormatInt(expires+3600, 10))
+		longer.RawQuery = q.Encode()
+		resp := fetch(t, longer.String())
+		require.Equal(t, http.StatusForbidden, resp.StatusCode)
+		e := readS3Error(t, resp)
+		assert.Equal(t, "SignatureDoesNotMatch", e.Code)
+		assert.Empty(t, e.CanonicalRequest, "SigV2 errors carry no CanonicalRequest")
+		assert.Equal(t, "GET\n\n\n"+strconv.FormatInt(expires+3600, 10)+"\n/"+bucket+"/small%20object.bin", e.StringToSign)
+
+		ts.Clock.Set(time.Unix(expires+1, 0))
+		resp = fetch(t, s.URL)
+		require.Equal(t, http.StatusForbidden, resp.StatusCode)
+		e = readS3Error(t, resp)
+		assert.Equal(t, "AccessDenied", e.Code)
+		assert.Equal(t, "Request has expired", e.Message)
+		assert.Empty(t, e.XAmzExpires, "SigV2 expiry has no X-Amz-Expires")
+		assert.Equal(t, time.Unix(expires, 0).UTC().Format(time.RFC3339), e.Expires)
+		assert.Equal(t, time.Unix(expires+1, 0).UTC().Format(time.RFC3339), e.ServerTime)
+	})
 }
 
 // decodeSteps re-decodes the step members of the script's document.
