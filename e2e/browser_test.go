@@ -49,6 +49,12 @@ type browserResult struct {
 		BodySha256 string `json:"bodySha256"`
 		BodyLength int    `json:"bodyLength"`
 	} `json:"get"`
+	Blocked struct {
+		Error      string `json:"error"`
+		FetchError string `json:"fetchError"`
+		Status     int    `json:"status"`
+		Origin     string `json:"origin"`
+	} `json:"blocked"`
 	TooLarge struct {
 		Error       string `json:"error"`
 		FetchError  string `json:"fetchError"`
@@ -65,7 +71,8 @@ type browserResult struct {
 //   - fetch() PUTs to a pre-signed URL (preflight + actual request through
 //     the bucket's CORS rules) and GETs it back;
 //   - fetch() POSTs a file over the policy's content-length-range and can
-//     read the EntityTooLarge XML, because the error carries CORS headers.
+//     read the EntityTooLarge XML, because the error carries CORS headers;
+//   - a page on an origin no rule allows cannot read the same GET.
 func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) {
 	node := requireNodeModules(t)
 	chromium := requireChromium(t)
@@ -144,6 +151,8 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 		"put":       map[string]string{"url": put.URL, "base64": base64.StdEncoding.EncodeToString(putBody), "contentType": "application/octet-stream"},
 		"get":       map[string]string{"url": get.URL},
 		"tooLarge":  map[string]any{"url": small.URL, "fields": small.Values(), "size": tooMuch},
+		// Same page server, reached as 127.0.0.1: an origin no rule allows.
+		"blockedPage": "http://" + pageServer.Listener.Addr().String() + "/blank",
 	})
 	require.NoError(t, err)
 
@@ -192,6 +201,13 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 		require.Empty(t, res.Get.FetchError, "the browser blocked the response (CORS?)")
 		require.Equal(t, 200, res.Get.Status)
 		assert.Equal(t, sha256Hex(putBody), res.Get.BodySha256)
+	})
+
+	t.Run("fetch GET from an origin no CORS rule allows is blocked by the browser", func(t *testing.T) {
+		require.Empty(t, res.Blocked.Error)
+		assert.NotEqual(t, pageOrigin, res.Blocked.Origin)
+		assert.Contains(t, res.Blocked.FetchError, "Failed to fetch", "S3 serves the request but sends no Access-Control-Allow-Origin")
+		assert.Zero(t, res.Blocked.Status)
 	})
 
 	t.Run("fetch POST over content-length-range reads EntityTooLarge", func(t *testing.T) {

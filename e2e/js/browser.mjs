@@ -14,6 +14,8 @@
 //   put            {url, base64, contentType} pre-signed PUT
 //   get            {url} pre-signed GET of the same object
 //   tooLarge       {url, fields, size} POST form with a small size limit
+//   blockedPage    URL of a page on an origin the bucket's CORS rules do not
+//                  allow, which fetches get.url again
 // It prints one JSON document: what the browser saw in each step.
 import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +130,18 @@ async function main() {
           return { fetchError: String(e) };
         }
       }, plan.tooLarge);
+    });
+
+    await stepRun('blocked', async () => {
+      await page.goto(plan.blockedPage);
+      return await page.evaluate(async ({ url }) => {
+        try {
+          const res = await fetch(url);
+          return { status: res.status, origin: location.origin };
+        } catch (e) {
+          return { fetchError: String(e), origin: location.origin };
+        }
+      }, plan.get);
     });
   } finally {
     await context.close();
