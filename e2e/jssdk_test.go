@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,8 +95,20 @@ func TestJSSDK_TalkCode_PresignedPutGetAndPost(t *testing.T) {
 // Issue #3: S3Client.send(PutObjectCommand) with a stream body of known
 // length (the SDK sends it aws-chunked with a trailing checksum).
 func TestJSSDK_PutObjectStreamOfKnownLength_IsStoredWhole(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []emulator.TestOption
+	}{
+		{"http", nil},
+		{"tls", []emulator.TestOption{emulator.WithTLS()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testJSPutStream(t, tc.opts...) })
+	}
+}
+
+func testJSPutStream(t *testing.T, opts ...emulator.TestOption) {
 	node := requireNodeModules(t)
-	ts := emulator.NewTestServer(t)
+	ts := emulator.NewTestServer(t, opts...)
 	const bucket = "e2e-js-stream"
 	createBucket(t, ts, bucket)
 
@@ -108,7 +121,11 @@ func TestJSSDK_PutObjectStreamOfKnownLength_IsStoredWhole(t *testing.T) {
 		GetContentLength int64  `json:"getContentLength"`
 		DownloadedSha256 string `json:"downloadedSha256"`
 	}
-	err := runJSON(t, 2*time.Minute, jsDir(t), jsEnv(t, ts, bucket, nil), &res, node, "putstream.mjs")
+	var extra map[string]string
+	if strings.HasPrefix(ts.URL, "https:") {
+		extra = map[string]string{"NODE_EXTRA_CA_CERTS": caBundle(t, ts)}
+	}
+	err := runJSON(t, 2*time.Minute, jsDir(t), jsEnv(t, ts, bucket, extra), &res, node, "putstream.mjs")
 	require.NoError(t, err, "putstream.mjs: %s (%s, HTTP %d)", res.Error, res.ErrorName, res.HTTPStatus)
 	assert.Equal(t, res.UploadedLength, res.GetContentLength)
 	assert.Equal(t, res.UploadedSha256, res.DownloadedSha256)
