@@ -2,15 +2,20 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,36 +32,66 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// serveBinary starts `stricts3 serve` with args and returns the environment
-// its banner tells the user to export. The server is stopped with SIGINT at
-// cleanup and must exit cleanly.
-func serveBinary(t *testing.T, bin string, args ...string) map[string]string {
+// lockedBuffer collects a child's stderr; it is read while the child runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// binaryServer is a running `stricts3 serve`.
+type binaryServer struct {
+	// Exports is the environment its banner tells the user to export.
+	Exports map[string]string
+	stop    func()
+}
+
+// Stop sends SIGINT and requires a clean exit (status 0) within 20s. It is
+// idempotent and also runs at cleanup.
+func (b *binaryServer) Stop() { b.stop() }
+
+// serveBinary starts `stricts3 serve --addr 127.0.0.1:0` with args and waits
+// for its banner.
+func serveBinary(t *testing.T, bin string, args ...string) *binaryServer {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = clientEnv(t, nil)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 
 	exited := make(chan error, 1)
-	stoppedEarly := false
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case err := <-exited:
+				assert.NoError(t, err, "stricts3 serve exits 0 on SIGINT")
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Errorf("stricts3 serve did not stop within 20s of SIGINT")
+				<-exited
+			}
+		})
+	}
 	t.Cleanup(func() {
-		if stoppedEarly {
-			return
-		}
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case err := <-exited:
-			assert.NoError(t, err, "stricts3 serve exits 0 on SIGINT")
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("stricts3 serve did not stop within 20s of SIGINT")
-			<-exited
-		}
+		stop()
 		if t.Failed() {
-			t.Logf("stricts3 serve log:\n%s", tail(stderr.String(), 8000))
+			t.Logf("stricts3 serve %s log:\n%s", strings.Join(args, " "), tail(stderr.String(), 8000))
 		}
 	})
 
@@ -64,8 +99,7 @@ func serveBinary(t *testing.T, bin string, args ...string) map[string]string {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			line := sc.Text()
-			if rest, ok := strings.CutPrefix(line, "export "); ok {
+			if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
 				banner <- parseExports(rest)
 				break
 			}
@@ -75,9 +109,9 @@ func serveBinary(t *testing.T, bin string, args ...string) map[string]string {
 	}()
 	select {
 	case env := <-banner:
-		return env
+		return &binaryServer{Exports: env, stop: stop}
 	case err := <-exited:
-		stoppedEarly = true
+		once.Do(func() {}) // nothing left to stop
 		t.Fatalf("stricts3 serve exited before printing its banner: %v\n%s", err, stderr.String())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("stricts3 serve printed no export line within 30s\n%s", stderr.String())
@@ -130,7 +164,7 @@ func parseExports(s string) map[string]string {
 func TestBinary_ServeTLS_BannerExportsWorkWithAWSCLI(t *testing.T) {
 	awsCLI := requireTool(t, "aws", "pip install awscli")
 	bin := buildBinary(t)
-	exports := serveBinary(t, bin, "--tls", "--cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+	exports := serveBinary(t, bin, "--tls", "--cert-out", filepath.Join(t.TempDir(), "ca.pem")).Exports
 	for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_CA_BUNDLE"} {
 		require.NotEmpty(t, exports[k], "banner exports %s: %v", k, exports)
 	}
@@ -155,4 +189,50 @@ func TestBinary_ServeTLS_BannerExportsWorkWithAWSCLI(t *testing.T) {
 	got, err := os.ReadFile(dst)
 	require.NoError(t, err)
 	assert.Equal(t, sha256Hex(body), sha256Hex(got))
+}
+
+// sdkFromExports is an aws-sdk-go-v2 client configured only from what the
+// banner exported, as an application reading those variables would be.
+func sdkFromExports(t *testing.T, exports map[string]string) *s3.Client {
+	t.Helper()
+	for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"} {
+		require.NotEmpty(t, exports[k], "banner exports %s: %v", k, exports)
+	}
+	return s3.New(s3.Options{
+		Region:       exports["AWS_REGION"],
+		BaseEndpoint: aws.String(exports["AWS_ENDPOINT_URL"]),
+		Credentials:  credentials.NewStaticCredentialsProvider(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], ""),
+		UsePathStyle: true,
+	})
+}
+
+// With --data-dir, buckets and objects outlive the process: stop the
+// binary, start it again on the same directory, and read them back.
+func TestBinary_ServeDataDir_ObjectsSurviveRestart(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	body := randomBytes(1<<20+17, 41)
+	const bucket, key = "e2e-restart", "kept/across restart+1.bin"
+
+	first := serveBinary(t, bin, "--data-dir", dir)
+	client := sdkFromExports(t, first.Exports)
+	_, err := client.CreateBucket(ctxT(t, 30*time.Second), &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+	require.NoError(t, err)
+	_, err = client.PutObject(ctxT(t, 60*time.Second), &s3.PutObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body),
+		Metadata: map[string]string{"owner": "e2e"}, ContentType: aws.String("application/x-e2e"),
+	})
+	require.NoError(t, err)
+	first.Stop()
+
+	second := serveBinary(t, bin, "--data-dir", dir)
+	client = sdkFromExports(t, second.Exports)
+	out, err := client.GetObject(ctxT(t, 60*time.Second), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	require.NoError(t, err)
+	defer out.Body.Close()
+	got, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	assert.Equal(t, sha256Hex(body), sha256Hex(got))
+	assert.Equal(t, "application/x-e2e", aws.ToString(out.ContentType))
+	assert.Equal(t, map[string]string{"owner": "e2e"}, out.Metadata)
 }
