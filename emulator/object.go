@@ -60,7 +60,7 @@ func isAWSChunked(r *http.Request) bool {
 // checkVersionID accepts only the "null" version: strictS3 buckets are
 // never versioned.
 func checkVersionID(c *call) error {
-	q := c.r.URL.Query()
+	q := c.query
 	if _, ok := q["versionId"]; !ok {
 		return nil
 	}
@@ -226,7 +226,7 @@ func (s *Server) readObject(c *call, withBody bool) error {
 // multipart object; the whole object is part 1 of a simple one) or a Range
 // header. S3 rejects both at once.
 func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int, error) {
-	pn := c.r.URL.Query().Get("partNumber")
+	pn := c.query.Get("partNumber")
 	if pn == "" {
 		if hdr := c.r.Header.Get("Range"); hdr != "" {
 			rng, err := parseRange(hdr, info.Size)
@@ -234,10 +234,9 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 		}
 		return nil, 0, nil
 	}
-	n, err := strconv.Atoi(pn)
-	if err != nil || n < 1 || n > maxPartNumber {
-		return nil, 0, s3err.Newf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive").
-			With("ArgumentName", "partNumber").With("ArgumentValue", pn)
+	n, err := parsePartNumber(pn)
+	if err != nil {
+		return nil, 0, err
 	}
 	if c.r.Header.Get("Range") != "" {
 		return nil, 0, s3err.Newf(s3err.InvalidRequest, "Cannot specify both Range header and partNumber query parameter")
@@ -273,7 +272,7 @@ var overrideParams = map[string]string{
 
 func responseOverrides(c *call) (map[string]string, error) {
 	out := map[string]string{}
-	q := c.r.URL.Query()
+	q := c.query
 	for param, header := range overrideParams {
 		if _, ok := q[param]; !ok {
 			continue

@@ -18,7 +18,7 @@ var overrideParamOrder = []string{
 // InvalidArgument naming the parameter (spec §4, also seen on SigV4 URLs
 // for response-content-disposition with non-Latin file names).
 func checkOverrideCharset(c *call) error {
-	q := c.r.URL.Query()
+	q := c.query
 	for _, param := range overrideParamOrder {
 		vals, ok := q[param]
 		if !ok || len(vals) == 0 {
