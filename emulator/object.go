@@ -223,8 +223,8 @@ func (s *Server) readObject(c *call, withBody bool) error {
 }
 
 // objectRange picks the bytes to send: ?partNumber=N (one part of a
-// multipart object; the whole object is part 1 of a simple one) or a Range
-// header. S3 rejects both at once.
+// multipart object; the whole object is part 1 of a simple one, still
+// answered as a 206 range) or a Range header. S3 rejects both at once.
 func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int, error) {
 	pn := c.query.Get("partNumber")
 	if pn == "" {
@@ -253,8 +253,8 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 	for _, sz := range sizes[:n-1] {
 		start += sz
 	}
-	if len(info.PartSizes) == 0 {
-		return nil, n, nil
+	if info.Size == 0 {
+		return nil, n, nil // no byte range can name an empty object
 	}
 	return &store.Range{Start: start, Length: sizes[n-1]}, n, nil
 }
