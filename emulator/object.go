@@ -280,7 +280,7 @@ func responseOverrides(c *call) (map[string]string, error) {
 		if c.auth == nil || c.auth.Identity.Anonymous() {
 			return nil, s3err.Newf(s3err.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
 		}
-		out[header] = q.Get(param)
+		out[header] = latin1Bytes(q.Get(param)) // checkOverrideCharset has vetted it
 	}
 	return out, nil
 }

@@ -46,6 +46,19 @@ func latin1(s string) bool {
 	return true
 }
 
+// latin1Bytes re-encodes s, whose characters latin1 accepted, as
+// ISO-8859-1, the charset S3 writes response-* overrides in. net/http sends
+// a header string's bytes unchanged, so "é" must become the single byte
+// 0xE9 rather than UTF-8's two; Latin-1 clients (Python's http.client,
+// browsers) then read back the character the URL carried.
+func latin1Bytes(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
 // withOverrideCharset runs checkOverrideCharset before a GET or HEAD
 // object handler.
 func withOverrideCharset(run func(*Server, *call) error) func(*Server, *call) error {
