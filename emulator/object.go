@@ -259,28 +259,19 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 	return &store.Range{Start: start, Length: sizes[n-1]}, n, nil
 }
 
-// overrideParams are the GET query parameters that replace a response
-// header, as S3 allows on authenticated requests.
-var overrideParams = map[string]string{
-	"response-content-type":        "Content-Type",
-	"response-content-language":    "Content-Language",
-	"response-expires":             "Expires",
-	"response-cache-control":       "Cache-Control",
-	"response-content-disposition": "Content-Disposition",
-	"response-content-encoding":    "Content-Encoding",
-}
-
+// responseOverrides maps each header a response-* parameter replaces to its
+// value as sent on the wire.
 func responseOverrides(c *call) (map[string]string, error) {
 	out := map[string]string{}
 	q := c.query
-	for param, header := range overrideParams {
-		if _, ok := q[param]; !ok {
+	for _, o := range overrideParams {
+		if _, ok := q[o.param]; !ok {
 			continue
 		}
 		if c.auth == nil || c.auth.Identity.Anonymous() {
 			return nil, s3err.Newf(s3err.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
 		}
-		out[header] = latin1Bytes(q.Get(param)) // checkOverrideCharset has vetted it
+		out[o.header] = latin1Bytes(q.Get(o.param)) // checkOverrideCharset has vetted it
 	}
 	return out, nil
 }

@@ -6,11 +6,16 @@ import (
 	"github.com/stricts3/stricts3/internal/s3err"
 )
 
-// overrideParamOrder lists the response-* parameters in the order they are
+// overrideParams are the GET/HEAD query parameters that replace a response
+// header, as S3 allows on authenticated requests, in the order they are
 // checked, so a request with several bad values always names the same one.
-var overrideParamOrder = []string{
-	"response-cache-control", "response-content-disposition", "response-content-encoding",
-	"response-content-language", "response-content-type", "response-expires",
+var overrideParams = []struct{ param, header string }{
+	{"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"},
+	{"response-content-encoding", "Content-Encoding"},
+	{"response-content-language", "Content-Language"},
+	{"response-content-type", "Content-Type"},
+	{"response-expires", "Expires"},
 }
 
 // checkOverrideCharset refuses a response-* override that cannot be sent as
@@ -19,7 +24,8 @@ var overrideParamOrder = []string{
 // for response-content-disposition with non-Latin file names).
 func checkOverrideCharset(c *call) error {
 	q := c.query
-	for _, param := range overrideParamOrder {
+	for _, o := range overrideParams {
+		param := o.param
 		vals, ok := q[param]
 		if !ok || len(vals) == 0 {
 			continue
