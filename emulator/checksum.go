@@ -101,6 +101,12 @@ func (r *checksumOnEOF) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// MD5 makes checksumOnEOF a store.HashedBody: the verified body has already
+// hashed the bytes for the ETag.
+func (r *checksumOnEOF) MD5() []byte { return r.body.MD5() }
+
+var _ store.HashedBody = (*checksumOnEOF)(nil)
+
 // hashOnEOF is checksumOnEOF for bytes the server reads itself (a copy
 // source): it computes dst.Algorithm over what passes through and writes the
 // base64 digest into dst.Value at io.EOF.
