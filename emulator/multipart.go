@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -159,7 +160,7 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if err != nil {
 		return storeErr(c, err)
 	}
-	res := copyPartResult{NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag}
+	res := copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag}
 	if spec != nil {
 		res.checksumElems = newChecksumElems(part.Checksum, false)
 	}
