@@ -71,6 +71,15 @@ func declaredChecksumAlg(h http.Header) string {
 	return ""
 }
 
+// hasIntegrityCheck reports whether a request carries what S3 demands of
+// DeleteObjects and PutBucketCors: Content-MD5, or an x-amz-checksum-*
+// value in a header or announced in x-amz-trailer. A header that only names
+// an algorithm (x-amz-sdk-checksum-algorithm, x-amz-checksum-algorithm)
+// vouches for nothing. The payload checks verify the value itself.
+func hasIntegrityCheck(h http.Header) bool {
+	return h.Get("Content-Md5") != "" || declaredChecksumAlg(h) != ""
+}
+
 // declaredChecksumAlg is declaredChecksumAlg of the request's headers, else
 // of a pre-signed URL's query (where S3 computes the named algorithm).
 func (c *call) declaredChecksumAlg() string {
