@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,30 +283,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 		return storeErr(c, err)
 	}
 	return writeXML(c, completeMultipartUploadResult{
-		NS: s3NS, Location: s.objectURL(c), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
+		NS: s3NS, Location: objectLocation(c, c.key), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
 		checksumElems: newChecksumElems(info.Meta.Checksum, true),
 	})
-}
-
-// objectURL is the Location S3 reports for an object, in the addressing
-// style the request used.
-func (s *Server) objectURL(c *call) string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
-	if c.virtualHost {
-		return scheme + "://" + c.r.Host + "/" + escapeKey(c.key)
-	}
-	return scheme + "://" + c.r.Host + "/" + c.bucket + "/" + escapeKey(c.key)
-}
-
-func escapeKey(key string) string {
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.Join(parts, "/")
 }
 
 func (s *Server) abortMultipartUpload(c *call) error {

@@ -185,8 +185,9 @@ func redirectTarget(v string) (string, bool) {
 	return v, true
 }
 
-// objectLocation is the object's URL on this server, addressed the way the
-// upload was (S3 answers https://<bucket>.s3.amazonaws.com/<key>).
+// objectLocation is the Location of a POST upload or a completed multipart
+// upload: the object's URL on this server, in the addressing style the
+// request used (S3 answers https://<bucket>.s3.amazonaws.com/<key>).
 func objectLocation(c *call, key string) string {
 	scheme := "http"
 	if c.r.TLS != nil {
