@@ -114,7 +114,7 @@ func (c *call) applyQueryHeaders() {
 		return
 	}
 	for name, vals := range c.auth.QueryHeaders {
-		if _, isValue := checksumAlgOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
+		if _, isValue := verifier.ChecksumAlgorithmOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
 			continue
 		}
 		if len(vals) > 0 && c.r.Header.Get(name) == "" {
