@@ -27,13 +27,12 @@ func (s *Server) deleteObjects(c *call) error {
 	}
 	res := deleteResult{NS: s3NS}
 	for _, o := range req.Objects {
-		if err := s.allow(c, "s3:DeleteObject", c.bucket, o.Key); err != nil {
-			e, _ := s3err.As(err)
-			res.Errors = append(res.Errors, deleteErrorE{Key: o.Key, Code: string(e.Code), Message: e.Message})
-			continue
+		err := s.allow(c, "s3:DeleteObject", c.bucket, o.Key)
+		if err == nil {
+			err = resourceErr(s.store.DeleteObject(c.r.Context(), c.bucket, o.Key), c.bucket, o.Key, "")
 		}
-		if err := s.store.DeleteObject(c.r.Context(), c.bucket, o.Key); err != nil {
-			e, ok := s3err.As(resourceErr(err, c.bucket, o.Key, ""))
+		if err != nil {
+			e, ok := s3err.As(err)
 			if !ok {
 				e = s3err.New(s3err.InternalError)
 			}
