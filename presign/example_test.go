@@ -36,7 +36,9 @@ func ExampleSigner_PresignPost() {
 func ExampleSigner_GetObject() {
 	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
 	req, err := s.GetObject(context.Background(), "photos", "cat.png", 15*time.Minute,
-		func(in *s3.GetObjectInput) { in.ResponseContentDisposition = aws.String(`attachment; filename="cat.png"`) })
+		func(in *s3.GetObjectInput) {
+			in.ResponseContentDisposition = aws.String(`attachment; filename="cat.png"`)
+		})
 	if err != nil {
 		panic(err)
 	}
