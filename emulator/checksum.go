@@ -152,7 +152,7 @@ func readChecksum(info store.ObjectInfo, rng *store.Range, partNumber int) *stor
 		return nil
 	}
 	switch {
-	case partNumber > 0 && info.PartsCount > 0:
+	case partNumber > 0 && info.PartsCount() > 0:
 		if ck.Type != checksumComposite || partNumber > len(info.PartChecksums) || info.PartChecksums[partNumber-1] == "" {
 			return nil
 		}

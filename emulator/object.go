@@ -208,8 +208,8 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(rng.Start, 10)+"-"+
 			strconv.FormatInt(rng.Start+rng.Length-1, 10)+"/"+strconv.FormatInt(info.Size, 10))
 	}
-	if partNumber > 0 && info.PartsCount > 0 {
-		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))
+	if n := info.PartsCount(); partNumber > 0 && n > 0 {
+		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(n))
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	c.w.WriteHeader(status)

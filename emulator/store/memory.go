@@ -288,7 +288,6 @@ type memRecord struct {
 	ETag          string
 	LastModified  time.Time
 	Meta          ObjectMeta
-	PartsCount    int
 	PartSizes     []int64
 	PartChecksums []string
 }
@@ -310,7 +309,6 @@ func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
 		ETag:          r.ETag,
 		LastModified:  r.LastModified,
 		Meta:          r.Meta,
-		PartsCount:    r.PartsCount,
 		PartSizes:     r.PartSizes,
 		PartChecksums: r.PartChecksums,
 	})

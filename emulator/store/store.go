@@ -62,15 +62,18 @@ type ObjectInfo struct {
 	ETag         string // quoted, e.g. "\"9b2cf535f27731c974343645a3985328\""
 	LastModified time.Time
 	Meta         ObjectMeta
-	// PartsCount is set for objects made by CompleteMultipartUpload.
-	PartsCount int
-	// PartSizes, for multipart objects, lets GET ?partNumber= address a part.
+	// PartSizes, for objects made by CompleteMultipartUpload, lets GET
+	// ?partNumber= address a part; nil for a simple object.
 	PartSizes []int64
 	// PartChecksums, for multipart objects, are the parts' checksum values
 	// (CompletePart.Checksum, "" where none), for GET ?partNumber= with
 	// x-amz-checksum-mode.
 	PartChecksums []string
 }
+
+// PartsCount is the number of parts of an object made by
+// CompleteMultipartUpload, 0 for a simple object.
+func (o ObjectInfo) PartsCount() int { return len(o.PartSizes) }
 
 // BucketInfo describes a bucket.
 type BucketInfo struct {
