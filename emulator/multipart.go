@@ -89,8 +89,8 @@ func (s *Server) uploadPart(c *call) error {
 	if err != nil {
 		return err
 	}
-	spec := uploadSpec(u)
-	if err := checkPartAlgorithm(c, spec); err != nil {
+	spec, declared := uploadSpec(u), c.declaredChecksumAlg()
+	if err := checkPartAlgorithm(declared, spec); err != nil {
 		return err
 	}
 	typ := ""
@@ -99,7 +99,7 @@ func (s *Server) uploadPart(c *call) error {
 	}
 	sum := &store.Checksum{}
 	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ}
-	if declared := c.declaredChecksumAlg(); spec == nil && declared != "" && declared != verifier.CRC64NVME {
+	if spec == nil && declared != "" && declared != verifier.CRC64NVME {
 		// The parts of an upload without an algorithm keep S3's default
 		// CRC64NVME, from which the object's full-object checksum is
 		// combined; the client's own checksum is verified and echoed only.
