@@ -52,6 +52,3 @@ func (s *Server) hostBucket(host string) (string, bool) {
 	rest = strings.TrimSuffix(rest, ".s3")
 	return rest, rest != ""
 }
-
-// urlPathEscape escapes one path segment.
-func urlPathEscape(s string) string { return url.PathEscape(s) }

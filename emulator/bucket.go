@@ -11,7 +11,7 @@ import (
 func (s *Server) listBuckets(c *call) error {
 	buckets, err := s.store.ListBuckets(c.r.Context())
 	if err != nil {
-		return err
+		return storeErr(c, err)
 	}
 	res := listAllMyBucketsResult{NS: s3NS, Owner: theOwner, Buckets: []bucketElem{}}
 	for _, b := range buckets {
@@ -38,20 +38,15 @@ func (s *Server) createBucket(c *call) error {
 	if err := s.checkLocationConstraint(cfg.LocationConstraint); err != nil {
 		return err
 	}
-	err = s.store.CreateBucket(c.r.Context(), c.bucket, s.region)
-	if errors.Is(err, store.ErrBucketExists) && s.region == "us-east-1" {
+	switch err := s.store.CreateBucket(c.r.Context(), c.bucket, s.region); {
+	case errors.Is(err, store.ErrBucketExists) && s.region == "us-east-1":
 		// S3 keeps a legacy answer in us-east-1: re-creating a bucket you
 		// own succeeds (and resets its ACL, which strictS3 does not model).
-		c.w.Header().Set("Location", "/"+c.bucket)
-		c.w.WriteHeader(http.StatusOK)
-		return nil
-	}
-	if err != nil {
+	case err != nil:
 		return storeErr(c, err)
-	}
-	if ownership != ownershipEnforced {
+	case ownership != ownershipEnforced:
 		if err := s.store.PutBucketConfig(c.r.Context(), c.bucket, ownershipConfig, []byte(ownership)); err != nil {
-			return err
+			return storeErr(c, err)
 		}
 	}
 	c.w.Header().Set("Location", "/"+c.bucket)
@@ -78,14 +73,23 @@ func (s *Server) checkLocationConstraint(lc string) error {
 	return nil
 }
 
-func (s *Server) headBucket(c *call) error {
+// bucketRegion is the region c's bucket lives in; a store that records
+// none holds buckets of the server's region.
+func (s *Server) bucketRegion(c *call) (string, error) {
 	b, err := s.store.BucketInfo(c.r.Context(), c.bucket)
 	if err != nil {
-		return storeErr(c, err)
+		return "", storeErr(c, err)
 	}
-	region := b.Region
-	if region == "" {
-		region = s.region
+	if b.Region == "" {
+		return s.region, nil
+	}
+	return b.Region, nil
+}
+
+func (s *Server) headBucket(c *call) error {
+	region, err := s.bucketRegion(c)
+	if err != nil {
+		return err
 	}
 	c.w.Header().Set("X-Amz-Bucket-Region", region)
 	c.w.WriteHeader(http.StatusOK)
@@ -103,13 +107,9 @@ func (s *Server) deleteBucket(c *call) error {
 // getBucketLocation answers an empty LocationConstraint for us-east-1, as S3
 // does for historical reasons.
 func (s *Server) getBucketLocation(c *call) error {
-	b, err := s.store.BucketInfo(c.r.Context(), c.bucket)
+	region, err := s.bucketRegion(c)
 	if err != nil {
-		return storeErr(c, err)
-	}
-	region := b.Region
-	if region == "" {
-		region = s.region
+		return err
 	}
 	if region == "us-east-1" {
 		region = ""

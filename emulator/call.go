@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,6 +25,9 @@ type call struct {
 	bucket, key string
 	// virtualHost is true when the bucket came from the Host header.
 	virtualHost bool
+	// query is r.URL.Query(), parsed once for the route matchers and the
+	// handlers. Read it only: the matchers share it.
+	query url.Values
 
 	op   string
 	auth *verifier.Result
@@ -41,8 +45,9 @@ func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	h.Set("X-Amz-Id-2", c.hostID)
 	h.Set("Server", "AmazonS3")
 	c.bucket, c.key, c.virtualHost = s.address(r)
+	c.query = r.URL.Query()
 	// The matchers in routes.go read the addressing result from the context.
-	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: r.URL.Query()}))
+	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: c.query}))
 	return c
 }
 
@@ -109,7 +114,7 @@ func (c *call) applyQueryHeaders() {
 		return
 	}
 	for name, vals := range c.auth.QueryHeaders {
-		if _, isValue := checksumAlgOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
+		if _, isValue := verifier.ChecksumAlgorithmOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
 			continue
 		}
 		if len(vals) > 0 && c.r.Header.Get(name) == "" {

@@ -25,34 +25,13 @@ func checksumHeaderName(alg string) string {
 	return http.CanonicalHeaderKey("x-amz-checksum-" + strings.ToLower(alg))
 }
 
-// checksumAlgOf maps a header or trailer name such as x-amz-checksum-crc32c
-// to CRC32C; ok is false for any other name (x-amz-checksum-mode,
-// -algorithm, -type, unknown algorithms).
-func checksumAlgOf(name string) (string, bool) {
-	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(name)), "x-amz-checksum-")
-	if !ok {
-		return "", false
-	}
-	alg := strings.ToUpper(rest)
-	if _, known := verifier.NewChecksumHash(alg); !known {
-		return "", false
-	}
-	return alg, true
-}
-
-// checksumSize is the length in bytes of alg's digest.
-func checksumSize(alg string) int {
-	h, ok := verifier.NewChecksumHash(alg)
-	if !ok {
-		return 0
-	}
-	return h.Size()
-}
-
-// validChecksumValue reports whether v is the base64 of exactly one alg digest.
-func validChecksumValue(alg, v string) bool {
-	raw, err := base64.StdEncoding.DecodeString(v)
-	return err == nil && len(raw) == checksumSize(alg) && checksumSize(alg) > 0
+// hasIntegrityCheck reports whether a request carries what S3 demands of
+// DeleteObjects and PutBucketCors: Content-MD5, or an x-amz-checksum-*
+// value in a header or announced in x-amz-trailer. A header that only names
+// an algorithm (x-amz-sdk-checksum-algorithm, x-amz-checksum-algorithm)
+// vouches for nothing. The payload checks verify the value itself.
+func hasIntegrityCheck(h http.Header) bool {
+	return h.Get("Content-Md5") != "" || declaredChecksumAlg(h) != ""
 }
 
 // declaredChecksumAlg is the algorithm whose value the request body carries,
@@ -61,11 +40,11 @@ func validChecksumValue(alg, v string) bool {
 // malformed declarations by the time the emulator asks.
 func declaredChecksumAlg(h http.Header) string {
 	for name := range h {
-		if alg, ok := checksumAlgOf(name); ok {
+		if alg, ok := verifier.ChecksumAlgorithmOf(name); ok {
 			return alg
 		}
 	}
-	if alg, ok := checksumAlgOf(h.Get("X-Amz-Trailer")); ok {
+	if alg, ok := verifier.ChecksumAlgorithmOf(strings.TrimSpace(h.Get("X-Amz-Trailer"))); ok {
 		return alg
 	}
 	return ""
@@ -100,6 +79,12 @@ func (r *checksumOnEOF) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// MD5 makes checksumOnEOF a store.HashedBody: the verified body has already
+// hashed the bytes for the ETag.
+func (r *checksumOnEOF) MD5() []byte { return r.body.MD5() }
+
+var _ store.HashedBody = (*checksumOnEOF)(nil)
 
 // hashOnEOF is checksumOnEOF for bytes the server reads itself (a copy
 // source): it computes dst.Algorithm over what passes through and writes the
@@ -167,7 +152,7 @@ func readChecksum(info store.ObjectInfo, rng *store.Range, partNumber int) *stor
 		return nil
 	}
 	switch {
-	case partNumber > 0 && info.PartsCount > 0:
+	case partNumber > 0 && info.PartsCount() > 0:
 		if ck.Type != checksumComposite || partNumber > len(info.PartChecksums) || info.PartChecksums[partNumber-1] == "" {
 			return nil
 		}

@@ -11,7 +11,7 @@ import (
 
 func TestReadChecksum_OnlyForExactlyTheBytesSent(t *testing.T) {
 	simple := store.ObjectInfo{Size: 10, Meta: store.ObjectMeta{Checksum: &store.Checksum{Algorithm: "CRC32", Value: "whole", Type: "FULL_OBJECT"}}}
-	composite := store.ObjectInfo{Size: 10, PartsCount: 2, PartSizes: []int64{6, 4}, PartChecksums: []string{"p1", "p2"},
+	composite := store.ObjectInfo{Size: 10, PartSizes: []int64{6, 4}, PartChecksums: []string{"p1", "p2"},
 		Meta: store.ObjectMeta{Checksum: &store.Checksum{Algorithm: "SHA1", Value: "c-2", Type: "COMPOSITE"}}}
 	fullMP := composite
 	fullMP.PartChecksums = nil

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/xml"
 	"net/url"
 	"strings"
 
@@ -136,6 +137,7 @@ func (s *Server) copyObject(c *call) error {
 	if err != nil {
 		return storeErr(c, err)
 	}
-	return writeXML(c, copyObjectResult{NS: s3NS, LastModified: xmlTime(info.LastModified), ETag: info.ETag,
+	return writeXML(c, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, NS: s3NS,
+		LastModified: xmlTime(info.LastModified), ETag: info.ETag,
 		checksumElems: newChecksumElems(info.Meta.Checksum, true)})
 }

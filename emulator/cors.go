@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/stricts3/stricts3/emulator/cors"
 	"github.com/stricts3/stricts3/emulator/store"
@@ -126,31 +125,6 @@ func (s *Server) putBucketCors(c *call) error {
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
-}
-
-// checksumHeaders are the x-amz-checksum-* values S3 accepts as the
-// integrity check of a request that requires one.
-var checksumHeaders = []string{
-	"x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
-	"x-amz-checksum-sha1", "x-amz-checksum-sha256",
-}
-
-func hasIntegrityCheck(h http.Header) bool {
-	if h.Get("Content-Md5") != "" {
-		return true
-	}
-	trailers := strings.ToLower(h.Get("X-Amz-Trailer"))
-	for _, name := range checksumHeaders {
-		if h.Get(name) != "" {
-			return true
-		}
-		for _, t := range strings.Split(trailers, ",") {
-			if strings.TrimSpace(t) == name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (s *Server) getBucketCors(c *call) error {

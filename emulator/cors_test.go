@@ -449,6 +449,8 @@ func TestHasIntegrityCheck_ContentMD5OrAChecksumHeaderOrTrailer(t *testing.T) {
 		{"x-amz-checksum-sha256 header", http.Header{"X-Amz-Checksum-Sha256": {"x"}}, true},
 		{"checksum announced as a trailer (aws-chunked)", http.Header{"X-Amz-Trailer": {"x-amz-checksum-crc64nvme"}}, true},
 		{"only the algorithm, no value", http.Header{"X-Amz-Sdk-Checksum-Algorithm": {"CRC32"}}, false},
+		{"x-amz-checksum-algorithm, no value", http.Header{"X-Amz-Checksum-Algorithm": {"CRC32"}}, false},
+		{"x-amz-checksum-type, no value", http.Header{"X-Amz-Checksum-Type": {"FULL_OBJECT"}}, false},
 		{"a trailer that is not a checksum", http.Header{"X-Amz-Trailer": {"x-amz-meta-foo"}}, false},
 		{"nothing", http.Header{}, false},
 	}

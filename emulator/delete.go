@@ -1,38 +1,15 @@
 package emulator
 
-import (
-	"net/http"
-	"strings"
-
-	"github.com/stricts3/stricts3/internal/s3err"
-)
+import "github.com/stricts3/stricts3/internal/s3err"
 
 // maxDeleteKeys is the most keys one DeleteObjects request may name.
 const maxDeleteKeys = 1000
-
-// hasIntegrityHeader reports whether a request carries Content-MD5 or an
-// x-amz-checksum-* (as a header or announced trailer), which S3 demands on
-// DeleteObjects. The payload checks verify the values themselves.
-func hasIntegrityHeader(h http.Header) bool {
-	if h.Get("Content-Md5") != "" || h.Get("X-Amz-Sdk-Checksum-Algorithm") != "" {
-		return true
-	}
-	if strings.HasPrefix(strings.ToLower(h.Get("X-Amz-Trailer")), "x-amz-checksum-") {
-		return true
-	}
-	for name := range h {
-		if strings.HasPrefix(strings.ToLower(name), "x-amz-checksum-") && !strings.EqualFold(name, "x-amz-checksum-mode") {
-			return true
-		}
-	}
-	return false
-}
 
 // deleteObjects is POST ?delete: each key is deleted (a missing key counts
 // as deleted, as on S3) and reported unless Quiet; keys the caller may not
 // delete are reported as AccessDenied errors.
 func (s *Server) deleteObjects(c *call) error {
-	if !hasIntegrityHeader(c.r.Header) {
+	if !hasIntegrityCheck(c.r.Header) {
 		return s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: Content-MD5").
 			WithDiagnosis("DeleteObjects needs Content-MD5 or an x-amz-checksum-* header")
 	}
@@ -50,13 +27,12 @@ func (s *Server) deleteObjects(c *call) error {
 	}
 	res := deleteResult{NS: s3NS}
 	for _, o := range req.Objects {
-		if err := s.allow(c, "s3:DeleteObject", c.bucket, o.Key); err != nil {
-			e, _ := s3err.As(err)
-			res.Errors = append(res.Errors, deleteErrorE{Key: o.Key, Code: string(e.Code), Message: e.Message})
-			continue
+		err := s.allow(c, "s3:DeleteObject", c.bucket, o.Key)
+		if err == nil {
+			err = resourceErr(s.store.DeleteObject(c.r.Context(), c.bucket, o.Key), c.bucket, o.Key, "")
 		}
-		if err := s.store.DeleteObject(c.r.Context(), c.bucket, o.Key); err != nil {
-			e, ok := s3err.As(resourceErr(err, c.bucket, o.Key, ""))
+		if err != nil {
+			e, ok := s3err.As(err)
 			if !ok {
 				e = s3err.New(s3err.InternalError)
 			}

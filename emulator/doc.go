@@ -35,8 +35,8 @@
 // and aws-chunked is never stored in Content-Encoding.
 //
 // Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
-// ?versioning, ...) answer 501 NotImplemented and change nothing: routing is
-// by explicit query keys, so an unknown sub-resource can never fall through
+// ?versioning, ...) answer 501 NotImplemented and change nothing: the router
+// names every S3 sub-resource, so one strictS3 lacks can never fall through
 // to PutObject and overwrite an object.
 //
 // NewTestServer starts a Server on a loopback port for Go tests, with a

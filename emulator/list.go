@@ -13,19 +13,20 @@ import (
 // maxListKeys is the most keys one listing page returns.
 const maxListKeys = 1000
 
-// parseMaxKeys reads max-keys: absent is 1000, larger values are capped,
-// anything that is not a non-negative integer is InvalidArgument.
-func parseMaxKeys(q url.Values, name string, def int) (int, error) {
+// parseMaxKeys reads a page size (max-keys, max-uploads, max-parts): absent
+// is 1000, larger values are capped, anything that is not a non-negative
+// integer is InvalidArgument.
+func parseMaxKeys(q url.Values, name string) (int, error) {
 	v, ok := q[name]
 	if !ok {
-		return def, nil
+		return maxListKeys, nil
 	}
 	n, err := strconv.Atoi(v[0])
 	if err != nil || n < 0 {
 		return 0, s3err.Newf(s3err.InvalidArgument, "Provided %s not an integer or within integer range", name).
 			With("ArgumentName", name).With("ArgumentValue", v[0])
 	}
-	return min(n, def), nil
+	return min(n, maxListKeys), nil
 }
 
 // parseEncodingType accepts only "url", as S3 does.
@@ -36,6 +37,16 @@ func parseEncodingType(q url.Values) (string, error) {
 			With("ArgumentName", "encoding-type").With("ArgumentValue", et)
 	}
 	return et, nil
+}
+
+// pageParams reads what every listing shares: its size limit (max-keys or
+// max-uploads) and encoding-type.
+func pageParams(q url.Values, maxName string) (limit int, encoding string, err error) {
+	if limit, err = parseMaxKeys(q, maxName); err != nil {
+		return 0, "", err
+	}
+	encoding, err = parseEncodingType(q)
+	return limit, encoding, err
 }
 
 // encodeKey applies encoding-type=url: form-style escaping with "/" kept,
@@ -60,11 +71,7 @@ func (s *Server) list(c *call, opts store.ListOptions) (store.ListResult, error)
 func objectElems(objs []store.ObjectInfo, encoding string, withOwner bool) []objectElem {
 	out := make([]objectElem, 0, len(objs))
 	for _, o := range objs {
-		sc := o.Meta.StorageClass
-		if sc == "" {
-			sc = "STANDARD"
-		}
-		e := objectElem{Key: encodeKey(encoding, o.Key), LastModified: xmlTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: sc}
+		e := objectElem{Key: encodeKey(encoding, o.Key), LastModified: xmlTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: storageClass(o.Meta)}
 		if withOwner {
 			own := theOwner
 			e.Owner = &own
@@ -88,12 +95,8 @@ func prefixElems(prefixes []string, encoding string) []commonPrefix {
 // listObjectsV1 is ListObjects: marker paging; NextMarker is sent only with
 // a delimiter (without one, clients page from the last key).
 func (s *Server) listObjectsV1(c *call) error {
-	q := c.r.URL.Query()
-	maxKeys, err := parseMaxKeys(q, "max-keys", maxListKeys)
-	if err != nil {
-		return err
-	}
-	enc, err := parseEncodingType(q)
+	q := c.query
+	maxKeys, enc, err := pageParams(q, "max-keys")
 	if err != nil {
 		return err
 	}
@@ -117,12 +120,8 @@ func (s *Server) listObjectsV1(c *call) error {
 // listObjectsV2 pages with an opaque continuation token (base64 of the last
 // key or prefix returned), which wins over start-after.
 func (s *Server) listObjectsV2(c *call) error {
-	q := c.r.URL.Query()
-	maxKeys, err := parseMaxKeys(q, "max-keys", maxListKeys)
-	if err != nil {
-		return err
-	}
-	enc, err := parseEncodingType(q)
+	q := c.query
+	maxKeys, enc, err := pageParams(q, "max-keys")
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,15 @@ var storageClasses = map[string]bool{
 	"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true, "FSX_OPENZFS": true,
 }
 
+// storageClass is m's storage class as listings report it: STANDARD when
+// the object was stored without one.
+func storageClass(m store.ObjectMeta) string {
+	if m.StorageClass == "" {
+		return "STANDARD"
+	}
+	return m.StorageClass
+}
+
 // metaFromHeaders reads what S3 stores beside an object from a PUT, a
 // CreateMultipartUpload or a CopyObject with REPLACE. Transport headers
 // (x-amz-date, x-amz-content-sha256, checksums...) are never stored.

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,8 +23,9 @@ const (
 	minPartSize = 5 << 20
 )
 
-func parsePartNumber(c *call) (int, error) {
-	pn := c.r.URL.Query().Get("partNumber")
+// parsePartNumber reads the partNumber query parameter of UploadPart or
+// GetObject.
+func parsePartNumber(pn string) (int, error) {
 	n, err := strconv.Atoi(pn)
 	if err != nil || n < 1 || n > maxPartNumber {
 		return 0, s3err.Newf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive").
@@ -32,7 +34,7 @@ func parsePartNumber(c *call) (int, error) {
 	return n, nil
 }
 
-func uploadID(c *call) string { return c.r.URL.Query().Get("uploadId") }
+func uploadID(c *call) string { return c.query.Get("uploadId") }
 
 // upload finds the upload c names; NoSuchUpload carries the id, as on S3.
 func (s *Server) upload(c *call) (store.UploadInfo, error) {
@@ -71,7 +73,7 @@ func (s *Server) createMultipartUpload(c *call) error {
 }
 
 func (s *Server) uploadPart(c *call) error {
-	pn, err := parsePartNumber(c)
+	pn, err := parsePartNumber(c.query.Get("partNumber"))
 	if err != nil {
 		return err
 	}
@@ -87,8 +89,8 @@ func (s *Server) uploadPart(c *call) error {
 	if err != nil {
 		return err
 	}
-	spec := uploadSpec(u)
-	if err := checkPartAlgorithm(c, spec); err != nil {
+	spec, declared := uploadSpec(u), c.declaredChecksumAlg()
+	if err := checkPartAlgorithm(declared, spec); err != nil {
 		return err
 	}
 	typ := ""
@@ -97,7 +99,7 @@ func (s *Server) uploadPart(c *call) error {
 	}
 	sum := &store.Checksum{}
 	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ}
-	if declared := c.declaredChecksumAlg(); spec == nil && declared != "" && declared != verifier.CRC64NVME {
+	if spec == nil && declared != "" && declared != verifier.CRC64NVME {
 		// The parts of an upload without an algorithm keep S3's default
 		// CRC64NVME, from which the object's full-object checksum is
 		// combined; the client's own checksum is verified and echoed only.
@@ -122,7 +124,7 @@ func (s *Server) uploadPart(c *call) error {
 // uploadPartCopy is UploadPart with its bytes taken from x-amz-copy-source,
 // optionally narrowed by x-amz-copy-source-range.
 func (s *Server) uploadPartCopy(c *call) error {
-	pn, err := parsePartNumber(c)
+	pn, err := parsePartNumber(c.query.Get("partNumber"))
 	if err != nil {
 		return err
 	}
@@ -157,7 +159,7 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if err != nil {
 		return storeErr(c, err)
 	}
-	res := copyPartResult{NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag}
+	res := copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, NS: s3NS, LastModified: xmlTime(part.LastModified), ETag: part.ETag}
 	if spec != nil {
 		res.checksumElems = newChecksumElems(part.Checksum, false)
 	}
@@ -281,30 +283,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 		return storeErr(c, err)
 	}
 	return writeXML(c, completeMultipartUploadResult{
-		NS: s3NS, Location: s.objectURL(c), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
+		NS: s3NS, Location: objectLocation(c, c.key), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
 		checksumElems: newChecksumElems(info.Meta.Checksum, true),
 	})
-}
-
-// objectURL is the Location S3 reports for an object, in the addressing
-// style the request used.
-func (s *Server) objectURL(c *call) string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
-	if c.virtualHost {
-		return scheme + "://" + c.r.Host + "/" + escapeKey(c.key)
-	}
-	return scheme + "://" + c.r.Host + "/" + c.bucket + "/" + escapeKey(c.key)
-}
-
-func escapeKey(key string) string {
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = urlPathEscape(p)
-	}
-	return strings.Join(parts, "/")
 }
 
 func (s *Server) abortMultipartUpload(c *call) error {
@@ -323,8 +304,8 @@ func (s *Server) listParts(c *call) error {
 	if err != nil {
 		return err
 	}
-	q := c.r.URL.Query()
-	maxParts, err := parseMaxKeys(q, "max-parts", 1000)
+	q := c.query
+	maxParts, err := parseMaxKeys(q, "max-parts")
 	if err != nil {
 		return err
 	}
@@ -340,13 +321,9 @@ func (s *Server) listParts(c *call) error {
 		return storeErr(c, err)
 	}
 	sort.Slice(parts, func(i, j int) bool { return parts[i].PartNumber < parts[j].PartNumber })
-	sc := u.Meta.StorageClass
-	if sc == "" {
-		sc = "STANDARD"
-	}
 	out := listPartsResult{
 		NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
-		StorageClass: sc, PartNumberMarker: marker, MaxParts: maxParts,
+		StorageClass: storageClass(u.Meta), PartNumberMarker: marker, MaxParts: maxParts,
 	}
 	if spec := uploadSpec(u); spec != nil {
 		out.ChecksumAlgorithm, out.ChecksumType = spec.Algorithm, spec.Type
@@ -369,12 +346,8 @@ func (s *Server) listParts(c *call) error {
 // listMultipartUploads lists in-progress uploads by key then upload id,
 // honouring prefix, delimiter, key-marker/upload-id-marker and max-uploads.
 func (s *Server) listMultipartUploads(c *call) error {
-	q := c.r.URL.Query()
-	maxUploads, err := parseMaxKeys(q, "max-uploads", 1000)
-	if err != nil {
-		return err
-	}
-	enc, err := parseEncodingType(q)
+	q := c.query
+	maxUploads, enc, err := pageParams(q, "max-uploads")
 	if err != nil {
 		return err
 	}
@@ -429,13 +402,9 @@ func (s *Server) listMultipartUploads(c *call) error {
 			out.IsTruncated = true
 			break
 		}
-		sc := u.Meta.StorageClass
-		if sc == "" {
-			sc = "STANDARD"
-		}
 		ue := uploadElem{
 			Key: encodeKey(enc, u.Key), UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
-			StorageClass: sc, Initiated: xmlTime(u.Initiated),
+			StorageClass: storageClass(u.Meta), Initiated: xmlTime(u.Initiated),
 		}
 		if spec := uploadSpec(u); spec != nil {
 			ue.ChecksumAlgorithm, ue.ChecksumType = spec.Algorithm, spec.Type

@@ -58,13 +58,10 @@ func uploadSpec(u store.UploadInfo) *store.Checksum {
 
 // checkPartAlgorithm is S3's rule for UploadPart on an upload created with
 // a checksum algorithm: the part must carry a checksum of that algorithm
-// (header or trailer), checked before any byte is read.
-func checkPartAlgorithm(c *call, spec *store.Checksum) error {
-	if spec == nil {
-		return nil
-	}
-	got := c.declaredChecksumAlg()
-	if got == spec.Algorithm {
+// (header or trailer; got is the one it declares), checked before any byte
+// is read.
+func checkPartAlgorithm(got string, spec *store.Checksum) error {
+	if spec == nil || got == spec.Algorithm {
 		return nil
 	}
 	actual := "null"
@@ -89,7 +86,7 @@ type objectChecksumHeader struct {
 func takeObjectChecksumHeader(h http.Header) (*objectChecksumHeader, error) {
 	var found []objectChecksumHeader
 	for name, vals := range h {
-		if alg, ok := checksumAlgOf(name); ok {
+		if alg, ok := verifier.ChecksumAlgorithmOf(name); ok {
 			for _, v := range vals {
 				found = append(found, objectChecksumHeader{alg: alg, value: v})
 			}
@@ -105,7 +102,7 @@ func takeObjectChecksumHeader(h http.Header) (*objectChecksumHeader, error) {
 	}
 	oc := found[0]
 	digest, _, ok := compositeValue(oc.value)
-	if !ok || !validChecksumValue(oc.alg, digest) {
+	if !ok || !verifier.ValidChecksumValue(oc.alg, digest) {
 		return nil, s3err.Newf(s3err.InvalidRequest, "Value for %s header is invalid.", strings.ToLower(checksumHeaderName(oc.alg))).
 			WithDiagnosis("%q is not the base64 of a %s digest, optionally followed by -<number of parts>", oc.value, oc.alg)
 	}
@@ -118,7 +115,7 @@ func checkCompletePartChecksums(uploadID string, spec *store.Checksum, listed ch
 	algs, vals := listed.values()
 	invalidPart := s3err.New(s3err.InvalidPart).With("UploadId", uploadID).
 		With("PartNumber", strconv.Itoa(stored.PartNumber)).With("ETag", strings.Trim(etag, `"`))
-	if len(algs) > 1 || (len(algs) == 1 && !validChecksumValue(algs[0], vals[0])) {
+	if len(algs) > 1 || (len(algs) == 1 && !verifier.ValidChecksumValue(algs[0], vals[0])) {
 		var arg strings.Builder
 		for i := range algs {
 			fmt.Fprintf(&arg, "%s:%s;", algs[i], vals[i])

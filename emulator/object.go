@@ -60,7 +60,7 @@ func isAWSChunked(r *http.Request) bool {
 // checkVersionID accepts only the "null" version: strictS3 buckets are
 // never versioned.
 func checkVersionID(c *call) error {
-	q := c.r.URL.Query()
+	q := c.query
 	if _, ok := q["versionId"]; !ok {
 		return nil
 	}
@@ -208,8 +208,8 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(rng.Start, 10)+"-"+
 			strconv.FormatInt(rng.Start+rng.Length-1, 10)+"/"+strconv.FormatInt(info.Size, 10))
 	}
-	if partNumber > 0 && info.PartsCount > 0 {
-		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(info.PartsCount))
+	if n := info.PartsCount(); partNumber > 0 && n > 0 {
+		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(n))
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	c.w.WriteHeader(status)
@@ -223,10 +223,10 @@ func (s *Server) readObject(c *call, withBody bool) error {
 }
 
 // objectRange picks the bytes to send: ?partNumber=N (one part of a
-// multipart object; the whole object is part 1 of a simple one) or a Range
-// header. S3 rejects both at once.
+// multipart object; the whole object is part 1 of a simple one, still
+// answered as a 206 range) or a Range header. S3 rejects both at once.
 func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int, error) {
-	pn := c.r.URL.Query().Get("partNumber")
+	pn := c.query.Get("partNumber")
 	if pn == "" {
 		if hdr := c.r.Header.Get("Range"); hdr != "" {
 			rng, err := parseRange(hdr, info.Size)
@@ -234,10 +234,9 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 		}
 		return nil, 0, nil
 	}
-	n, err := strconv.Atoi(pn)
-	if err != nil || n < 1 || n > maxPartNumber {
-		return nil, 0, s3err.Newf(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive").
-			With("ArgumentName", "partNumber").With("ArgumentValue", pn)
+	n, err := parsePartNumber(pn)
+	if err != nil {
+		return nil, 0, err
 	}
 	if c.r.Header.Get("Range") != "" {
 		return nil, 0, s3err.Newf(s3err.InvalidRequest, "Cannot specify both Range header and partNumber query parameter")
@@ -254,34 +253,25 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 	for _, sz := range sizes[:n-1] {
 		start += sz
 	}
-	if len(info.PartSizes) == 0 {
-		return nil, n, nil
+	if info.Size == 0 {
+		return nil, n, nil // no byte range can name an empty object
 	}
 	return &store.Range{Start: start, Length: sizes[n-1]}, n, nil
 }
 
-// overrideParams are the GET query parameters that replace a response
-// header, as S3 allows on authenticated requests.
-var overrideParams = map[string]string{
-	"response-content-type":        "Content-Type",
-	"response-content-language":    "Content-Language",
-	"response-expires":             "Expires",
-	"response-cache-control":       "Cache-Control",
-	"response-content-disposition": "Content-Disposition",
-	"response-content-encoding":    "Content-Encoding",
-}
-
+// responseOverrides maps each header a response-* parameter replaces to its
+// value as sent on the wire.
 func responseOverrides(c *call) (map[string]string, error) {
 	out := map[string]string{}
-	q := c.r.URL.Query()
-	for param, header := range overrideParams {
-		if _, ok := q[param]; !ok {
+	q := c.query
+	for _, o := range overrideParams {
+		if _, ok := q[o.param]; !ok {
 			continue
 		}
 		if c.auth == nil || c.auth.Identity.Anonymous() {
 			return nil, s3err.Newf(s3err.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
 		}
-		out[header] = q.Get(param)
+		out[o.header] = latin1Bytes(q.Get(o.param)) // checkOverrideCharset has vetted it
 	}
 	return out, nil
 }

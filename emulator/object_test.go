@@ -375,20 +375,29 @@ func TestDeleteObjects_Rejections(t *testing.T) {
 		many.WriteString("<Object><Key>k</Key></Object>")
 	}
 	many.WriteString("</Delete>")
+	put(t, ts.Client, "multi", "a", "kept")
 	tests := []struct {
 		name    string
 		body    string
 		withMD5 bool
+		hdr     map[string]string
 		code    string
 	}{
-		{"without Content-MD5 or checksum", "<Delete><Object><Key>a</Key></Object></Delete>", false, "InvalidRequest"},
-		{"more than 1000 keys", many.String(), true, "MalformedXML"},
-		{"not XML", "garbage<", true, "MalformedXML"},
-		{"no objects", "<Delete></Delete>", true, "MalformedXML"},
+		{"without Content-MD5 or checksum", "<Delete><Object><Key>a</Key></Object></Delete>", false, nil, "InvalidRequest"},
+		// x-amz-checksum-algorithm names an algorithm but carries no value,
+		// so nothing vouches for the body.
+		{"x-amz-checksum-algorithm without a value", "<Delete><Object><Key>a</Key></Object></Delete>", false,
+			map[string]string{"X-Amz-Checksum-Algorithm": "CRC32"}, "InvalidRequest"},
+		{"more than 1000 keys", many.String(), true, nil, "MalformedXML"},
+		{"not XML", "garbage<", true, nil, "MalformedXML"},
+		{"no objects", "<Delete></Delete>", true, nil, "MalformedXML"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			hdr := map[string]string{}
+			for k, v := range tc.hdr {
+				hdr[k] = v
+			}
 			if tc.withMD5 {
 				sum := md5.Sum([]byte(tc.body))
 				hdr["Content-Md5"] = base64.StdEncoding.EncodeToString(sum[:])
@@ -396,6 +405,7 @@ func TestDeleteObjects_Rejections(t *testing.T) {
 			resp, body := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/multi?delete", []byte(tc.body), hdr))
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 			assert.Equal(t, tc.code, parseError(t, body).Code)
+			assert.Equal(t, "kept", getBody(t, ts.Client, "multi", "a"), "a rejected DeleteObjects deletes nothing")
 		})
 	}
 }

@@ -6,11 +6,16 @@ import (
 	"github.com/stricts3/stricts3/internal/s3err"
 )
 
-// overrideParamOrder lists the response-* parameters in the order they are
+// overrideParams are the GET/HEAD query parameters that replace a response
+// header, as S3 allows on authenticated requests, in the order they are
 // checked, so a request with several bad values always names the same one.
-var overrideParamOrder = []string{
-	"response-cache-control", "response-content-disposition", "response-content-encoding",
-	"response-content-language", "response-content-type", "response-expires",
+var overrideParams = []struct{ param, header string }{
+	{"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"},
+	{"response-content-encoding", "Content-Encoding"},
+	{"response-content-language", "Content-Language"},
+	{"response-content-type", "Content-Type"},
+	{"response-expires", "Expires"},
 }
 
 // checkOverrideCharset refuses a response-* override that cannot be sent as
@@ -18,8 +23,9 @@ var overrideParamOrder = []string{
 // InvalidArgument naming the parameter (spec §4, also seen on SigV4 URLs
 // for response-content-disposition with non-Latin file names).
 func checkOverrideCharset(c *call) error {
-	q := c.r.URL.Query()
-	for _, param := range overrideParamOrder {
+	q := c.query
+	for _, o := range overrideParams {
+		param := o.param
 		vals, ok := q[param]
 		if !ok || len(vals) == 0 {
 			continue
@@ -44,6 +50,19 @@ func latin1(s string) bool {
 		i += n
 	}
 	return true
+}
+
+// latin1Bytes re-encodes s, whose characters latin1 accepted, as
+// ISO-8859-1, the charset S3 writes response-* overrides in. net/http sends
+// a header string's bytes unchanged, so "é" must become the single byte
+// 0xE9 rather than UTF-8's two; Latin-1 clients (Python's http.client,
+// browsers) then read back the character the URL carried.
+func latin1Bytes(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
 }
 
 // withOverrideCharset runs checkOverrideCharset before a GET or HEAD

@@ -19,9 +19,8 @@ import (
 // file part, checks the policy signature and the policy, and hands back the
 // file as a stream the store reads once.
 func (s *Server) postObject(c *call) error {
-	// Browser uploads made with fetch/XHR need CORS headers to read the
-	// answer, errors included; the pipeline skips them for this operation.
-	s.corsHeaders(c)
+	// The pipeline has already set the CORS headers (see Server.serve), so
+	// a page that uploads with fetch/XHR can read the answer, errors included.
 	up, err := s.verifier.ReadPost(c.r, c.bucket)
 	if err != nil {
 		return err
@@ -185,8 +184,9 @@ func redirectTarget(v string) (string, bool) {
 	return v, true
 }
 
-// objectLocation is the object's URL on this server, addressed the way the
-// upload was (S3 answers https://<bucket>.s3.amazonaws.com/<key>).
+// objectLocation is the Location of a POST upload or a completed multipart
+// upload: the object's URL on this server, in the addressing style the
+// request used (S3 answers https://<bucket>.s3.amazonaws.com/<key>).
 func objectLocation(c *call, key string) string {
 	scheme := "http"
 	if c.r.TLS != nil {

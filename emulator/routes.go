@@ -170,7 +170,7 @@ func noSubresource(r *http.Request, m *mux.RouteMatch) bool {
 func (s *Server) notImplemented(c *call) error {
 	var names []string
 	for _, n := range unimplementedSubresources {
-		if _, ok := c.r.URL.Query()[n]; ok {
+		if _, ok := c.query[n]; ok {
 			names = append(names, "?"+n)
 		}
 	}

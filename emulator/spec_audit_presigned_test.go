@@ -42,6 +42,9 @@ func TestSpecAudit_ResponseOverrideOutsideISO88591_IsInvalidArgument(t *testing.
 		r := auditSend(t, ts, auditRequest(t, "GET", presignV2(ts, "GET", "/"+auditBucket+"/"+auditKey, latin1, "", "", exp), nil, nil))
 		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.Body)
 		assert.Equal(t, auditContent, string(r.Body))
+		// S3 writes the value in ISO-8859-1: "é" is the one byte 0xE9
+		// (the bytes a Latin-1 HTTP client such as Python's decodes back).
+		assert.Equal(t, "attachment; filename=\"caf\xe9.txt\"", r.Header.Get("Content-Disposition"))
 	})
 }
 

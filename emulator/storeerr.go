@@ -11,7 +11,7 @@ import (
 // the elements S3 sends (BucketName, Key, UploadId). S3 errors (a payload
 // check failing at EOF inside the store) pass through unchanged.
 func storeErr(c *call, err error) error {
-	return resourceErr(err, c.bucket, c.key, c.r.URL.Query().Get("uploadId"))
+	return resourceErr(err, c.bucket, c.key, c.query.Get("uploadId"))
 }
 
 func resourceErr(err error, bucket, key, uploadID string) error {

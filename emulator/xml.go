@@ -107,19 +107,13 @@ type listBucketResultV2 struct {
 	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
 }
 
-type copyObjectResult struct {
-	XMLName      xml.Name `xml:"CopyObjectResult"`
-	NS           string   `xml:"xmlns,attr"`
-	LastModified string   `xml:"LastModified"`
-	ETag         string   `xml:"ETag"`
-	checksumElems
-}
-
-type copyPartResult struct {
-	XMLName      xml.Name `xml:"CopyPartResult"`
-	NS           string   `xml:"xmlns,attr"`
-	LastModified string   `xml:"LastModified"`
-	ETag         string   `xml:"ETag"`
+// copyResult is CopyObject's CopyObjectResult and UploadPartCopy's
+// CopyPartResult: the same elements under two names.
+type copyResult struct {
+	XMLName      xml.Name
+	NS           string `xml:"xmlns,attr"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
 	checksumElems
 }
 

@@ -33,6 +33,26 @@ func ExampleSigner_PresignPost() {
 	// X-Amz-Algorithm = AWS4-HMAC-SHA256
 }
 
+func ExampleSigner_GetObject() {
+	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
+	req, err := s.GetObject(context.Background(), "photos", "cat.png", 15*time.Minute,
+		func(in *s3.GetObjectInput) {
+			in.ResponseContentDisposition = aws.String(`attachment; filename="cat.png"`)
+		})
+	if err != nil {
+		panic(err)
+	}
+	u, _ := url.Parse(req.URL)
+	q := u.Query()
+	fmt.Println(req.Method, u.Path)
+	fmt.Println(q.Get("response-content-disposition"))
+	fmt.Println(q.Get("X-Amz-Date"), q.Get("X-Amz-Expires"), q.Get("X-Amz-SignedHeaders"))
+	// Output:
+	// GET /photos/cat.png
+	// attachment; filename="cat.png"
+	// 20261126T220000Z 900 host
+}
+
 func ExampleSigner_PutObject() {
 	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
 	req, err := s.PutObject(context.Background(), "photos", "cat.png", 15*time.Minute,

@@ -134,7 +134,7 @@ func chunkSetup(h http.Header, p *Payload) (chunkConfig, error) {
 	cfg.declared = n
 	if tv, ok := h["X-Amz-Trailer"]; ok {
 		name := strings.ToLower(strings.TrimSpace(strings.Join(tv, ",")))
-		if _, known := checksumAlgFromHeader(name); !known {
+		if _, known := ChecksumAlgorithmOf(name); !known {
 			return cfg, s3err.Newf(s3err.InvalidRequest, "The value specified in the x-amz-trailer header is not supported").
 				WithDiagnosis("x-amz-trailer %q: S3 accepts one of x-amz-checksum-crc32, -crc32c, -crc64nvme, -sha1, -sha256", name)
 		}
@@ -175,7 +175,7 @@ func (b *Body) setupChecksum(h, query http.Header, trailer string) error {
 	var algs []string
 	var value string
 	for name, vals := range h {
-		alg, ok := checksumAlgFromHeader(name)
+		alg, ok := ChecksumAlgorithmOf(name)
 		if !ok {
 			continue // not a checksum value: -algorithm, -type, -mode, or unknown
 		}
@@ -189,7 +189,7 @@ func (b *Body) setupChecksum(h, query http.Header, trailer string) error {
 		return s3err.Newf(s3err.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.").
 			WithDiagnosis("checksum headers sent for %s", strings.Join(algs, ", "))
 	}
-	trailerAlg, _ := checksumAlgFromHeader(trailer)
+	trailerAlg, _ := ChecksumAlgorithmOf(trailer)
 	if len(algs) == 1 && trailer != "" {
 		return s3err.Newf(s3err.InvalidRequest, "Expecting a single x-amz-checksum- header").
 			WithDiagnosis("both %s and x-amz-trailer %s were sent", checksumHeader(algs[0]), trailer)
@@ -233,7 +233,7 @@ func queryChecksumAlg(q http.Header) string {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if alg, ok := checksumAlgFromHeader(name); ok {
+		if alg, ok := ChecksumAlgorithmOf(name); ok {
 			return alg
 		}
 	}

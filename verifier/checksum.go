@@ -83,18 +83,26 @@ func checksumSize(alg string) int {
 // x-amz-checksum-crc32 for CRC32.
 func checksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLower(alg) }
 
-// checksumAlgFromHeader maps a header or trailer name such as
-// "X-Amz-Checksum-Crc32c" to CRC32C; ok is false for any other name.
-func checksumAlgFromHeader(name string) (string, bool) {
+// ChecksumAlgorithmOf maps a header or trailer name such as
+// "X-Amz-Checksum-Crc32c" (any case) to its algorithm, CRC32C; ok is false
+// for any other name, x-amz-checksum-mode, -algorithm and -type included.
+func ChecksumAlgorithmOf(name string) (alg string, ok bool) {
 	rest, ok := strings.CutPrefix(strings.ToLower(name), "x-amz-checksum-")
 	if !ok {
 		return "", false
 	}
-	alg := strings.ToUpper(rest)
+	alg = strings.ToUpper(rest)
 	if checksumSize(alg) == 0 {
 		return "", false
 	}
 	return alg, true
+}
+
+// ValidChecksumValue reports whether value is what S3 accepts as an
+// x-amz-checksum-* value of alg: the base64 of exactly one digest.
+func ValidChecksumValue(alg, value string) bool {
+	_, ok := decodeChecksum(alg, value)
+	return ok
 }
 
 // decodeChecksum returns the raw digest of a base64 value, or false when it

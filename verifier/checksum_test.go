@@ -85,3 +85,31 @@ func TestCompositeChecksum_IsDigestOfRawPartDigestsWithPartCount(t *testing.T) {
 	_, err = CompositeChecksum("MD5", []string{"x"})
 	require.Error(t, err)
 }
+
+func TestChecksumAlgorithmOf_OnlyValueHeadersOfKnownAlgorithms(t *testing.T) {
+	tests := map[string]string{
+		"x-amz-checksum-crc32":     CRC32,
+		"X-Amz-Checksum-Crc32c":    CRC32C,
+		"X-AMZ-CHECKSUM-CRC64NVME": CRC64NVME,
+		"x-amz-checksum-sha1":      SHA1,
+		"x-amz-checksum-sha256":    SHA256,
+		"x-amz-checksum-mode":      "",
+		"x-amz-checksum-algorithm": "",
+		"x-amz-checksum-type":      "",
+		"x-amz-checksum-md5":       "",
+		"content-md5":              "",
+	}
+	for name, want := range tests {
+		alg, ok := ChecksumAlgorithmOf(name)
+		assert.Equal(t, want, alg, name)
+		assert.Equal(t, want != "", ok, name)
+	}
+}
+
+func TestValidChecksumValue_IsBase64OfOneDigest(t *testing.T) {
+	assert.True(t, ValidChecksumValue(CRC32, "AAAAAA=="))
+	assert.False(t, ValidChecksumValue(CRC32, "AAAAAAAAAAA="), "8 bytes is a CRC64, not a CRC32")
+	assert.False(t, ValidChecksumValue(CRC32, "not base64"))
+	assert.True(t, ValidChecksumValue(SHA1, base64.StdEncoding.EncodeToString(make([]byte, 20))))
+	assert.False(t, ValidChecksumValue("MD5", base64.StdEncoding.EncodeToString(make([]byte, 16))), "unknown algorithm")
+}

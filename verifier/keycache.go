@@ -46,10 +46,3 @@ func (c *signingKeyCache) get(secret, day, region string) []byte {
 	c.keys[id] = k
 	return k
 }
-
-// len is the number of cached keys (for tests).
-func (c *signingKeyCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.keys)
-}

@@ -40,3 +40,10 @@ func TestSigningKeyCache_IsBoundedAndReused(t *testing.T) {
 	}
 	assert.LessOrEqual(t, c.len(), maxCachedKeys)
 }
+
+// len is the number of cached keys.
+func (c *signingKeyCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.keys)
+}

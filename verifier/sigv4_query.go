@@ -241,7 +241,7 @@ func queryHeaders(ps []queryParam) http.Header {
 		if h == nil {
 			h = make(http.Header)
 		}
-		h.Add(http.CanonicalHeaderKey(n), p.value)
+		h.Add(n, p.value) // Add canonicalizes the name
 	}
 	return h
 }

@@ -113,6 +113,8 @@ func (s *StaticCredentials) Add(c Credential) {
 // AuthType says how a request was authenticated.
 type AuthType string
 
+// The ways a request authenticates: none, SigV4 or SigV2 in the
+// Authorization header, in a pre-signed URL's query, or in a POST form.
 const (
 	AuthAnonymous   AuthType = "anonymous"
 	AuthSigV4Header AuthType = "sigv4-header"
@@ -126,7 +128,8 @@ const (
 // Config is what a Verifier needs.
 type Config struct {
 	// Region is the region the server answers for, e.g. "us-east-1".
-	Region      string
+	Region string
+	// Credentials looks up the access keys requests are signed with.
 	Credentials Credentials
 	// Clock defaults to SystemClock.
 	Clock Clock

@@ -48,7 +48,6 @@ type objectRecord struct {
 	ETag          string
 	LastModified  time.Time
 	Meta          ObjectMeta
-	PartsCount    int      `json:",omitempty"`
 	PartSizes     []int64  `json:",omitempty"`
 	PartChecksums []string `json:",omitempty"`
 }
@@ -56,7 +55,7 @@ type objectRecord struct {
 func (r *objectRecord) info(bucket string) ObjectInfo {
 	return cloneInfo(ObjectInfo{
 		Bucket: bucket, Key: r.Key, Size: r.Size, ETag: r.ETag, LastModified: r.LastModified,
-		Meta: r.Meta, PartsCount: r.PartsCount, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
+		Meta: r.Meta, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
 	})
 }
 

@@ -182,7 +182,7 @@ func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, 
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	rec := &objectRecord{Key: key, Size: size, ETag: etag, Meta: cloneMeta(meta), PartsCount: len(parts), PartSizes: sizes, PartChecksums: partChecksums(parts)}
+	rec := &objectRecord{Key: key, Size: size, ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: partChecksums(parts)}
 
 	d.mu.Lock()
 	var info ObjectInfo

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/md5"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,19 +29,20 @@ func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta
 	return info, err
 }
 
-// spool copies body into a new temp file, hashing it with MD5 when asked.
+// spool copies body into a new temp file, with its MD5 when asked (see
+// etagHasher).
 // It returns the file's name only when body returned EOF and ctx is live.
 func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string, size int64, sum []byte, err error) {
 	f, err := os.CreateTemp(d.tmpDir(), "body-*")
 	if err != nil {
 		return "", 0, nil, err
 	}
-	var w io.Writer = f
-	h := md5.New()
+	var e etagHasher
 	if hash {
-		w = io.MultiWriter(f, h)
+		e = newETagHasher(body)
+		body = e.reader(body)
 	}
-	size, err = io.Copy(w, body)
+	size, err = io.Copy(f, body)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -57,7 +57,7 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 		return "", 0, nil, err
 	}
 	if hash {
-		sum = h.Sum(nil)
+		sum = e.sum()
 	}
 	return f.Name(), size, sum, nil
 }

@@ -2,8 +2,11 @@ package store
 
 import (
 	"cmp"
+	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
+	"hash"
+	"io"
 	"maps"
 	"slices"
 	"unicode/utf8"
@@ -16,6 +19,36 @@ func checkKey(key string) error {
 		return ErrInvalidKey
 	}
 	return nil
+}
+
+// etagHasher computes the MD5 of a body for its ETag, unless the body is a
+// HashedBody, which hashes itself.
+type etagHasher struct {
+	self HashedBody
+	h    hash.Hash
+}
+
+func newETagHasher(body io.Reader) etagHasher {
+	if hb, ok := body.(HashedBody); ok {
+		return etagHasher{self: hb}
+	}
+	return etagHasher{h: md5.New()}
+}
+
+// reader returns body, teed into the hash when the store must hash it.
+func (e etagHasher) reader(body io.Reader) io.Reader {
+	if e.h == nil {
+		return body
+	}
+	return io.TeeReader(body, e.h)
+}
+
+// sum is the digest; valid once body has returned io.EOF.
+func (e etagHasher) sum() []byte {
+	if e.self != nil {
+		return e.self.MD5()
+	}
+	return e.h.Sum(nil)
 }
 
 // quotedETag formats a digest the way S3 sends an ETag.

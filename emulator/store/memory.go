@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/md5"
 	"encoding/gob"
 	"fmt"
 	"io"
@@ -289,7 +288,6 @@ type memRecord struct {
 	ETag          string
 	LastModified  time.Time
 	Meta          ObjectMeta
-	PartsCount    int
 	PartSizes     []int64
 	PartChecksums []string
 }
@@ -311,7 +309,6 @@ func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
 		ETag:          r.ETag,
 		LastModified:  r.LastModified,
 		Meta:          r.Meta,
-		PartsCount:    r.PartsCount,
 		PartSizes:     r.PartSizes,
 		PartChecksums: r.PartChecksums,
 	})
@@ -342,14 +339,14 @@ func fromS3mem(err error) error {
 	return fmt.Errorf("store: %w", err)
 }
 
-// readAllMD5 reads r to EOF, hashing as it goes. Any error but EOF is
+// readAllMD5 reads r to EOF, hashing as it goes (see etagHasher). Any error but EOF is
 // returned as is (a verification failure is an *s3err.Error the emulator
 // must see unwrapped) and the bytes are dropped.
 func readAllMD5(r io.Reader) ([]byte, []byte, error) {
 	var buf bytes.Buffer
-	h := md5.New()
-	if _, err := buf.ReadFrom(io.TeeReader(r, h)); err != nil {
+	e := newETagHasher(r)
+	if _, err := buf.ReadFrom(e.reader(r)); err != nil {
 		return nil, nil, err
 	}
-	return buf.Bytes(), h.Sum(nil), nil
+	return buf.Bytes(), e.sum(), nil
 }

@@ -131,7 +131,7 @@ func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string,
 	for _, p := range parts {
 		data.Write(u.parts[p.PartNumber].data)
 	}
-	info, err := m.commit(bucket, key, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartsCount: len(parts), PartSizes: sizes, PartChecksums: sums})
+	info, err := m.commit(bucket, key, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: sums})
 	if err != nil {
 		return ObjectInfo{}, err
 	}

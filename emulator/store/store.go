@@ -62,15 +62,18 @@ type ObjectInfo struct {
 	ETag         string // quoted, e.g. "\"9b2cf535f27731c974343645a3985328\""
 	LastModified time.Time
 	Meta         ObjectMeta
-	// PartsCount is set for objects made by CompleteMultipartUpload.
-	PartsCount int
-	// PartSizes, for multipart objects, lets GET ?partNumber= address a part.
+	// PartSizes, for objects made by CompleteMultipartUpload, lets GET
+	// ?partNumber= address a part; nil for a simple object.
 	PartSizes []int64
 	// PartChecksums, for multipart objects, are the parts' checksum values
 	// (CompletePart.Checksum, "" where none), for GET ?partNumber= with
 	// x-amz-checksum-mode.
 	PartChecksums []string
 }
+
+// PartsCount is the number of parts of an object made by
+// CompleteMultipartUpload, 0 for a simple object.
+func (o ObjectInfo) PartsCount() int { return len(o.PartSizes) }
 
 // BucketInfo describes a bucket.
 type BucketInfo struct {
@@ -130,6 +133,15 @@ type CompletePart struct {
 	Checksum string
 }
 
+// HashedBody is a PutObject or UploadPart body that computes its own MD5,
+// as a verified request body (verifier.Body) does. Once Read has returned
+// io.EOF, MD5 is the digest of every byte read; a store takes it for the
+// ETag instead of hashing the bytes a second time.
+type HashedBody interface {
+	io.Reader
+	MD5() []byte
+}
+
 // Store is everything the S3 handlers need from storage.
 type Store interface {
 	CreateBucket(ctx context.Context, name, region string) error
@@ -146,7 +158,8 @@ type Store interface {
 	DeleteBucketConfig(ctx context.Context, bucket, name string) error
 
 	// PutObject reads body to EOF and commits only if it returned io.EOF.
-	// It computes size, ETag (MD5) and replaces object and metadata whole.
+	// It computes size and ETag (MD5, unless body is a HashedBody) and
+	// replaces object and metadata whole.
 	// meta is read only after body returned io.EOF, so a caller may fill in
 	// a value computed from the body (its checksum) while it is read.
 	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error)

@@ -13,6 +13,7 @@
 package s3err
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,6 +40,7 @@ type Error struct {
 	Diagnosis string
 }
 
+// Error implements error: the code and message, then the diagnosis.
 func (e *Error) Error() string {
 	if e.Diagnosis != "" {
 		return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Diagnosis)
@@ -92,17 +94,9 @@ func (e *Error) Get(name string) (string, bool) {
 
 // As reports whether err is (or wraps) an *Error and returns it.
 func As(err error) (*Error, bool) {
-	for err != nil {
-		if e, ok := err.(*Error); ok {
-			return e, true
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return nil, false
-		}
-		err = u.Unwrap()
-	}
-	return nil, false
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
 }
 
 // HexBytes renders s the way S3 fills the *Bytes elements: lower-case hex,
@@ -147,6 +141,9 @@ func writeElem(b *strings.Builder, name, value string) {
 // "resource's" differ byte for byte from what S3 sends.
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r", "&#xD;")
 
+// oneLine keeps a diagnosis on one header line.
+var oneLine = strings.NewReplacer("\r", " ", "\n", " | ")
+
 // DiagnosisHeader is the response header that carries Error.Diagnosis.
 const DiagnosisHeader = "X-Stricts3-Diagnosis"
 
@@ -157,8 +154,8 @@ const DiagnosisHeader = "X-Stricts3-Diagnosis"
 func Write(w http.ResponseWriter, r *http.Request, e *Error, requestID, hostID string) {
 	h := w.Header()
 	if e.Diagnosis != "" {
-		// Header values cannot carry newlines; keep the explanation on one line.
-		h.Set(DiagnosisHeader, strings.NewReplacer("\r", " ", "\n", " | ").Replace(e.Diagnosis))
+		// Header values cannot carry newlines.
+		h.Set(DiagnosisHeader, oneLine.Replace(e.Diagnosis))
 	}
 	if r != nil && r.Method == http.MethodHead {
 		w.WriteHeader(e.Status)
