@@ -25,8 +25,10 @@ type call struct {
 	bucket, key string
 	// virtualHost is true when the bucket came from the Host header.
 	virtualHost bool
-	// query is r.URL.Query(), parsed once for the route matchers and the
-	// handlers. Read it only: the matchers share it.
+	// query is the request's query read as the verifier reads it (see
+	// verifier.ParseQuery), parsed once for the route matchers and the
+	// handlers, so routing and signing always see the same parameters.
+	// Read it only: the matchers share it.
 	query url.Values
 
 	op   string
@@ -45,7 +47,7 @@ func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	h.Set("X-Amz-Id-2", c.hostID)
 	h.Set("Server", "AmazonS3")
 	c.bucket, c.key, c.virtualHost = s.address(r)
-	c.query = r.URL.Query()
+	c.query = verifier.RequestQuery(r)
 	// The matchers in routes.go read the addressing result from the context.
 	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: c.query}))
 	return c

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // copySource parses x-amz-copy-source: "[/]bucket/key[?versionId=v]", URL
@@ -16,10 +17,7 @@ func copySource(header string) (bucket, key string, err error) {
 		With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header)
 	raw, query, _ := strings.Cut(header, "?")
 	if query != "" {
-		q, perr := url.ParseQuery(query)
-		if perr != nil {
-			return "", "", bad
-		}
+		q := verifier.ParseQuery(query)
 		if v, ok := q["versionId"]; ok && v[0] != "null" {
 			return "", "", s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
 				With("ArgumentName", "versionId").With("ArgumentValue", v[0])

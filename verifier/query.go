@@ -1,0 +1,34 @@
+package verifier
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// ParseQuery reads a raw query string the way S3 does, and the way the
+// verifier reads it to build the canonical query: pairs are split on '&'
+// only, then on the first '='; empty pieces are skipped; names and values
+// are percent-decoded with '+' as a space, and a malformed escape is kept
+// literally. It never fails and never drops a parameter.
+//
+// Use it instead of url.ParseQuery (and URL.Query) wherever a request's
+// query decides something: since Go 1.17 the standard parser silently
+// drops any pair containing ';' or a bad escape, so "?uploadId=a;b" would
+// route as a plain PutObject while the signature covers "uploadId".
+// Repeated names keep every value, in order.
+func ParseQuery(raw string) url.Values {
+	ps := parseRawQuery(raw)
+	q := make(url.Values, len(ps))
+	for _, p := range ps {
+		q[p.name] = append(q[p.name], p.value)
+	}
+	return q
+}
+
+// RequestQuery is ParseQuery of r's query as sent on the wire (from
+// RequestURI when the request came from a server), the same string
+// Authenticate signs.
+func RequestQuery(r *http.Request) url.Values {
+	_, raw := rawTarget(r)
+	return ParseQuery(raw)
+}
