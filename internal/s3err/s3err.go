@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code is an S3 error code such as "SignatureDoesNotMatch".
@@ -132,8 +133,56 @@ func (e *Error) Body(requestID, hostID string) []byte {
 
 func writeElem(b *strings.Builder, name, value string) {
 	b.WriteString("<" + name + ">")
-	textEscaper.WriteString(b, value)
+	textEscaper.WriteString(b, xmlChars(value))
 	b.WriteString("</" + name + ">")
+}
+
+// xmlChars replaces what XML 1.0 cannot carry at all, escaped or not, with
+// U+FFFD: invalid UTF-8 and characters outside the XML Char production
+// (most C0 controls, U+FFFE, U+FFFF). Errors echo client input (a
+// signature, a header value, a key), and one such byte would otherwise
+// make the whole error document unparsable for every S3 client.
+func xmlChars(s string) string {
+	clean := true
+	for _, r := range s {
+		if !isXMLChar(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if !isXMLChar(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isXMLChar is XML 1.0's Char production, except that it refuses
+// utf8.RuneError: ranging over a string yields it for every invalid byte.
+// A literal U+FFFD is then "replaced" by itself.
+func isXMLChar(r rune) bool {
+	switch {
+	case r == utf8.RuneError:
+		return false
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20:
+		return false
+	case r <= 0xD7FF:
+		return true
+	case r >= 0xE000 && r <= 0xFFFD:
+		return true
+	case r >= 0x10000 && r <= 0x10FFFF:
+		return true
+	}
+	return false
 }
 
 // textEscaper escapes only what XML character data requires. encoding/xml
