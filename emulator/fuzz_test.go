@@ -67,9 +67,10 @@ func FuzzServer(f *testing.F) {
 	})
 }
 
-// The seeds must stay authentic as the server evolves, or the fuzzer
-// starts from requests that never get past authentication.
-func TestFuzzServerSeeds_AreAnsweredAsAuthenticRequests(t *testing.T) {
+// The seeds must keep their answers as the server evolves: the authentic
+// ones, or the fuzzer starts from requests that never get past
+// authentication; the hostile ones, because their answer is S3's.
+func TestFuzzServerSeeds_AnswerTheirPinnedStatus(t *testing.T) {
 	for _, s := range fuzzSeeds(t) {
 		t.Run(s.method+" "+s.target, func(t *testing.T) {
 			env := newFuzzEnv(t)
@@ -77,8 +78,7 @@ func TestFuzzServerSeeds_AreAnsweredAsAuthenticRequests(t *testing.T) {
 			if !ok || !fuzzSign(req, s.body, s.sign) {
 				t.Fatal("seed does not build")
 			}
-			rec := httptest.NewRecorder()
-			env.srv.ServeHTTP(rec, req)
+			rec := env.check(t, req)
 			if rec.Code != s.want {
 				t.Fatalf("status %d, want %d: %s %s", rec.Code, s.want, rec.Header().Get("X-Stricts3-Diagnosis"), rec.Body)
 			}
@@ -144,7 +144,7 @@ func newFuzzEnv(t *testing.T) *fuzzEnv {
 }
 
 // check serves req and asserts the invariants.
-func (env *fuzzEnv) check(t *testing.T, req *http.Request) {
+func (env *fuzzEnv) check(t *testing.T, req *http.Request) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	env.srv.ServeHTTP(rec, req)
@@ -160,7 +160,7 @@ func (env *fuzzEnv) check(t *testing.T, req *http.Request) {
 		t.Fatalf("%s: no x-amz-request-id", what)
 	}
 	if rec.Code < 400 || req.Method == http.MethodHead {
-		return
+		return rec
 	}
 	var e struct {
 		XMLName   xml.Name `xml:"Error"`
@@ -177,6 +177,7 @@ func (env *fuzzEnv) check(t *testing.T, req *http.Request) {
 	if ct := rec.Header().Get("Content-Type"); ct != "application/xml" {
 		t.Fatalf("%s: error %s with Content-Type %q", what, e.Code, ct)
 	}
+	return rec
 }
 
 // rawRequest builds the request net/http's server would hand the handler
@@ -358,7 +359,45 @@ func fuzzSeeds(tb testing.TB) []fuzzSeed {
 		signedChunksSeed(tb),
 		postFormSeed(tb),
 	}
-	return seeds
+	return append(seeds, hostileSeeds()...)
+}
+
+// hostileSeeds are client mistakes and odd input, each with the S3 error
+// it must get: short bodies, broken framing, out-of-range numbers, bad
+// encodings. They pin answers the fuzzer must never turn into a 500.
+func hostileSeeds() []fuzzSeed {
+	s := func(want int, method, target, headers, body string, sign uint8) fuzzSeed {
+		return fuzzSeed{method, target, headers, []byte(body), sign, want}
+	}
+	chunked := "Content-Encoding: aws-chunked\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\nx-amz-trailer: x-amz-checksum-crc32\n"
+	return []fuzzSeed{
+		s(400, "PUT", "/fuzz/short", "Content-Length: 100", "hello", 1),
+		s(400, "PUT", "/fuzz/short", "Content-Length: 100\nx-amz-content-sha256: UNSIGNED-PAYLOAD", "hello", 1),
+		s(411, "PUT", "/fuzz/te", "Transfer-Encoding: chunked", "5\r\nhello\r\n0\r\n\r\n", 1),
+		s(411, "PUT", "/fuzz/te", "Transfer-Encoding: chunked\nx-amz-content-sha256: UNSIGNED-PAYLOAD", "5\r\nhel", 1),
+		s(400, "PUT", "/fuzz/c", chunked+"x-amz-decoded-content-length: 5", "5\r\nhel", 1),
+		s(411, "PUT", "/fuzz/c", chunked+"x-amz-decoded-content-length: 99999999999999999999", "ffffffffffffffffff\r\nhel", 1),
+		s(411, "PUT", "/fuzz/c", chunked+"x-amz-decoded-content-length: -1", "0\r\n\r\n", 1),
+		s(400, "POST", "/fuzz/mp?uploadId=UPLOADID", "Content-Length: 1000", "<CompleteMultipartUpload>", 1),
+		s(403, "POST", "/fuzz", "Content-Type: multipart/form-data; boundary=x\nContent-Length: 1000",
+			"--x\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nab", 0),
+		s(416, "GET", "/fuzz/obj", "Range: bytes=-0", "", 1),
+		s(200, "GET", "/fuzz/obj", "Range: bytes=99999999999999999999-", "", 1),
+		s(400, "GET", "/fuzz/obj?partNumber=99999999999999999999", "", "", 1),
+		s(400, "GET", "/fuzz?max-keys=-1", "", "", 1),
+		s(400, "GET", "/fuzz?list-type=2&continuation-token=%00%ff", "", "", 1),
+		s(400, "GET", "/fuzz/mp?uploadId=UPLOADID&part-number-marker=-5&max-parts=99999999999", "", "", 1),
+		s(400, "PUT", "/fuzz/x", "x-amz-copy-source: %zz", "", 1),
+		s(400, "PUT", "/fuzz/mp?partNumber=4&uploadId=UPLOADID", "x-amz-copy-source: fuzz/obj\nx-amz-copy-source-range: bytes=99999999999999999999-1", "", 1),
+		s(400, "PUT", "/fuzz/x", "x-amz-checksum-crc32: ####\nx-amz-sdk-checksum-algorithm: FOO", "x", 1),
+		s(400, "PUT", "/fuzz/x", "x-amz-checksum-crc32: AAAAAA==\nx-amz-checksum-sha256: AAAAAA==", "x", 1),
+		s(400, "PUT", "/fuzz/x", "Content-MD5: ###", "x", 1),
+		s(400, "GET", "/fuzz/obj?response-expires=%ff%00", "", "", 2),
+		s(400, "PUT", "/fuzz?cors", "Content-MD5: "+md5b64("<CORSConfiguration>"), "<CORSConfiguration>", 1),
+		s(400, "POST", "/fuzz?delete", "x-amz-checksum-crc32: AAAAAA==", "<Delete/>", 1),
+		s(400, "PUT", "/fuzz/obj", "x-amz-storage-class: \xff", "", 1),
+		s(403, "GET", "/?AWSAccessKeyId="+emulator.TestAccessKeyID+"&Expires=1771700000&Signature=%fb", "", "", 0),
+	}
 }
 
 // unsignedTrailerSeed is what aws-sdk-go-v2 sends over TLS: an aws-chunked
