@@ -404,10 +404,7 @@ func hostileSeeds() []fuzzSeed {
 // body with a CRC32 trailer, the headers signed.
 func unsignedTrailerSeed() fuzzSeed {
 	payload := "hello, chunks"
-	crc := make([]byte, 4)
-	v := crc32.ChecksumIEEE([]byte(payload))
-	crc[0], crc[1], crc[2], crc[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-	body := fmt.Sprintf("%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", len(payload), payload, base64.StdEncoding.EncodeToString(crc))
+	body := fmt.Sprintf("%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", len(payload), payload, crc32b64(payload))
 	return fuzzSeed{"PUT", "/fuzz/chunked", strings.Join([]string{
 		"Content-Encoding: aws-chunked",
 		"x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER",
@@ -513,4 +510,11 @@ func postFormSeed(tb testing.TB) fuzzSeed {
 		"Content-Type: " + mw.FormDataContentType(),
 		"Origin: http://app.example",
 	}, "\n"), body.Bytes(), 0, http.StatusNoContent}
+}
+
+func md5sum(s string) [16]byte { return md5.Sum([]byte(s)) }
+
+func crc32b64(s string) string {
+	v := crc32.ChecksumIEEE([]byte(s))
+	return base64.StdEncoding.EncodeToString([]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }

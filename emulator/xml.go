@@ -299,14 +299,28 @@ func writeXML(c *call, v any) error {
 	return nil
 }
 
-// maxXMLBody bounds request documents (DeleteObjects with 1000 long keys
-// stays well under it).
-const maxXMLBody = 4 << 20
+// maxXMLBody bounds the request documents read whole into memory
+// (CreateBucket, DeleteObjects, CompleteMultipartUpload). It must admit the
+// largest document S3 accepts: DeleteObjects with 1000 keys of 1024 bytes,
+// each byte escaped as an entity such as &quot; (6 bytes), is about 7 MB;
+// CompleteMultipartUpload with 10000 parts and their checksums about 2 MB.
+const maxXMLBody = 8 << 20
+
+// tooBig is S3's documented answer to a request larger than it reads.
+func tooBig(size string) *s3err.Error {
+	return s3err.New(s3err.MaxMessageLengthExceeded).
+		WithDiagnosis("the request document is %s bytes; strictS3 reads at most %d", size, maxXMLBody)
+}
 
 // readXML reads the verified request body and decodes it into v. An empty
-// or unparsable document is MalformedXML; a payload check failure is that
-// check's error.
+// or unparsable document is MalformedXML; one over maxXMLBody is
+// MaxMessageLengthExceeded, refused from its Content-Length before a byte
+// is read when it is announced; a payload check failure is that check's
+// error.
 func readXML(c *call, v any) (empty bool, err error) {
+	if n := c.r.ContentLength; n > maxXMLBody && !isAWSChunked(c.r) {
+		return false, tooBig(strconv.FormatInt(n, 10))
+	}
 	body, err := c.body()
 	if err != nil {
 		return false, err
@@ -316,7 +330,7 @@ func readXML(c *call, v any) (empty bool, err error) {
 		return false, err
 	}
 	if len(data) > maxXMLBody {
-		return false, s3err.New(s3err.MalformedXML).WithDiagnosis("request document larger than %d bytes", maxXMLBody)
+		return false, tooBig("more than " + strconv.Itoa(maxXMLBody))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return true, nil

@@ -41,6 +41,7 @@ const (
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
 	MalformedTrailerError              Code = "MalformedTrailerError"
 	MalformedXML                       Code = "MalformedXML"
+	MaxMessageLengthExceeded           Code = "MaxMessageLengthExceeded"
 	MaxPostPreDataLengthExceeded       Code = "MaxPostPreDataLengthExceeded"
 	MetadataTooLarge                   Code = "MetadataTooLarge"
 	MethodNotAllowed                   Code = "MethodNotAllowed"
@@ -100,6 +101,7 @@ var table = map[Code]row{
 	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
 	MalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	MalformedTrailerError:              {http.StatusBadRequest, "The request contained trailing data that was not well-formed or did not conform to our published schema."},
+	MaxMessageLengthExceeded:           {http.StatusBadRequest, "Your request was too big."},
 	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
 	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
 	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
