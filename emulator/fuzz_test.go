@@ -155,6 +155,15 @@ func (env *fuzzEnv) check(t *testing.T, req *http.Request) *httptest.ResponseRec
 	if rec.Code >= 500 && rec.Code != http.StatusNotImplemented {
 		t.Fatalf("%s: status %d: %s", what, rec.Code, rec.Body)
 	}
+	for name, vals := range rec.Header() {
+		for _, v := range vals {
+			if i := strings.IndexFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
+				// Go's client (and so every aws-sdk-go-v2 user) refuses
+				// the whole response: "malformed MIME header line".
+				t.Fatalf("%s: response header %s holds control byte %q: %q", what, name, v[i], v)
+			}
+		}
+	}
 	id := rec.Header().Get("X-Amz-Request-Id")
 	if id == "" {
 		t.Fatalf("%s: no x-amz-request-id", what)

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -30,7 +31,7 @@ func checkOverrideCharset(c *call) error {
 		if !ok || len(vals) == 0 {
 			continue
 		}
-		if v := vals[0]; !latin1(v) {
+		if v := vals[0]; !latin1(v) || strings.ContainsFunc(v, isHeaderControl) {
 			return s3err.Newf(s3err.InvalidArgument, "Header value cannot be represented using ISO-8859-1.").
 				With("ArgumentName", param).With("ArgumentValue", v).
 				WithDiagnosis("%s holds characters outside ISO-8859-1; encode file names with RFC 5987 (filename*=UTF-8''...)", param)
@@ -38,6 +39,12 @@ func checkOverrideCharset(c *call) error {
 	}
 	return nil
 }
+
+// isHeaderControl is a character no HTTP header value may hold (tab
+// aside). S3's answer to one in a response-* override is not recorded;
+// strictS3 gives the charset error, since the value cannot be sent either
+// way, rather than a header that makes clients drop the response.
+func isHeaderControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
 
 // latin1 reports whether every character of s (UTF-8) is in ISO-8859-1.
 // Bytes that are not UTF-8 cannot be read as characters at all.

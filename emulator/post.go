@@ -92,7 +92,9 @@ func metaFromPostFields(f verifier.PostFields) (store.ObjectMeta, error) {
 // fields; ASCII stays verbatim.
 func headerValue(v string) string {
 	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
+		// Control bytes are encoded too: sent raw, they would make HTTP
+		// clients refuse every GET of the object.
+		if b := v[i]; b >= 0x7f || b < ' ' && b != '\t' {
 			return strings.Replace(mime.QEncoding.Encode("UTF-8", v), "=?UTF-8?q?", "=?UTF-8?Q?", -1)
 		}
 	}

@@ -193,6 +193,23 @@ var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\
 // oneLine keeps a diagnosis on one header line.
 var oneLine = strings.NewReplacer("\r", " ", "\n", " | ")
 
+// headerSafe replaces the control characters a diagnosis may quote from a
+// request with '?': a response header holding one makes Go's HTTP client,
+// and so every aws-sdk-go-v2 caller, refuse the whole response.
+func headerSafe(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
+
 // DiagnosisHeader is the response header that carries Error.Diagnosis.
 const DiagnosisHeader = "X-Stricts3-Diagnosis"
 
@@ -204,7 +221,7 @@ func Write(w http.ResponseWriter, r *http.Request, e *Error, requestID, hostID s
 	h := w.Header()
 	if e.Diagnosis != "" {
 		// Header values cannot carry newlines.
-		h.Set(DiagnosisHeader, oneLine.Replace(e.Diagnosis))
+		h.Set(DiagnosisHeader, headerSafe(oneLine.Replace(e.Diagnosis)))
 	}
 	if r != nil && r.Method == http.MethodHead {
 		w.WriteHeader(e.Status)

@@ -2,6 +2,7 @@ package s3err
 
 import (
 	"encoding/xml"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,4 +37,13 @@ func TestBody_EchoedInputXMLCannotCarry_IsReplacedSoTheDocumentParses(t *testing
 			assert.Equal(t, "rid", doc.RequestID)
 		})
 	}
+}
+
+// The diagnosis header quotes request values; a control character in it
+// would make Go's HTTP client drop the response.
+func TestWrite_DiagnosisWithControlCharacters_IsAValidHeaderValue(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Write(rec, httptest.NewRequest("GET", "/", nil),
+		New(AccessDenied).WithDiagnosis("value %s\r\nnext\tline\x7f", "a\x00b\x1b"), "rid", "hid")
+	assert.Equal(t, "value a?b?  | next\tline?", rec.Header().Get(DiagnosisHeader))
 }
