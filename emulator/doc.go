@@ -37,7 +37,16 @@
 // Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
 // ?versioning, ...) answer 501 NotImplemented and change nothing: the router
 // names every S3 sub-resource, so one strictS3 lacks can never fall through
-// to PutObject and overwrite an object.
+// to PutObject and overwrite an object. The query is read once, with
+// verifier.ParseQuery, the parser the signature is checked with: ';' is an
+// ordinary character there (Go's url.ParseQuery would silently drop such a
+// pair, and "?partNumber=1&uploadId=a;b" would route as PutObject).
+//
+// Request documents read into memory are bounded (CreateBucket,
+// DeleteObjects and CompleteMultipartUpload at 8 MiB, MaxMessageLengthExceeded
+// beyond; CORS configurations at S3's 64 KB; POST fields before the file at
+// S3's 20 KB), and error documents and response headers never carry bytes
+// XML or HTTP cannot: FuzzServer holds the server to this.
 //
 // NewTestServer starts a Server on a loopback port for Go tests, with a
 // manual clock and a ready aws-sdk-go-v2 client, in the style of

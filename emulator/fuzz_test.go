@@ -49,6 +49,13 @@ import (
 //
 // Each input gets a fresh server holding bucket "fuzz" (object "obj", a
 // CORS rule, and an upload of "mp" with part 1 = "part one").
+//
+// Run it with
+//
+//	go test ./emulator -run XXX -fuzz FuzzServer -fuzztime 90s -fuzzminimizetime 5s
+//
+// and keep every failing input under testdata/fuzz/FuzzServer, named for
+// what it found.
 func FuzzServer(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s.method, s.target, s.headers, s.body, s.sign)
