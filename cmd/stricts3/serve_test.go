@@ -58,6 +58,7 @@ func TestServe_PortZero_PrintsBoundAddressInUsableExportLine(t *testing.T) {
 	assert.Equal(t, "AKIDFROMENV", s.vars["AWS_ACCESS_KEY_ID"])
 	assert.Equal(t, "secret/from+env", s.vars["AWS_SECRET_ACCESS_KEY"])
 	assert.Equal(t, "eu-central-1", s.vars["AWS_REGION"])
+	assert.Equal(t, "eu-central-1", s.vars["AWS_DEFAULT_REGION"], "boto3 and the aws CLI v1 read only AWS_DEFAULT_REGION")
 	assert.NotContains(t, s.vars, "AWS_CA_BUNDLE")
 	assert.Contains(t, s.banner[0], endpoint)
 
