@@ -15,9 +15,9 @@ import (
 
 // Signer signs as S3 clients do: the request path is already escaped and is
 // signed as sent, never escaped a second time (the SDK's default escapes it
-// again, which S3 does not).
-func Signer() *v4.Signer {
-	return v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+// again, which S3 does not). opts adjust the signer further.
+func Signer(opts ...func(*v4.SignerOptions)) *v4.Signer {
+	return v4.NewSigner(append([]func(*v4.SignerOptions){func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }}, opts...)...)
 }
 
 // PayloadHash is the hex SHA-256 of body, the x-amz-content-sha256 of a
