@@ -40,3 +40,13 @@ func SignRequest(t testing.TB, r *http.Request, body []byte, creds aws.Credentia
 	}
 	require.NoError(t, Signer().SignHTTP(context.Background(), creds, r, hash, "s3", region, at))
 }
+
+// PresignURL pre-signs r's method and URL (which carries X-Amz-Expires and
+// any other query parameters to sign) for UNSIGNED-PAYLOAD at at, as S3
+// presign clients do, and returns the URL.
+func PresignURL(t testing.TB, r *http.Request, creds aws.Credentials, region string, at time.Time) string {
+	t.Helper()
+	u, _, err := Signer().PresignHTTP(context.Background(), creds, r, "UNSIGNED-PAYLOAD", "s3", region, at)
+	require.NoError(t, err)
+	return u
+}
