@@ -81,7 +81,13 @@ func v4Conds(akid string) []string {
 // v4Fields returns key, the SigV4 auth fields and extra, signed over policy
 // with the test key.
 func v4Fields(key, policy string, extra ...kv) []kv {
-	cred := testAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
+	return v4FieldsFor(testAKID, testSecret, key, policy, extra...)
+}
+
+// v4FieldsFor returns key, extra, then the SigV4 auth fields for the key
+// akid/secret with the policy signed.
+func v4FieldsFor(akid, secret, key, policy string, extra ...kv) []kv {
+	cred := akid + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
 	f := []kv{{"key", key}}
 	f = append(f, extra...)
 	return append(f,
@@ -89,7 +95,7 @@ func v4Fields(key, policy string, extra ...kv) []kv {
 		kv{"X-Amz-Credential", cred},
 		kv{"X-Amz-Date", testAmzDate},
 		kv{"Policy", policy},
-		kv{"X-Amz-Signature", s3test.SignV4Policy(testSecret, testDay, testRegion, policy)},
+		kv{"X-Amz-Signature", s3test.SignV4Policy(secret, testDay, testRegion, policy)},
 	)
 }
 
@@ -186,14 +192,5 @@ func tempPolicy(extra ...string) string {
 
 // tempV4Fields signs with the temporary key.
 func tempV4Fields(key, policy string, extra ...kv) []kv {
-	cred := tempAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
-	f := []kv{{"key", key}}
-	f = append(f, extra...)
-	return append(f,
-		kv{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
-		kv{"X-Amz-Credential", cred},
-		kv{"X-Amz-Date", testAmzDate},
-		kv{"Policy", policy},
-		kv{"X-Amz-Signature", s3test.SignV4Policy(tempSecret, testDay, testRegion, policy)},
-	)
+	return v4FieldsFor(tempAKID, tempSecret, key, policy, extra...)
 }
