@@ -103,6 +103,6 @@ func TestCopyObject_SourceConditionsAndErrors(t *testing.T) {
 		resp, body := do(t, ts, signedRequest(t, ts, http.MethodPut, ts.URL+"/conds/dst2", nil,
 			map[string]string{"X-Amz-Copy-Source": "conds/src", "X-Amz-Copy-Source-If-Match": `"nope"`}))
 		assert.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-		assert.Equal(t, "x-amz-copy-source-If-Match", parseError(t, body).field("Condition"))
+		assert.Equal(t, "x-amz-copy-source-If-Match", parseError(t, body).Elem("Condition"))
 	})
 }

@@ -114,7 +114,7 @@ func TestGetBucketCors_NoConfiguration_Is404WithBucketName(t *testing.T) {
 	e := parseError(t, body)
 	assert.Equal(t, "NoSuchCORSConfiguration", e.Code)
 	assert.Equal(t, "The CORS configuration does not exist", e.Message)
-	assert.Equal(t, "bare", e.field("BucketName"))
+	assert.Equal(t, "bare", e.Elem("BucketName"))
 }
 
 func TestGetBucketCors_BodyIsTheDocumentInS3Namespace(t *testing.T) {
@@ -321,8 +321,8 @@ func TestPreflight_Answers(t *testing.T) {
 			assert.Equal(t, tt.code, e.Code)
 			assert.Equal(t, tt.message, e.Message)
 			if tt.extra != nil {
-				assert.Equal(t, tt.extra.method, e.field("Method"))
-				assert.Equal(t, tt.extra.resourceType, e.field("ResourceType"))
+				assert.Equal(t, tt.extra.method, e.Elem("Method"))
+				assert.Equal(t, tt.extra.resourceType, e.Elem("ResourceType"))
 				assert.Regexp(t, `^<Code>AccessForbidden</Code><Message>[^<]*</Message><Method>[A-Z]+</Method><ResourceType>[A-Z]+</ResourceType><RequestId>`, string(e.Inner))
 			}
 		})

@@ -94,33 +94,25 @@ func do(t *testing.T, ts *TestServer, req *http.Request) (*http.Response, []byte
 	return resp, b
 }
 
-// errorDoc is S3's error envelope, for asserting its shape.
+// errorDoc is S3's error envelope as s3test.ParseError reads it (Code,
+// Message, extra elements in order), plus RequestId, HostId and the raw
+// XML inside <Error> for asserting the exact element sequence.
 type errorDoc struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	RequestID string   `xml:"RequestId"`
-	HostID    string   `xml:"HostId"`
-	Inner     []byte   `xml:",innerxml"`
-	Fields    []struct {
-		XMLName xml.Name
-		Value   string `xml:",chardata"`
-	} `xml:",any"`
+	s3test.WireError
+	RequestID, HostID string
+	Inner             []byte
 }
 
+// parseError checks body is S3's error document (s3test.ParseError: XML
+// declaration, flat <Error>, Code and Message first, RequestId and HostId
+// last) and returns it.
 func parseError(t *testing.T, body []byte) errorDoc {
 	t.Helper()
-	var e errorDoc
-	require.NoError(t, xml.Unmarshal(body, &e), "body: %s", body)
-	return e
-}
-
-// field returns the value of an extra element of the error.
-func (e errorDoc) field(name string) string {
-	for _, f := range e.Fields {
-		if f.XMLName.Local == name {
-			return f.Value
-		}
+	var raw struct {
+		RequestID string `xml:"RequestId"`
+		HostID    string `xml:"HostId"`
+		Inner     []byte `xml:",innerxml"`
 	}
-	return ""
+	require.NoError(t, xml.Unmarshal(body, &raw), "body: %s", body)
+	return errorDoc{WireError: s3test.ParseError(t, body), RequestID: raw.RequestID, HostID: raw.HostID, Inner: raw.Inner}
 }

@@ -110,7 +110,7 @@ func TestListObjects_InvalidArguments(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, tc.query)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidArgument", e.Code, tc.query)
-		assert.Equal(t, tc.argument, e.field("ArgumentName"), tc.query)
+		assert.Equal(t, tc.argument, e.Elem("ArgumentName"), tc.query)
 	}
 }
 

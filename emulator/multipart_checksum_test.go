@@ -271,7 +271,7 @@ func TestUploadPart_ContentMD5Mismatch_ReportsExpectedDigestInBase64(t *testing.
 	assert.Equal(t, 400, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "BadDigest", e.Code)
-	assert.Equal(t, wrong, e.field("ExpectedDigest"))
+	assert.Equal(t, wrong, e.Elem("ExpectedDigest"))
 }
 
 func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
@@ -341,9 +341,9 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 		assert.Equal(t, 400, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidPart", e.Code)
-		assert.Equal(t, id, e.field("UploadId"))
-		assert.Equal(t, "1", e.field("PartNumber"))
-		assert.Equal(t, etag[1:len(etag)-1], e.field("ETag"))
+		assert.Equal(t, id, e.Elem("UploadId"))
+		assert.Equal(t, "1", e.Elem("PartNumber"))
+		assert.Equal(t, etag[1:len(etag)-1], e.Elem("ETag"))
 
 		doc = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + etag +
 			`</ETag><ChecksumCRC32>y/Q5Jh</ChecksumCRC32></Part></CompleteMultipartUpload>`
@@ -351,8 +351,8 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 		assert.Equal(t, 400, resp.StatusCode)
 		e = parseError(t, body)
 		assert.Equal(t, "InvalidArgument", e.Code)
-		assert.Equal(t, "Checksum", e.field("ArgumentName"))
-		assert.Equal(t, "CRC32:y/Q5Jh;", e.field("ArgumentValue"))
+		assert.Equal(t, "Checksum", e.Elem("ArgumentName"))
+		assert.Equal(t, "CRC32:y/Q5Jh;", e.Elem("ArgumentValue"))
 	})
 
 	out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: aws.String(id),

@@ -129,10 +129,10 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 		resp, raw := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/mpu/k?uploadId="+id, []byte(body), nil))
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 		e := parseError(t, raw)
-		assert.Equal(t, "5", e.field("ProposedSize"))
-		assert.Equal(t, "5242880", e.field("MinSizeAllowed"))
-		assert.Equal(t, "1", e.field("PartNumber"))
-		assert.Equal(t, md5hex("small"), e.field("ETag"))
+		assert.Equal(t, "5", e.Elem("ProposedSize"))
+		assert.Equal(t, "5242880", e.Elem("MinSizeAllowed"))
+		assert.Equal(t, "1", e.Elem("PartNumber"))
+		assert.Equal(t, md5hex("small"), e.Elem("ETag"))
 	})
 	t.Run("parts out of order is InvalidPartOrder", func(t *testing.T) {
 		id := newUpload()
@@ -159,7 +159,7 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 		e := parseError(t, raw)
 		assert.Equal(t, "NoSuchUpload", e.Code)
-		assert.Equal(t, "nope", e.field("UploadId"))
+		assert.Equal(t, "nope", e.Elem("UploadId"))
 	})
 	t.Run("part number out of range is InvalidArgument", func(t *testing.T) {
 		id := newUpload()
@@ -168,7 +168,7 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, pn)
 			e := parseError(t, raw)
 			assert.Equal(t, "InvalidArgument", e.Code, pn)
-			assert.Equal(t, "partNumber", e.field("ArgumentName"), pn)
+			assert.Equal(t, "partNumber", e.Elem("ArgumentName"), pn)
 		}
 	})
 	t.Run("abort removes the upload", func(t *testing.T) {
@@ -276,8 +276,8 @@ func TestGetObject_PartNumber_BeyondPartsIsInvalidPartNumber(t *testing.T) {
 	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidPartNumber", e.Code)
-	assert.Equal(t, "2", e.field("PartNumberRequested"))
-	assert.Equal(t, "1", e.field("ActualPartCount"))
+	assert.Equal(t, "2", e.Elem("PartNumberRequested"))
+	assert.Equal(t, "1", e.Elem("ActualPartCount"))
 
 	resp, body = do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=1", nil, map[string]string{"Range": "bytes=0-1"}))
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)

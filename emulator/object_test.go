@@ -134,7 +134,7 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidStorageClass", e.Code)
-		assert.Equal(t, "PLATINUM", e.field("StorageClassRequested"))
+		assert.Equal(t, "PLATINUM", e.Elem("StorageClassRequested"))
 	})
 	t.Run("If-None-Match star on an existing key is 412", func(t *testing.T) {
 		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String("exists"), Body: strings.NewReader("v2"), IfNoneMatch: aws.String("*")})
@@ -149,7 +149,7 @@ func TestPutObject_Rejections(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/exists", []byte("v3"), map[string]string{"If-Match": `"0000"`})
 		resp, body := do(t, ts, req)
 		assert.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-		assert.Equal(t, "If-Match", parseError(t, body).field("Condition"))
+		assert.Equal(t, "If-Match", parseError(t, body).Elem("Condition"))
 		assert.Equal(t, "v1", s3test.MustGetBody(t, ts.Client, "rejects", "exists"))
 	})
 	t.Run("no Content-Length is 411 MissingContentLength", func(t *testing.T) {
@@ -175,8 +175,8 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
 		e := parseError(t, body)
 		assert.Equal(t, "EntityTooLarge", e.Code)
-		assert.Equal(t, "5368709121", e.field("ProposedSize"))
-		assert.Equal(t, "5368709120", e.field("MaxSizeAllowed"))
+		assert.Equal(t, "5368709121", e.Elem("ProposedSize"))
+		assert.Equal(t, "5368709120", e.Elem("MaxSizeAllowed"))
 	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
@@ -184,7 +184,7 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "NoSuchBucket", e.Code)
-		assert.Equal(t, "nobucket", e.field("BucketName"))
+		assert.Equal(t, "nobucket", e.Elem("BucketName"))
 	})
 }
 
@@ -207,7 +207,7 @@ func TestGetObject_NoSuchKey_CarriesKey(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "NoSuchKey", e.Code)
-	assert.Equal(t, "missing/key.txt", e.field("Key"))
+	assert.Equal(t, "missing/key.txt", e.Elem("Key"))
 }
 
 func TestGetObject_Range(t *testing.T) {
@@ -256,8 +256,8 @@ func TestGetObject_Range_RawStatusesAndErrorElements(t *testing.T) {
 	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidRange", e.Code)
-	assert.Equal(t, "bytes=20-", e.field("RangeRequested"))
-	assert.Equal(t, "10", e.field("ActualObjectSize"))
+	assert.Equal(t, "bytes=20-", e.Elem("RangeRequested"))
+	assert.Equal(t, "10", e.Elem("ActualObjectSize"))
 }
 
 func TestGetObject_ConditionalHeaders(t *testing.T) {
@@ -301,7 +301,7 @@ func TestGetObject_ConditionalHeaders(t *testing.T) {
 				case tc.status == 412 && method == http.MethodGet:
 					e := parseError(t, body)
 					assert.Equal(t, "PreconditionFailed", e.Code)
-					assert.Equal(t, tc.condition, e.field("Condition"))
+					assert.Equal(t, tc.condition, e.Elem("Condition"))
 				case tc.status == 412:
 					assert.Empty(t, body, "HEAD errors carry no body")
 				case method == http.MethodGet:
@@ -447,7 +447,7 @@ func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidObjectState", e.Code)
-	assert.Equal(t, "GLACIER", e.field("StorageClass"))
+	assert.Equal(t, "GLACIER", e.Elem("StorageClass"))
 
 	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("archive"), Key: aws.String("thawed"), CopySource: aws.String("archive/cold")})
 	apiErr(t, err, "InvalidObjectState", http.StatusForbidden)

@@ -62,8 +62,8 @@ func TestWrongMethod_Is405WithMethodAndResourceType(t *testing.T) {
 		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, "%s %s", tc.method, tc.path)
 		e := parseError(t, body)
 		assert.Equal(t, "MethodNotAllowed", e.Code)
-		assert.Equal(t, tc.method, e.field("Method"))
-		assert.Equal(t, tc.resourceType, e.field("ResourceType"))
+		assert.Equal(t, tc.method, e.Elem("Method"))
+		assert.Equal(t, tc.resourceType, e.Elem("ResourceType"))
 	}
 }
 
@@ -156,7 +156,7 @@ func TestPresignedGet_ExpiresWithTheManualClock(t *testing.T) {
 	e := parseError(t, body)
 	assert.Equal(t, "AccessDenied", e.Code)
 	assert.Equal(t, "Request has expired", e.Message)
-	assert.Equal(t, "60", e.field("X-Amz-Expires"))
+	assert.Equal(t, "60", e.Elem("X-Amz-Expires"))
 }
 
 func TestPresignedPut_StoresObject(t *testing.T) {

@@ -43,15 +43,32 @@ func (e WireError) Names() []string {
 
 // RequireEnvelope checks that resp, whose body is body, is S3's error
 // envelope (spec §1) with the given status: application/xml with a
-// matching Content-Length, the XML declaration, a flat <Error> with Code and
-// Message first and RequestId and HostId last, equal to the
-// x-amz-request-id and x-amz-id-2 headers. It returns the error with its
-// extra elements in order.
+// matching Content-Length, the body ParseError accepts, and RequestId and
+// HostId equal to the x-amz-request-id and x-amz-id-2 headers. It returns
+// the error with its extra elements in order.
 func RequireEnvelope(t testing.TB, resp *http.Response, body []byte, status int) WireError {
 	t.Helper()
 	require.Equal(t, status, resp.StatusCode, "body: %s", body)
 	assert.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
 	assert.Equal(t, strconv.Itoa(len(body)), resp.Header.Get("Content-Length"))
+	e, requestID, hostID := parseEnvelope(t, body)
+	assert.Equal(t, resp.Header.Get("X-Amz-Request-Id"), requestID)
+	assert.Equal(t, resp.Header.Get("X-Amz-Id-2"), hostID)
+	return e
+}
+
+// ParseError checks that body is S3's error document (the XML declaration,
+// a flat <Error> with Code and Message first and a non-empty RequestId and
+// HostId last) and returns it with its extra elements in order. Use
+// RequireEnvelope when the response's status and headers are at hand.
+func ParseError(t testing.TB, body []byte) WireError {
+	t.Helper()
+	e, _, _ := parseEnvelope(t, body)
+	return e
+}
+
+func parseEnvelope(t testing.TB, body []byte) (e WireError, requestID, hostID string) {
+	t.Helper()
 	require.True(t, bytes.HasPrefix(body, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n<Error><Code>")), "body: %s", body)
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	var names, values []string
@@ -88,14 +105,13 @@ func RequireEnvelope(t testing.TB, resp *http.Response, body []byte, status int)
 	require.GreaterOrEqual(t, len(names), 4, "body: %s", body)
 	require.Equal(t, []string{"Code", "Message"}, names[:2], "body: %s", body)
 	require.Equal(t, []string{"RequestId", "HostId"}, names[len(names)-2:], "body: %s", body)
-	assert.Equal(t, resp.Header.Get("X-Amz-Request-Id"), values[len(values)-2])
-	assert.Equal(t, resp.Header.Get("X-Amz-Id-2"), values[len(values)-1])
-	assert.NotEmpty(t, values[len(values)-2])
-	e := WireError{Code: values[0], Message: values[1]}
+	requestID, hostID = values[len(values)-2], values[len(values)-1]
+	assert.NotEmpty(t, requestID)
+	e = WireError{Code: values[0], Message: values[1]}
 	for i := 2; i < len(names)-2; i++ {
 		e.Extra = append(e.Extra, names[i], values[i])
 	}
-	return e
+	return e, requestID, hostID
 }
 
 // ReadError reads resp's body and checks it with RequireEnvelope.
