@@ -20,15 +20,7 @@ import (
 // (multipart at the CLI's 8 MiB threshold) and down, and pre-sign a URL
 // (SigV2 in us-east-1, spec §12) that net/http then fetches.
 func TestAWSCLI_MbCpUpDownAndPresign(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []emulator.TestOption
-	}{
-		{"http", nil},
-		{"tls", []emulator.TestOption{emulator.WithTLS()}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { testAWSCLI(t, tc.opts...) })
-	}
+	overHTTPAndTLS(t, testAWSCLI)
 }
 
 func testAWSCLI(t *testing.T, opts ...emulator.TestOption) {

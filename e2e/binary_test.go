@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // buildBinary compiles cmd/stricts3 into a temporary directory.
@@ -30,24 +31,6 @@ func buildBinary(t *testing.T) string {
 	out, err := run(t, 5*time.Minute, root, os.Environ(), goTool, "build", "-o", bin, "./cmd/stricts3")
 	require.NoError(t, err, "go build ./cmd/stricts3:\n%s", out)
 	return bin
-}
-
-// lockedBuffer collects a child's stderr; it is read while the child runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // binaryServer is a running `stricts3 serve`.
@@ -69,7 +52,7 @@ func serveBinary(t *testing.T, bin string, args ...string) *binaryServer {
 	cmd.Env = clientEnv(t, nil)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	stderr := &lockedBuffer{}
+	stderr := &s3test.LockedBuffer{}
 	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 

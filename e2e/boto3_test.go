@@ -46,15 +46,7 @@ func (s pyStep) failure() string {
 }
 
 func TestBoto3_PresignPutGetUploadFileAndPost(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []emulator.TestOption
-	}{
-		{"http", nil},
-		{"tls", []emulator.TestOption{emulator.WithTLS()}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { testBoto3(t, tc.opts...) })
-	}
+	overHTTPAndTLS(t, testBoto3)
 }
 
 func testBoto3(t *testing.T, opts ...emulator.TestOption) {

@@ -95,15 +95,7 @@ func TestJSSDK_TalkCode_PresignedPutGetAndPost(t *testing.T) {
 // Issue #3: S3Client.send(PutObjectCommand) with a stream body of known
 // length (the SDK sends it aws-chunked with a trailing checksum).
 func TestJSSDK_PutObjectStreamOfKnownLength_IsStoredWhole(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []emulator.TestOption
-	}{
-		{"http", nil},
-		{"tls", []emulator.TestOption{emulator.WithTLS()}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { testJSPutStream(t, tc.opts...) })
-	}
+	overHTTPAndTLS(t, testJSPutStream)
 }
 
 func testJSPutStream(t *testing.T, opts ...emulator.TestOption) {

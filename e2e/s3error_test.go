@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // s3Error is the S3 error envelope with the extra elements these tests read.
@@ -26,17 +27,29 @@ type s3Error struct {
 	RequestID         string   `xml:"RequestId"`
 }
 
-// readS3Error decodes an error response and checks the envelope's framing.
+// readS3Error decodes an error response after s3test.RequireEnvelope
+// checked its framing (status as received, application/xml, Content-Length,
+// XML declaration, Code and Message first, RequestId and HostId last and
+// equal to the headers).
 func readS3Error(t *testing.T, resp *http.Response) s3Error {
 	t.Helper()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return parseS3Error(t, resp.Header.Get("Content-Type"), body)
+	s3test.RequireEnvelope(t, resp, body, resp.StatusCode)
+	return decodeS3Error(t, body)
 }
 
+// parseS3Error decodes an error body a script reported, after
+// s3test.ParseError checked its framing.
 func parseS3Error(t *testing.T, contentType string, body []byte) s3Error {
 	t.Helper()
 	require.Contains(t, contentType, "application/xml", "error body: %s", body)
+	s3test.ParseError(t, body)
+	return decodeS3Error(t, body)
+}
+
+func decodeS3Error(t *testing.T, body []byte) s3Error {
+	t.Helper()
 	var e s3Error
 	require.NoError(t, xml.Unmarshal(body, &e), "error body: %s", body)
 	require.NotEmpty(t, e.RequestID, "error without RequestId: %s", body)

@@ -54,6 +54,13 @@ func ctxT(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
+// overHTTPAndTLS runs test as subtests "http" and "tls", against a plain and
+// a TLS test server.
+func overHTTPAndTLS(t *testing.T, test func(t *testing.T, opts ...emulator.TestOption)) {
+	t.Run("http", func(t *testing.T) { test(t) })
+	t.Run("tls", func(t *testing.T) { test(t, emulator.WithTLS()) })
+}
+
 // createBucket creates a bucket through the test server's own client.
 func createBucket(t *testing.T, ts *emulator.TestServer, bucket string) {
 	t.Helper()

@@ -11,19 +11,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func TestPutObject_ACLOnDefaultBucket_IsAccessControlListNotSupported(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "no-acls")
-	put(t, ts.Client, "no-acls", "k", "before")
+	s3test.MustCreateBucket(t, ts.Client, "no-acls")
+	s3test.MustPutObject(t, ts.Client, "no-acls", "k", "before")
 
 	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("no-acls"), Key: aws.String("k"),
 		Body: strings.NewReader("after"), ACL: types.ObjectCannedACLPublicRead})
 	apiErr(t, err, "AccessControlListNotSupported", http.StatusBadRequest)
 	assert.Contains(t, err.Error(), "The bucket does not allow ACLs")
-	assert.Equal(t, "before", getBody(t, ts.Client, "no-acls", "k"))
+	assert.Equal(t, "before", s3test.MustGetBody(t, ts.Client, "no-acls", "k"))
 
 	_, err = ts.Client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("no-acls"), Key: aws.String("m"),
 		GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/global/AllUsers"`)})
@@ -60,5 +61,5 @@ func TestObjectWriterBucket_AcceptsACLHeaders(t *testing.T) {
 	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy-acls"), Key: aws.String("k"),
 		Body: strings.NewReader("v"), ACL: types.ObjectCannedACLPublicRead})
 	require.NoError(t, err)
-	assert.Equal(t, "v", getBody(t, ts.Client, "legacy-acls", "k"))
+	assert.Equal(t, "v", s3test.MustGetBody(t, ts.Client, "legacy-acls", "k"))
 }

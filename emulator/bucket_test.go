@@ -10,13 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func TestBuckets_CreateListHeadDelete(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "bucket-b")
-		mkBucket(t, c, "bucket-a")
+		s3test.MustCreateBucket(t, c, "bucket-b")
+		s3test.MustCreateBucket(t, c, "bucket-a")
 
 		lb, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
 		require.NoError(t, err)
@@ -31,7 +32,7 @@ func TestBuckets_CreateListHeadDelete(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, http.StatusNotFound, httpStatus(t, err))
 
-		put(t, c, "bucket-a", "k", "x")
+		s3test.MustPutObject(t, c, "bucket-a", "k", "x")
 		_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("bucket-a")})
 		apiErr(t, err, "BucketNotEmpty", http.StatusConflict)
 
@@ -54,11 +55,11 @@ func TestCreateBucket_InvalidName_IsInvalidBucketName(t *testing.T) {
 
 func TestCreateBucket_ReCreateOwned_Is200InUSEast1(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "mine")
-	put(t, ts.Client, "mine", "k", "kept")
+	s3test.MustCreateBucket(t, ts.Client, "mine")
+	s3test.MustPutObject(t, ts.Client, "mine", "k", "kept")
 	// S3's legacy us-east-1 behaviour: re-creating your own bucket succeeds.
-	mkBucket(t, ts.Client, "mine")
-	assert.Equal(t, "kept", getBody(t, ts.Client, "mine", "k"))
+	s3test.MustCreateBucket(t, ts.Client, "mine")
+	assert.Equal(t, "kept", s3test.MustGetBody(t, ts.Client, "mine", "k"))
 }
 
 func TestCreateBucket_ReCreateOwned_IsBucketAlreadyOwnedByYouElsewhere(t *testing.T) {

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -67,7 +67,7 @@ func getObjectChecked(t *testing.T, c *s3.Client, in *s3.GetObjectInput) (*s3.Ge
 func TestPutObject_SDKDefaults_StoresCRC32AndReturnsItOnlyWithChecksumMode(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		data := payload(70000) // several aws-chunked chunks over TLS
 		want := sumOf(t, "CRC32", data)
 
@@ -102,7 +102,7 @@ func TestPutObject_SDKDefaults_StoresCRC32AndReturnsItOnlyWithChecksumMode(t *te
 
 func TestPutObject_NonSeekableBodyOverTLS_IsStoredExactly(t *testing.T) {
 	ts := NewTestServer(t, WithTLS())
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	data := payload(300000)
 	out, err := ts.Client.PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("bkt"), Key: aws.String("stream"),
@@ -118,7 +118,7 @@ func TestPutObject_EachChecksumAlgorithm_RoundTripsWithChecksumMode(t *testing.T
 	data := payload(20000)
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		for _, alg := range verifier.ChecksumAlgorithms() {
 			t.Run(alg, func(t *testing.T) {
 				want := sumOf(t, alg, data)
@@ -152,7 +152,7 @@ func TestGetObject_ChecksumModeValidation_CatchesAStoredMismatch(t *testing.T) {
 	// Proof that the SDK really validates what strictS3 returns: a wrong
 	// stored value makes the read fail.
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	_, err := ts.Server.Store().PutObject(context.Background(), "bkt", "k",
 		store.ObjectMeta{Checksum: &store.Checksum{Algorithm: "CRC32", Value: sumOf(t, "CRC32", []byte("other")), Type: "FULL_OBJECT"}},
 		bytes.NewReader([]byte("data")))
@@ -167,7 +167,7 @@ func TestGetObject_ChecksumModeValidation_CatchesAStoredMismatch(t *testing.T) {
 
 func TestGetObject_Range_FullObjectChecksumOnlyForTheWholeObject(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		data := payload(10000)
 		_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data)})
 		require.NoError(t, err)
@@ -201,8 +201,8 @@ func TestGetObject_Range_FullObjectChecksumOnlyForTheWholeObject(t *testing.T) {
 
 func TestGetObject_InvalidChecksumMode_IsInvalidRequest(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "bkt")
-	put(t, ts.Client, "bkt", "k", "x")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
+	s3test.MustPutObject(t, ts.Client, "bkt", "k", "x")
 	req := signedRequest(t, ts, "GET", ts.URL+"/bkt/k", nil, map[string]string{"x-amz-checksum-mode": "INVALID"})
 	resp, body := do(t, ts, req)
 	assert.Equal(t, 400, resp.StatusCode)
@@ -213,15 +213,15 @@ func TestGetObject_InvalidChecksumMode_IsInvalidRequest(t *testing.T) {
 
 func TestPutObject_WrongCRC32_IsBadDigestAndKeepsThePreviousObject(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
-		mkBucket(t, c, "bkt")
-		put(t, c, "bkt", "k", "previous")
+		s3test.MustCreateBucket(t, c, "bkt")
+		s3test.MustPutObject(t, c, "bkt", "k", "previous")
 		_, err := c.PutObject(context.Background(), &s3.PutObjectInput{
 			Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader([]byte("replacement")),
 			ChecksumCRC32: aws.String(sumOf(t, "CRC32", []byte("something else"))),
 		})
 		apiErr(t, err, "BadDigest", 400)
 		assert.Contains(t, err.Error(), "The CRC32 you specified did not match the calculated checksum.")
-		assert.Equal(t, "previous", getBody(t, c, "bkt", "k"))
+		assert.Equal(t, "previous", s3test.MustGetBody(t, c, "bkt", "k"))
 	})
 }
 
@@ -230,16 +230,14 @@ func TestPutObject_PresignedWithEmptyBodyCRC32InQuery_ComputesTheChecksum(t *tes
 	// empty body) into PUT URLs, and S3 accepts the URL with any body
 	// (spec §12): a checksum in the query is computed, not enforced.
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	req, err := http.NewRequest("PUT", ts.URL+"/bkt/k?X-Amz-Expires=900&x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32", nil)
 	require.NoError(t, err)
-	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
-	url, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, time.Now())
-	require.NoError(t, err)
+	url := s3test.PresignURL(t, req, testCreds(ts), ts.Region, time.Now())
 	req, err = http.NewRequest("PUT", url, bytes.NewReader([]byte("hello")))
 	require.NoError(t, err)
 	resp, body := do(t, ts, req)
 	require.Equal(t, 200, resp.StatusCode, "%s", body)
 	assert.Equal(t, sumOf(t, "CRC32", []byte("hello")), resp.Header.Get("X-Amz-Checksum-Crc32"))
-	assert.Equal(t, "hello", getBody(t, ts.Client, "bkt", "k"))
+	assert.Equal(t, "hello", s3test.MustGetBody(t, ts.Client, "bkt", "k"))
 }

@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // The x-amz-content-sha256 values of the aws-chunked framings built here.
@@ -110,9 +110,8 @@ func chunkedRequest(t *testing.T, ts *TestServer, url string, s chunkedSpec) *ht
 	if s.trailer[0] != "" && !s.undeclared {
 		req.Header.Set("X-Amz-Trailer", s.trailer[0])
 	}
-	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
 	now := time.Now().UTC()
-	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, s.mode, "s3", ts.Region, now))
+	s3test.SignRequest(t, req, nil, testCreds(ts), ts.Region, now)
 
 	sigs := placeholder
 	if s.mode == streamingSigned {
@@ -162,7 +161,7 @@ func TestRawAWSChunked_TamperedUploads_AreRejectedAndStoreNothing(t *testing.T) 
 		{"trailer not declared in x-amz-trailer", chunkedSpec{mode: streamingUnsignedTrailer, chunks: chunks, trailer: crc, undeclared: true}, 400, "MalformedTrailerError"},
 	}
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		previous := payload(777)
 		_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(previous)})
 		require.NoError(t, err)
@@ -171,7 +170,7 @@ func TestRawAWSChunked_TamperedUploads_AreRejectedAndStoreNothing(t *testing.T) 
 				resp, body := do(t, ts, chunkedRequest(t, ts, ts.URL+"/bkt/k", tt.spec))
 				assert.Equal(t, tt.status, resp.StatusCode, "%s", body)
 				assert.Equal(t, tt.code, parseError(t, body).Code)
-				assert.Equal(t, previous, []byte(getBody(t, c, "bkt", "k")), "the previous object is byte-identical")
+				assert.Equal(t, previous, []byte(s3test.MustGetBody(t, c, "bkt", "k")), "the previous object is byte-identical")
 
 				resp, body = do(t, ts, chunkedRequest(t, ts, ts.URL+"/bkt/fresh", tt.spec))
 				assert.Equal(t, tt.code, parseError(t, body).Code)
@@ -198,7 +197,7 @@ func TestRawAWSChunked_CleanUploads_StoreThePayloadAndOtherContentEncodings(t *t
 		{"aws-chunked,br keeps br", chunkedSpec{mode: streamingSigned, chunks: chunks, contentEncoding: "aws-chunked, br"}, "br", false},
 	}
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				key := fmt.Sprint("k", i)
@@ -213,7 +212,7 @@ func TestRawAWSChunked_CleanUploads_StoreThePayloadAndOtherContentEncodings(t *t
 				head, err := c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key)})
 				require.NoError(t, err)
 				assert.Equal(t, tt.wantEncoding, aws.ToString(head.ContentEncoding), "aws-chunked is never stored")
-				assert.Equal(t, data, []byte(getBody(t, c, "bkt", key)))
+				assert.Equal(t, data, []byte(s3test.MustGetBody(t, c, "bkt", key)))
 			})
 		}
 	})
@@ -222,7 +221,7 @@ func TestRawAWSChunked_CleanUploads_StoreThePayloadAndOtherContentEncodings(t *t
 func TestPutObject_SDKContentEncodingOverTLS_StoresItWithoutAWSChunked(t *testing.T) {
 	ts := NewTestServer(t, WithTLS())
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"),
 		Body: bytes.NewReader([]byte("zipped")), ContentEncoding: aws.String("gzip")})
 	require.NoError(t, err)
@@ -245,7 +244,7 @@ func TestPutObject_SDKContentEncodingOverTLS_StoresItWithoutAWSChunked(t *testin
 
 func TestPutObject_PlainBodyWithoutContentLength_IsMissingContentLength(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		body := []byte("sent with Transfer-Encoding: chunked")
 		req := signedRequestWith(t, ts, "PUT", ts.URL+"/bkt/k", body, func(r *http.Request) {
 			r.Body = io.NopCloser(bytes.NewReader(body))

@@ -12,13 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func TestCopyObject_CopiesBytesAndMetadata(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "src-bucket")
-		mkBucket(t, c, "dst-bucket")
+		s3test.MustCreateBucket(t, c, "src-bucket")
+		s3test.MustCreateBucket(t, c, "dst-bucket")
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src-bucket"), Key: aws.String("dir/a b+c.txt"),
 			Body: strings.NewReader("payload"), ContentType: aws.String("text/plain"), Metadata: map[string]string{"color": "red"}})
 		require.NoError(t, err)
@@ -34,7 +35,7 @@ func TestCopyObject_CopiesBytesAndMetadata(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "text/plain", aws.ToString(head.ContentType))
 		assert.Equal(t, map[string]string{"color": "red"}, head.Metadata)
-		assert.Equal(t, "payload", getBody(t, c, "dst-bucket", "copy"))
+		assert.Equal(t, "payload", s3test.MustGetBody(t, c, "dst-bucket", "copy"))
 
 		_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("dst-bucket"), Key: aws.String("replaced"),
 			CopySource: aws.String("/src-bucket/dir/a%20b%2Bc.txt?versionId=null"), MetadataDirective: types.MetadataDirectiveReplace,
@@ -50,8 +51,8 @@ func TestCopyObject_CopiesBytesAndMetadata(t *testing.T) {
 func TestCopyObject_ToItselfWithoutReplace_IsInvalidRequest(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "self")
-	put(t, ts.Client, "self", "k", "v")
+	s3test.MustCreateBucket(t, ts.Client, "self")
+	s3test.MustPutObject(t, ts.Client, "self", "k", "v")
 	_, err := ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("self"), Key: aws.String("k"), CopySource: aws.String("self/k")})
 	apiErr(t, err, "InvalidRequest", http.StatusBadRequest)
 	assert.Contains(t, err.Error(), "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -67,8 +68,8 @@ func TestCopyObject_ToItselfWithoutReplace_IsInvalidRequest(t *testing.T) {
 func TestCopyObject_SourceConditionsAndErrors(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "conds")
-	pout := put(t, ts.Client, "conds", "src", "v")
+	s3test.MustCreateBucket(t, ts.Client, "conds")
+	pout := s3test.MustPutObject(t, ts.Client, "conds", "src", "v")
 	past := time.Now().Add(-time.Hour)
 	tests := []struct {
 		name string
@@ -102,6 +103,6 @@ func TestCopyObject_SourceConditionsAndErrors(t *testing.T) {
 		resp, body := do(t, ts, signedRequest(t, ts, http.MethodPut, ts.URL+"/conds/dst2", nil,
 			map[string]string{"X-Amz-Copy-Source": "conds/src", "X-Amz-Copy-Source-If-Match": `"nope"`}))
 		assert.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-		assert.Equal(t, "x-amz-copy-source-If-Match", parseError(t, body).field("Condition"))
+		assert.Equal(t, "x-amz-copy-source-If-Match", parseError(t, body).Elem("Condition"))
 	})
 }

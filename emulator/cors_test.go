@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 const corsNotAllowed = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
@@ -70,7 +71,7 @@ func corsHeadersOf(h http.Header) http.Header {
 func TestBucketCors_PutGetDelete_RoundTripsThroughTheSDK(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "pics")
+		s3test.MustCreateBucket(t, c, "pics")
 
 		// Deleting before anything is set is 204 on S3 too.
 		_, err := c.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: aws.String("pics")})
@@ -107,18 +108,18 @@ func TestBucketCors_PutGetDelete_RoundTripsThroughTheSDK(t *testing.T) {
 
 func TestGetBucketCors_NoConfiguration_Is404WithBucketName(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "bare")
+	s3test.MustCreateBucket(t, ts.Client, "bare")
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/bare?cors", nil, nil))
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "NoSuchCORSConfiguration", e.Code)
 	assert.Equal(t, "The CORS configuration does not exist", e.Message)
-	assert.Equal(t, "bare", e.field("BucketName"))
+	assert.Equal(t, "bare", e.Elem("BucketName"))
 }
 
 func TestGetBucketCors_BodyIsTheDocumentInS3Namespace(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "doc")
+	s3test.MustCreateBucket(t, ts.Client, "doc")
 	putCors(t, ts.Client, "doc", appRules[1:])
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/doc?cors", nil, nil))
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -143,7 +144,7 @@ func TestPutBucketCors_InvalidConfigurations_AreRefusedAndLeaveTheOldOne(t *test
 			"InvalidRequest", `AllowedOrigin "*example*.com" can not have more than one wildcard.`},
 	}
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "strict")
+	s3test.MustCreateBucket(t, ts.Client, "strict")
 	putCors(t, ts.Client, "strict", appRules[1:])
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,7 +164,7 @@ func TestPutBucketCors_InvalidConfigurations_AreRefusedAndLeaveTheOldOne(t *test
 
 func TestPutBucketCors_WithoutContentMD5OrChecksum_IsInvalidRequest(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "md5")
+	s3test.MustCreateBucket(t, ts.Client, "md5")
 	doc := []byte(`<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`)
 
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodPut, ts.URL+"/md5?cors", doc, nil))
@@ -189,8 +190,8 @@ func TestPutBucketCors_MissingBucket_IsNoSuchBucket(t *testing.T) {
 
 func TestPreflight_Answers(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "site")
-	mkBucket(t, ts.Client, "nocors")
+	s3test.MustCreateBucket(t, ts.Client, "site")
+	s3test.MustCreateBucket(t, ts.Client, "nocors")
 	putCors(t, ts.Client, "site", appRules)
 	_, port, _ := strings.Cut(ts.Host(), ":")
 
@@ -320,8 +321,8 @@ func TestPreflight_Answers(t *testing.T) {
 			assert.Equal(t, tt.code, e.Code)
 			assert.Equal(t, tt.message, e.Message)
 			if tt.extra != nil {
-				assert.Equal(t, tt.extra.method, e.field("Method"))
-				assert.Equal(t, tt.extra.resourceType, e.field("ResourceType"))
+				assert.Equal(t, tt.extra.method, e.Elem("Method"))
+				assert.Equal(t, tt.extra.resourceType, e.Elem("ResourceType"))
 				assert.Regexp(t, `^<Code>AccessForbidden</Code><Message>[^<]*</Message><Method>[A-Z]+</Method><ResourceType>[A-Z]+</ResourceType><RequestId>`, string(e.Inner))
 			}
 		})
@@ -330,8 +331,8 @@ func TestPreflight_Answers(t *testing.T) {
 
 func TestActualRequests_CarryCORSHeadersOnlyForAllowedOrigins(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "site")
-	put(t, ts.Client, "site", "index.html", "<h1>hi</h1>")
+	s3test.MustCreateBucket(t, ts.Client, "site")
+	s3test.MustPutObject(t, ts.Client, "site", "index.html", "<h1>hi</h1>")
 	putCors(t, ts.Client, "site", []types.CORSRule{{
 		AllowedOrigins: []string{"https://localhost:4200"},
 		AllowedMethods: []string{"GET", "PUT"},
@@ -374,7 +375,7 @@ func TestActualRequests_CarryCORSHeadersOnlyForAllowedOrigins(t *testing.T) {
 
 func TestActualRequest_SignatureDoesNotMatch_StillCarriesCORSHeaders(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "site")
+	s3test.MustCreateBucket(t, ts.Client, "site")
 	putCors(t, ts.Client, "site", []types.CORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"PUT"}, ExposeHeaders: []string{"x-amz-request-id"}}})
 
 	req := signedRequest(t, ts, http.MethodPut, ts.URL+"/site/upload.bin", []byte("payload"), map[string]string{"Origin": "https://app.example"})
@@ -398,8 +399,8 @@ func TestActualRequest_SignatureDoesNotMatch_StillCarriesCORSHeaders(t *testing.
 
 func TestActualRequest_VirtualHosted_CarriesCORSHeaders(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "vsite")
-	put(t, ts.Client, "vsite", "a.txt", "a")
+	s3test.MustCreateBucket(t, ts.Client, "vsite")
+	s3test.MustPutObject(t, ts.Client, "vsite", "a.txt", "a")
 	putCors(t, ts.Client, "vsite", []types.CORSRule{{AllowedOrigins: []string{"http://*.example.com"}, AllowedMethods: []string{"GET"}}})
 	_, port, _ := strings.Cut(ts.Host(), ":")
 
@@ -420,7 +421,7 @@ func TestActualRequest_VirtualHosted_CarriesCORSHeaders(t *testing.T) {
 // read them. The status is whatever the POST handler answers.
 func TestPostObjectResponse_CarriesCORSHeaders(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "uploads")
+	s3test.MustCreateBucket(t, ts.Client, "uploads")
 	putCors(t, ts.Client, "uploads", []types.CORSRule{{AllowedOrigins: []string{"https://app.example"}, AllowedMethods: []string{"POST"}, ExposeHeaders: []string{"ETag"}}})
 
 	req, err := http.NewRequest(http.MethodPost, ts.URL+"/uploads", strings.NewReader("not a form"))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // The server behaves the same on the directory store as on the memory one.
@@ -21,11 +22,11 @@ func TestDirStore_PutCopyListMultipartDelete(t *testing.T) {
 	ts := NewTestServer(t, WithStore(dir))
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "on-disk")
-	put(t, c, "on-disk", "a/b c.txt", "hello")
+	s3test.MustCreateBucket(t, c, "on-disk")
+	s3test.MustPutObject(t, c, "on-disk", "a/b c.txt", "hello")
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("on-disk"), Key: aws.String("copy"), CopySource: aws.String("on-disk/a/b%20c.txt")})
 	require.NoError(t, err)
-	assert.Equal(t, "hello", getBody(t, c, "on-disk", "copy"))
+	assert.Equal(t, "hello", s3test.MustGetBody(t, c, "on-disk", "copy"))
 
 	create, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("on-disk"), Key: aws.String("mp")})
 	require.NoError(t, err)
@@ -56,7 +57,7 @@ func TestDirStore_ChecksumsAreStoredWithTheObjectAndItsParts(t *testing.T) {
 	ts := NewTestServer(t, WithStore(dir), WithTLS())
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	data := payload(9000)
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data)})
 	require.NoError(t, err)

@@ -2,9 +2,6 @@ package emulator
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -13,12 +10,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // transports runs f against a plain HTTP and a TLS test server, each with
@@ -57,31 +54,6 @@ func httpStatus(t *testing.T, err error) int {
 	return re.HTTPStatusCode()
 }
 
-func mkBucket(t *testing.T, c *s3.Client, name string) {
-	t.Helper()
-	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)})
-	require.NoError(t, err)
-}
-
-func put(t *testing.T, c *s3.Client, bucket, key, body string) *s3.PutObjectOutput {
-	t.Helper()
-	out, err := c.PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader([]byte(body)),
-	})
-	require.NoError(t, err)
-	return out
-}
-
-func getBody(t *testing.T, c *s3.Client, bucket, key string) string {
-	t.Helper()
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	require.NoError(t, err)
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	require.NoError(t, err)
-	return string(b)
-}
-
 // signedRequest builds a raw request to url signed with ts's key (SigV4
 // header auth, payload hash of body), for what the SDK cannot send.
 func signedRequest(t *testing.T, ts *TestServer, method, url string, body []byte, hdr map[string]string) *http.Request {
@@ -102,15 +74,14 @@ func signedRequestWith(t *testing.T, ts *TestServer, method, url string, body []
 		req.Body = http.NoBody
 	}
 	edit(req)
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	if h := req.Header.Get("X-Amz-Content-Sha256"); h != "" {
-		hash = h // e.g. UNSIGNED-PAYLOAD
-	}
-	req.Header.Set("X-Amz-Content-Sha256", hash)
-	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
-	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, "s3", ts.Region, time.Now()))
+	// A hash edit set (e.g. UNSIGNED-PAYLOAD) is signed as set.
+	s3test.SignRequest(t, req, body, testCreds(ts), ts.Region, time.Now())
 	return req
+}
+
+// testCreds are ts's access key and secret as SDK credentials.
+func testCreds(ts *TestServer) aws.Credentials {
+	return aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
 }
 
 func do(t *testing.T, ts *TestServer, req *http.Request) (*http.Response, []byte) {
@@ -123,33 +94,25 @@ func do(t *testing.T, ts *TestServer, req *http.Request) (*http.Response, []byte
 	return resp, b
 }
 
-// errorDoc is S3's error envelope, for asserting its shape.
+// errorDoc is S3's error envelope as s3test.ParseError reads it (Code,
+// Message, extra elements in order), plus RequestId, HostId and the raw
+// XML inside <Error> for asserting the exact element sequence.
 type errorDoc struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	RequestID string   `xml:"RequestId"`
-	HostID    string   `xml:"HostId"`
-	Inner     []byte   `xml:",innerxml"`
-	Fields    []struct {
-		XMLName xml.Name
-		Value   string `xml:",chardata"`
-	} `xml:",any"`
+	s3test.WireError
+	RequestID, HostID string
+	Inner             []byte
 }
 
+// parseError checks body is S3's error document (s3test.ParseError: XML
+// declaration, flat <Error>, Code and Message first, RequestId and HostId
+// last) and returns it.
 func parseError(t *testing.T, body []byte) errorDoc {
 	t.Helper()
-	var e errorDoc
-	require.NoError(t, xml.Unmarshal(body, &e), "body: %s", body)
-	return e
-}
-
-// field returns the value of an extra element of the error.
-func (e errorDoc) field(name string) string {
-	for _, f := range e.Fields {
-		if f.XMLName.Local == name {
-			return f.Value
-		}
+	var raw struct {
+		RequestID string `xml:"RequestId"`
+		HostID    string `xml:"HostId"`
+		Inner     []byte `xml:",innerxml"`
 	}
-	return ""
+	require.NoError(t, xml.Unmarshal(body, &raw), "body: %s", body)
+	return errorDoc{WireError: s3test.ParseError(t, body), RequestID: raw.RequestID, HostID: raw.HostID, Inner: raw.Inner}
 }

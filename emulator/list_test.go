@@ -11,16 +11,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func listFixture(t *testing.T, c *s3.Client) []string {
-	mkBucket(t, c, "listing")
+	s3test.MustCreateBucket(t, c, "listing")
 	keys := []string{"a.txt", "dir/one", "dir/sub/two", "dir/three", "m n.txt", "z"}
 	for i := range 7 {
 		keys = append(keys, fmt.Sprintf("p/%02d", i))
 	}
 	for _, k := range keys {
-		put(t, c, "listing", k, k)
+		s3test.MustPutObject(t, c, "listing", k, k)
 	}
 	return keys
 }
@@ -109,7 +110,7 @@ func TestListObjects_InvalidArguments(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, tc.query)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidArgument", e.Code, tc.query)
-		assert.Equal(t, tc.argument, e.field("ArgumentName"), tc.query)
+		assert.Equal(t, tc.argument, e.Elem("ArgumentName"), tc.query)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -83,7 +84,7 @@ func TestMultipart_CompositeChecksum_IsDigestOfPartDigestsWithPartCount(t *testi
 	whole := append(append([]byte(nil), parts[0]...), parts[1]...)
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		for _, alg := range []string{"CRC32", "SHA256"} {
 			t.Run(alg, func(t *testing.T) {
 				id, done := uploadChecksummedParts(t, c, alg, alg, "", parts)
@@ -136,7 +137,7 @@ func TestMultipart_FullObjectChecksum_IsTheChecksumOfTheWholeObject(t *testing.T
 	ts := NewTestServer(t, WithTLS())
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	tests := []struct {
 		alg          string
 		typ          types.ChecksumType
@@ -192,7 +193,7 @@ func TestMultipart_FullObjectChecksum_IsTheChecksumOfTheWholeObject(t *testing.T
 func TestCreateMultipartUpload_ChecksumSettings(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	tests := []struct {
 		name     string
 		alg      types.ChecksumAlgorithm
@@ -234,7 +235,7 @@ func TestCreateMultipartUpload_ChecksumSettings(t *testing.T) {
 func TestUploadPart_WithoutTheUploadsAlgorithm_IsChecksumTypeMismatch(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "bkt")
+		s3test.MustCreateBucket(t, c, "bkt")
 		cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k"), ChecksumAlgorithm: "CRC32"})
 		require.NoError(t, err)
 
@@ -261,7 +262,7 @@ func TestUploadPart_WithoutTheUploadsAlgorithm_IsChecksumTypeMismatch(t *testing
 
 func TestUploadPart_ContentMD5Mismatch_ReportsExpectedDigestInBase64(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	cr, err := ts.Client.CreateMultipartUpload(context.Background(), &s3.CreateMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
 	require.NoError(t, err)
 	wrong := base64.StdEncoding.EncodeToString(make([]byte, 16))
@@ -270,14 +271,14 @@ func TestUploadPart_ContentMD5Mismatch_ReportsExpectedDigestInBase64(t *testing.
 	assert.Equal(t, 400, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "BadDigest", e.Code)
-	assert.Equal(t, wrong, e.field("ExpectedDigest"))
+	assert.Equal(t, wrong, e.Elem("ExpectedDigest"))
 }
 
 func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	data := []byte("a single part may be short")
 	id, done := uploadChecksummedParts(t, c, "k", "CRC32", "", [][]byte{data})
 	good := done[0]
@@ -340,9 +341,9 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 		assert.Equal(t, 400, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidPart", e.Code)
-		assert.Equal(t, id, e.field("UploadId"))
-		assert.Equal(t, "1", e.field("PartNumber"))
-		assert.Equal(t, etag[1:len(etag)-1], e.field("ETag"))
+		assert.Equal(t, id, e.Elem("UploadId"))
+		assert.Equal(t, "1", e.Elem("PartNumber"))
+		assert.Equal(t, etag[1:len(etag)-1], e.Elem("ETag"))
 
 		doc = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + etag +
 			`</ETag><ChecksumCRC32>y/Q5Jh</ChecksumCRC32></Part></CompleteMultipartUpload>`
@@ -350,8 +351,8 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 		assert.Equal(t, 400, resp.StatusCode)
 		e = parseError(t, body)
 		assert.Equal(t, "InvalidArgument", e.Code)
-		assert.Equal(t, "Checksum", e.field("ArgumentName"))
-		assert.Equal(t, "CRC32:y/Q5Jh;", e.field("ArgumentValue"))
+		assert.Equal(t, "Checksum", e.Elem("ArgumentName"))
+		assert.Equal(t, "CRC32:y/Q5Jh;", e.Elem("ArgumentValue"))
 	})
 
 	out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("k"), UploadId: aws.String(id),
@@ -359,13 +360,13 @@ func TestCompleteMultipartUpload_PartChecksumRules(t *testing.T) {
 		MpuObjectSize: aws.Int64(int64(len(data)))})
 	require.NoError(t, err, "the upload survived every rejected attempt")
 	assert.Equal(t, composite, aws.ToString(out.ChecksumCRC32))
-	assert.Equal(t, string(data), getBody(t, c, "bkt", "k"))
+	assert.Equal(t, string(data), s3test.MustGetBody(t, c, "bkt", "k"))
 }
 
 func TestCompleteMultipartUpload_UploadWithoutAlgorithm(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	// S3 gives the parts of an upload created without an algorithm, and
 	// the object, its default CRC64NVME, whatever checksum the parts came
 	// with; a client at WhenRequired sends none.
@@ -418,7 +419,7 @@ func TestUploadPartCopy_GetsAChecksumOfTheUploadsAlgorithm(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	src := payload(4000)
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src"), Body: bytes.NewReader(src)})
 	require.NoError(t, err)
@@ -439,7 +440,7 @@ func TestCopyObject_KeepsTheSourceAlgorithm(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "bkt")
+	s3test.MustCreateBucket(t, c, "bkt")
 	data := payload(3000)
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src"), Body: bytes.NewReader(data), ChecksumAlgorithm: "SHA256"})
 	require.NoError(t, err)
@@ -456,7 +457,7 @@ func TestCopyObject_KeepsTheSourceAlgorithm(t *testing.T) {
 func TestUploader_20MiBNonSeekableStreamOverTLS_RoundTripsWithCompositeCRC32(t *testing.T) {
 	ts := NewTestServer(t, WithTLS())
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "bkt")
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	data := payload(20 << 20)
 	up := manager.NewUploader(ts.Client, func(u *manager.Uploader) { u.Concurrency = 2 })
 	out, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("big"), Body: onlyReader{bytes.NewReader(data)}})

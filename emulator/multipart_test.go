@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func md5hex(s string) string {
@@ -54,7 +55,7 @@ func md5sum(b []byte) []byte {
 func TestMultipart_CompleteAssemblesPartsWithS3ETag(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "mpu")
+		s3test.MustCreateBucket(t, c, "mpu")
 		create, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("big"),
 			ContentType: aws.String("application/x-big"), Metadata: map[string]string{"origin": "multipart"}})
 		require.NoError(t, err)
@@ -105,7 +106,7 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "mpu")
+	s3test.MustCreateBucket(t, c, "mpu")
 	newUpload := func() string {
 		out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("k")})
 		require.NoError(t, err)
@@ -128,10 +129,10 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 		resp, raw := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/mpu/k?uploadId="+id, []byte(body), nil))
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 		e := parseError(t, raw)
-		assert.Equal(t, "5", e.field("ProposedSize"))
-		assert.Equal(t, "5242880", e.field("MinSizeAllowed"))
-		assert.Equal(t, "1", e.field("PartNumber"))
-		assert.Equal(t, md5hex("small"), e.field("ETag"))
+		assert.Equal(t, "5", e.Elem("ProposedSize"))
+		assert.Equal(t, "5242880", e.Elem("MinSizeAllowed"))
+		assert.Equal(t, "1", e.Elem("PartNumber"))
+		assert.Equal(t, md5hex("small"), e.Elem("ETag"))
 	})
 	t.Run("parts out of order is InvalidPartOrder", func(t *testing.T) {
 		id := newUpload()
@@ -158,7 +159,7 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 		e := parseError(t, raw)
 		assert.Equal(t, "NoSuchUpload", e.Code)
-		assert.Equal(t, "nope", e.field("UploadId"))
+		assert.Equal(t, "nope", e.Elem("UploadId"))
 	})
 	t.Run("part number out of range is InvalidArgument", func(t *testing.T) {
 		id := newUpload()
@@ -167,7 +168,7 @@ func TestMultipart_CompleteRejections(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, pn)
 			e := parseError(t, raw)
 			assert.Equal(t, "InvalidArgument", e.Code, pn)
-			assert.Equal(t, "partNumber", e.field("ArgumentName"), pn)
+			assert.Equal(t, "partNumber", e.Elem("ArgumentName"), pn)
 		}
 	})
 	t.Run("abort removes the upload", func(t *testing.T) {
@@ -184,7 +185,7 @@ func TestMultipart_UploadPartCopy(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "mpu")
+	s3test.MustCreateBucket(t, c, "mpu")
 	src := bytes.Repeat([]byte("0123456789"), 600_000) // 6 MB
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mpu"), Key: aws.String("src"), Body: bytes.NewReader(src)})
 	require.NoError(t, err)
@@ -201,7 +202,7 @@ func TestMultipart_UploadPartCopy(t *testing.T) {
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 			{PartNumber: aws.Int32(1), ETag: p1.CopyPartResult.ETag}, {PartNumber: aws.Int32(2), ETag: p2.CopyPartResult.ETag}}}})
 	require.NoError(t, err)
-	assert.Equal(t, string(src), getBody(t, c, "mpu", "dst"))
+	assert.Equal(t, string(src), s3test.MustGetBody(t, c, "mpu", "dst"))
 
 	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("mpu"), Key: aws.String("dst2"), UploadId: id,
 		PartNumber: aws.Int32(1), CopySource: aws.String("mpu/src"), CopySourceRange: aws.String("bytes=0-99999999")})
@@ -212,7 +213,7 @@ func TestListMultipartUploads_PrefixDelimiterAndPaging(t *testing.T) {
 	ts := NewTestServer(t)
 	c := ts.Client
 	ctx := context.Background()
-	mkBucket(t, c, "uploads")
+	s3test.MustCreateBucket(t, c, "uploads")
 	ids := map[string]string{}
 	for _, k := range []string{"a/1", "a/2", "b", "c/x/y", "d"} {
 		out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("uploads"), Key: aws.String(k)})
@@ -251,8 +252,8 @@ func TestListMultipartUploads_PrefixDelimiterAndPaging(t *testing.T) {
 // 0-9/10", no parts count).
 func TestGetObject_PartNumberOneOfSimpleObject_Is206WholeRangeWithoutPartsCount(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "parts")
-	put(t, ts.Client, "parts", "simple", "whole")
+	s3test.MustCreateBucket(t, ts.Client, "parts")
+	s3test.MustPutObject(t, ts.Client, "parts", "simple", "whole")
 
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		resp, body := do(t, ts, signedRequest(t, ts, method, ts.URL+"/parts/simple?partNumber=1", nil, nil))
@@ -268,15 +269,15 @@ func TestGetObject_PartNumberOneOfSimpleObject_Is206WholeRangeWithoutPartsCount(
 
 func TestGetObject_PartNumber_BeyondPartsIsInvalidPartNumber(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "parts")
-	put(t, ts.Client, "parts", "simple", "whole")
+	s3test.MustCreateBucket(t, ts.Client, "parts")
+	s3test.MustPutObject(t, ts.Client, "parts", "simple", "whole")
 
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=2", nil, nil))
 	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidPartNumber", e.Code)
-	assert.Equal(t, "2", e.field("PartNumberRequested"))
-	assert.Equal(t, "1", e.field("ActualPartCount"))
+	assert.Equal(t, "2", e.Elem("PartNumberRequested"))
+	assert.Equal(t, "1", e.Elem("ActualPartCount"))
 
 	resp, body = do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/parts/simple?partNumber=1", nil, map[string]string{"Range": "bytes=0-1"}))
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)

@@ -18,12 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func TestObject_PutGetHeadDelete_WithMetadata(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "objects")
+		s3test.MustCreateBucket(t, c, "objects")
 		expires := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 		pout, err := c.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String("objects"), Key: aws.String("dir/file.txt"),
@@ -88,7 +89,7 @@ func TestObject_PutGetHeadDelete_WithMetadata(t *testing.T) {
 
 func TestPutObject_DefaultContentTypeIsBinaryOctetStream(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "ctype")
+	s3test.MustCreateBucket(t, ts.Client, "ctype")
 	req := signedRequest(t, ts, http.MethodPut, ts.URL+"/ctype/raw", []byte("abc"), nil)
 	resp, body := do(t, ts, req)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
@@ -102,7 +103,7 @@ func TestPutObject_DefaultContentTypeIsBinaryOctetStream(t *testing.T) {
 func TestPutObject_OverwriteReplacesMetadataWhole(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "overwrite")
+		s3test.MustCreateBucket(t, c, "overwrite")
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("overwrite"), Key: aws.String("k"),
 			Body: strings.NewReader("v1"), Metadata: map[string]string{"color": "red"}, CacheControl: aws.String("no-cache")})
 		require.NoError(t, err)
@@ -113,15 +114,15 @@ func TestPutObject_OverwriteReplacesMetadataWhole(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, map[string]string{"size": "big"}, out.Metadata)
 		assert.Nil(t, out.CacheControl)
-		assert.Equal(t, "v2", getBody(t, c, "overwrite", "k"))
+		assert.Equal(t, "v2", s3test.MustGetBody(t, c, "overwrite", "k"))
 	})
 }
 
 func TestPutObject_Rejections(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "rejects")
-	put(t, ts.Client, "rejects", "exists", "v1")
+	s3test.MustCreateBucket(t, ts.Client, "rejects")
+	s3test.MustPutObject(t, ts.Client, "rejects", "exists", "v1")
 
 	t.Run("key over 1024 bytes is KeyTooLongError", func(t *testing.T) {
 		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
@@ -133,12 +134,12 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "InvalidStorageClass", e.Code)
-		assert.Equal(t, "PLATINUM", e.field("StorageClassRequested"))
+		assert.Equal(t, "PLATINUM", e.Elem("StorageClassRequested"))
 	})
 	t.Run("If-None-Match star on an existing key is 412", func(t *testing.T) {
 		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String("exists"), Body: strings.NewReader("v2"), IfNoneMatch: aws.String("*")})
 		apiErr(t, err, "PreconditionFailed", http.StatusPreconditionFailed)
-		assert.Equal(t, "v1", getBody(t, ts.Client, "rejects", "exists"))
+		assert.Equal(t, "v1", s3test.MustGetBody(t, ts.Client, "rejects", "exists"))
 	})
 	t.Run("If-None-Match star on a new key succeeds", func(t *testing.T) {
 		_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rejects"), Key: aws.String("fresh"), Body: strings.NewReader("v"), IfNoneMatch: aws.String("*")})
@@ -148,8 +149,8 @@ func TestPutObject_Rejections(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/exists", []byte("v3"), map[string]string{"If-Match": `"0000"`})
 		resp, body := do(t, ts, req)
 		assert.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-		assert.Equal(t, "If-Match", parseError(t, body).field("Condition"))
-		assert.Equal(t, "v1", getBody(t, ts.Client, "rejects", "exists"))
+		assert.Equal(t, "If-Match", parseError(t, body).Elem("Condition"))
+		assert.Equal(t, "v1", s3test.MustGetBody(t, ts.Client, "rejects", "exists"))
 	})
 	t.Run("no Content-Length is 411 MissingContentLength", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/rejects/chunked", nil, map[string]string{"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"})
@@ -174,8 +175,8 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
 		e := parseError(t, body)
 		assert.Equal(t, "EntityTooLarge", e.Code)
-		assert.Equal(t, "5368709121", e.field("ProposedSize"))
-		assert.Equal(t, "5368709120", e.field("MaxSizeAllowed"))
+		assert.Equal(t, "5368709121", e.Elem("ProposedSize"))
+		assert.Equal(t, "5368709120", e.Elem("MaxSizeAllowed"))
 	})
 	t.Run("missing bucket is NoSuchBucket with BucketName", func(t *testing.T) {
 		req := signedRequest(t, ts, http.MethodPut, ts.URL+"/nobucket/k", []byte("x"), nil)
@@ -183,13 +184,13 @@ func TestPutObject_Rejections(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 		e := parseError(t, body)
 		assert.Equal(t, "NoSuchBucket", e.Code)
-		assert.Equal(t, "nobucket", e.field("BucketName"))
+		assert.Equal(t, "nobucket", e.Elem("BucketName"))
 	})
 }
 
 func TestPutObject_TaggingIsCountedOnGet(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "tags")
+	s3test.MustCreateBucket(t, ts.Client, "tags")
 	_, err := ts.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("tags"), Key: aws.String("k"),
 		Body: strings.NewReader("x"), Tagging: aws.String("a=1&b=2")})
 	require.NoError(t, err)
@@ -201,19 +202,19 @@ func TestPutObject_TaggingIsCountedOnGet(t *testing.T) {
 
 func TestGetObject_NoSuchKey_CarriesKey(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "keys")
+	s3test.MustCreateBucket(t, ts.Client, "keys")
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/keys/missing/key.txt", nil, nil))
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "NoSuchKey", e.Code)
-	assert.Equal(t, "missing/key.txt", e.field("Key"))
+	assert.Equal(t, "missing/key.txt", e.Elem("Key"))
 }
 
 func TestGetObject_Range(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "ranges")
-		put(t, c, "ranges", "digits", "0123456789")
+		s3test.MustCreateBucket(t, c, "ranges")
+		s3test.MustPutObject(t, c, "ranges", "digits", "0123456789")
 		tests := []struct {
 			rng, body, contentRange string
 		}{
@@ -239,8 +240,8 @@ func TestGetObject_Range(t *testing.T) {
 
 func TestGetObject_Range_RawStatusesAndErrorElements(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "ranges")
-	put(t, ts.Client, "ranges", "digits", "0123456789")
+	s3test.MustCreateBucket(t, ts.Client, "ranges")
+	s3test.MustPutObject(t, ts.Client, "ranges", "digits", "0123456789")
 
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/ranges/digits", nil, map[string]string{"Range": "bytes=0-1"}))
 	assert.Equal(t, http.StatusPartialContent, resp.StatusCode)
@@ -255,15 +256,15 @@ func TestGetObject_Range_RawStatusesAndErrorElements(t *testing.T) {
 	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidRange", e.Code)
-	assert.Equal(t, "bytes=20-", e.field("RangeRequested"))
-	assert.Equal(t, "10", e.field("ActualObjectSize"))
+	assert.Equal(t, "bytes=20-", e.Elem("RangeRequested"))
+	assert.Equal(t, "10", e.Elem("ActualObjectSize"))
 }
 
 func TestGetObject_ConditionalHeaders(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "conds")
-	pout := put(t, ts.Client, "conds", "k", "body")
+	s3test.MustCreateBucket(t, ts.Client, "conds")
+	pout := s3test.MustPutObject(t, ts.Client, "conds", "k", "body")
 	etag := aws.ToString(pout.ETag)
 	head, err := ts.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("conds"), Key: aws.String("k")})
 	require.NoError(t, err)
@@ -300,7 +301,7 @@ func TestGetObject_ConditionalHeaders(t *testing.T) {
 				case tc.status == 412 && method == http.MethodGet:
 					e := parseError(t, body)
 					assert.Equal(t, "PreconditionFailed", e.Code)
-					assert.Equal(t, tc.condition, e.field("Condition"))
+					assert.Equal(t, tc.condition, e.Elem("Condition"))
 				case tc.status == 412:
 					assert.Empty(t, body, "HEAD errors carry no body")
 				case method == http.MethodGet:
@@ -318,8 +319,8 @@ func TestGetObject_ConditionalHeaders(t *testing.T) {
 
 func TestGetObject_ResponseOverrides(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "overrides")
-	put(t, ts.Client, "overrides", "k", "x")
+	s3test.MustCreateBucket(t, ts.Client, "overrides")
+	s3test.MustPutObject(t, ts.Client, "overrides", "k", "x")
 	out, err := ts.Client.GetObject(context.Background(), &s3.GetObjectInput{
 		Bucket: aws.String("overrides"), Key: aws.String("k"),
 		ResponseContentType:        aws.String("application/json"),
@@ -341,9 +342,9 @@ func TestDeleteObjects_QuietAndVerbose(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
 	c := ts.Client
-	mkBucket(t, c, "multi")
+	s3test.MustCreateBucket(t, c, "multi")
 	for _, k := range []string{"a", "b", "c"} {
-		put(t, c, "multi", k, k)
+		s3test.MustPutObject(t, c, "multi", k, k)
 	}
 	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("multi"), Delete: &types.Delete{
 		Objects: []types.ObjectIdentifier{{Key: aws.String("a")}, {Key: aws.String("missing")}},
@@ -363,19 +364,19 @@ func TestDeleteObjects_QuietAndVerbose(t *testing.T) {
 	assert.Empty(t, out.Deleted)
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("multi"), Key: aws.String("b")})
 	require.Error(t, err)
-	assert.Equal(t, "c", getBody(t, c, "multi", "c"))
+	assert.Equal(t, "c", s3test.MustGetBody(t, c, "multi", "c"))
 }
 
 func TestDeleteObjects_Rejections(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "multi")
+	s3test.MustCreateBucket(t, ts.Client, "multi")
 	var many bytes.Buffer
 	many.WriteString("<Delete>")
 	for range 1001 {
 		many.WriteString("<Object><Key>k</Key></Object>")
 	}
 	many.WriteString("</Delete>")
-	put(t, ts.Client, "multi", "a", "kept")
+	s3test.MustPutObject(t, ts.Client, "multi", "a", "kept")
 	tests := []struct {
 		name    string
 		body    string
@@ -405,22 +406,22 @@ func TestDeleteObjects_Rejections(t *testing.T) {
 			resp, body := do(t, ts, signedRequest(t, ts, http.MethodPost, ts.URL+"/multi?delete", []byte(tc.body), hdr))
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 			assert.Equal(t, tc.code, parseError(t, body).Code)
-			assert.Equal(t, "kept", getBody(t, ts.Client, "multi", "a"), "a rejected DeleteObjects deletes nothing")
+			assert.Equal(t, "kept", s3test.MustGetBody(t, ts.Client, "multi", "a"), "a rejected DeleteObjects deletes nothing")
 		})
 	}
 }
 
 func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "atomic")
-	put(t, ts.Client, "atomic", "k", "previous")
+	s3test.MustCreateBucket(t, ts.Client, "atomic")
+	s3test.MustPutObject(t, ts.Client, "atomic", "k", "previous")
 	other := sha256.Sum256([]byte("what was signed"))
 	req := signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/k", []byte("what was sent"),
 		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
 	resp, body := do(t, ts, req)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Equal(t, "XAmzContentSHA256Mismatch", parseError(t, body).Code)
-	assert.Equal(t, "previous", getBody(t, ts.Client, "atomic", "k"))
+	assert.Equal(t, "previous", s3test.MustGetBody(t, ts.Client, "atomic", "k"))
 
 	req = signedRequest(t, ts, http.MethodPut, ts.URL+"/atomic/new", []byte("what was sent"),
 		map[string]string{"X-Amz-Content-Sha256": hex.EncodeToString(other[:])})
@@ -433,7 +434,7 @@ func TestPutObject_BodyFailingVerification_LeavesPreviousObject(t *testing.T) {
 func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
-	mkBucket(t, ts.Client, "archive")
+	s3test.MustCreateBucket(t, ts.Client, "archive")
 	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("archive"), Key: aws.String("cold"),
 		Body: strings.NewReader("frozen"), StorageClass: types.StorageClassGlacier})
 	require.NoError(t, err)
@@ -446,7 +447,7 @@ func TestGetObject_ArchivedStorageClass_IsInvalidObjectState(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	e := parseError(t, body)
 	assert.Equal(t, "InvalidObjectState", e.Code)
-	assert.Equal(t, "GLACIER", e.field("StorageClass"))
+	assert.Equal(t, "GLACIER", e.Elem("StorageClass"))
 
 	_, err = ts.Client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("archive"), Key: aws.String("thawed"), CopySource: aws.String("archive/cold")})
 	apiErr(t, err, "InvalidObjectState", http.StatusForbidden)

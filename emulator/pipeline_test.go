@@ -11,25 +11,25 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/verifier"
 )
 
 func TestUnimplementedSubresource_Is501AndLeavesObjectUnchanged(t *testing.T) {
 	transports(t, func(t *testing.T, ts *TestServer, c *s3.Client) {
 		ctx := context.Background()
-		mkBucket(t, c, "tagged")
-		put(t, c, "tagged", "k", "original bytes")
+		s3test.MustCreateBucket(t, c, "tagged")
+		s3test.MustPutObject(t, c, "tagged", "k", "original bytes")
 		_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("tagged"), Key: aws.String("k"),
 			Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("a"), Value: aws.String("b")}}}})
 		apiErr(t, err, "NotImplemented", http.StatusNotImplemented)
-		assert.Equal(t, "original bytes", getBody(t, c, "tagged", "k"))
+		assert.Equal(t, "original bytes", s3test.MustGetBody(t, c, "tagged", "k"))
 
 		_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("tagged"),
 			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
@@ -47,7 +47,7 @@ func TestUnimplementedSubresource_Is501AndLeavesObjectUnchanged(t *testing.T) {
 
 func TestWrongMethod_Is405WithMethodAndResourceType(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "methods")
+	s3test.MustCreateBucket(t, ts.Client, "methods")
 	tests := []struct {
 		method, path, resourceType string
 	}{
@@ -62,15 +62,15 @@ func TestWrongMethod_Is405WithMethodAndResourceType(t *testing.T) {
 		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, "%s %s", tc.method, tc.path)
 		e := parseError(t, body)
 		assert.Equal(t, "MethodNotAllowed", e.Code)
-		assert.Equal(t, tc.method, e.field("Method"))
-		assert.Equal(t, tc.resourceType, e.field("ResourceType"))
+		assert.Equal(t, tc.method, e.Elem("Method"))
+		assert.Equal(t, tc.resourceType, e.Elem("ResourceType"))
 	}
 }
 
 func TestAnonymousRequest_IsAccessDenied(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "private")
-	put(t, ts.Client, "private", "k", "secret")
+	s3test.MustCreateBucket(t, ts.Client, "private")
+	s3test.MustPutObject(t, ts.Client, "private", "k", "secret")
 	for _, tc := range []struct{ method, path string }{
 		{http.MethodGet, "/private/k"}, {http.MethodPut, "/private/k2"}, {http.MethodGet, "/"}, {http.MethodGet, "/private"},
 	} {
@@ -86,7 +86,7 @@ func TestAnonymousRequest_IsAccessDenied(t *testing.T) {
 
 func TestErrorEnvelope_HasRequestIDAndHostIDMatchingHeaders(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "envelope")
+	s3test.MustCreateBucket(t, ts.Client, "envelope")
 	resp, body := do(t, ts, signedRequest(t, ts, http.MethodGet, ts.URL+"/envelope/missing", nil, nil))
 	assert.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
 	assert.True(t, bytes.HasPrefix(body, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)))
@@ -107,13 +107,13 @@ func TestErrorEnvelope_HasRequestIDAndHostIDMatchingHeaders(t *testing.T) {
 
 func TestVirtualHostedAddressing_BucketFromHost(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "vhost")
+	s3test.MustCreateBucket(t, ts.Client, "vhost")
 	_, port, _ := strings.Cut(ts.Host(), ":")
 
 	req := signedRequestHost(t, ts, http.MethodPut, "/dir/key.txt", "vhost.localhost:"+port, []byte("virtual"))
 	resp, body := do(t, ts, req)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
-	assert.Equal(t, "virtual", getBody(t, ts.Client, "vhost", "dir/key.txt"))
+	assert.Equal(t, "virtual", s3test.MustGetBody(t, ts.Client, "vhost", "dir/key.txt"))
 
 	req = signedRequestHost(t, ts, http.MethodGet, "/dir/key.txt", "vhost.localhost:"+port, nil)
 	resp, body = do(t, ts, req)
@@ -135,8 +135,8 @@ func signedRequestHost(t *testing.T, ts *TestServer, method, path, host string, 
 
 func TestPresignedGet_ExpiresWithTheManualClock(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "presigned")
-	put(t, ts.Client, "presigned", "k", "shared")
+	s3test.MustCreateBucket(t, ts.Client, "presigned")
+	s3test.MustPutObject(t, ts.Client, "presigned", "k", "shared")
 	ps, err := ts.Presign.PresignGetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("presigned"), Key: aws.String("k")},
 		s3.WithPresignExpires(time.Minute))
 	require.NoError(t, err)
@@ -156,12 +156,12 @@ func TestPresignedGet_ExpiresWithTheManualClock(t *testing.T) {
 	e := parseError(t, body)
 	assert.Equal(t, "AccessDenied", e.Code)
 	assert.Equal(t, "Request has expired", e.Message)
-	assert.Equal(t, "60", e.field("X-Amz-Expires"))
+	assert.Equal(t, "60", e.Elem("X-Amz-Expires"))
 }
 
 func TestPresignedPut_StoresObject(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "presigned")
+	s3test.MustCreateBucket(t, ts.Client, "presigned")
 	ps, err := ts.Presign.PresignPutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("presigned"), Key: aws.String("up")})
 	require.NoError(t, err)
 	req, err := http.NewRequest(ps.Method, ps.URL, strings.NewReader("uploaded"))
@@ -174,7 +174,7 @@ func TestPresignedPut_StoresObject(t *testing.T) {
 	resp, body := do(t, ts, req)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
 	assert.Empty(t, body)
-	assert.Equal(t, "uploaded", getBody(t, ts.Client, "presigned", "up"))
+	assert.Equal(t, "uploaded", s3test.MustGetBody(t, ts.Client, "presigned", "up"))
 }
 
 func TestAuthorization_CredentialAllowIsCheckedPerAction(t *testing.T) {
@@ -188,10 +188,10 @@ func TestAuthorization_CredentialAllowIsCheckedPerAction(t *testing.T) {
 	adminClient := s3.New(ts.Client.Options(), func(o *s3.Options) {
 		o.Credentials = aws.NewCredentialsCache(staticCreds(admin))
 	})
-	mkBucket(t, adminClient, "guarded")
-	put(t, adminClient, "guarded", "k", "v")
+	s3test.MustCreateBucket(t, adminClient, "guarded")
+	s3test.MustPutObject(t, adminClient, "guarded", "k", "v")
 
-	assert.Equal(t, "v", getBody(t, ts.Client, "guarded", "k"))
+	assert.Equal(t, "v", s3test.MustGetBody(t, ts.Client, "guarded", "k"))
 	_, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("guarded"), Key: aws.String("k"), Body: strings.NewReader("x")})
 	apiErr(t, err, "AccessDenied", http.StatusForbidden)
 	_, err = ts.Client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("guarded"), Key: aws.String("k")})
@@ -202,7 +202,7 @@ func TestAuthorization_CredentialAllowIsCheckedPerAction(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out.Errors, 1)
 	assert.Equal(t, "AccessDenied", aws.ToString(out.Errors[0].Code))
-	assert.Equal(t, "v", getBody(t, adminClient, "guarded", "k"))
+	assert.Equal(t, "v", s3test.MustGetBody(t, adminClient, "guarded", "k"))
 }
 
 type staticCreds verifier.Credential
@@ -248,12 +248,10 @@ func TestLogLine_OnePerRequestWithoutSecrets(t *testing.T) {
 
 func TestPresignedPut_QueryXAmzValuesApplyAsHeaders(t *testing.T) {
 	ts := NewTestServer(t)
-	mkBucket(t, ts.Client, "hoisted")
+	s3test.MustCreateBucket(t, ts.Client, "hoisted")
 	req, err := http.NewRequest(http.MethodPut, ts.URL+"/hoisted/k?x-amz-meta-color=red&x-amz-storage-class=STANDARD_IA&X-Amz-Expires=900", strings.NewReader("q"))
 	require.NoError(t, err)
-	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
-	url, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, time.Now())
-	require.NoError(t, err)
+	url := s3test.PresignURL(t, req, testCreds(ts), ts.Region, time.Now())
 	put, err := http.NewRequest(http.MethodPut, url, strings.NewReader("q"))
 	require.NoError(t, err)
 	resp, body := do(t, ts, put)
@@ -267,8 +265,8 @@ func TestPresignedPut_QueryXAmzValuesApplyAsHeaders(t *testing.T) {
 
 func TestVirtualHostedAddressing_CustomBaseDomain(t *testing.T) {
 	ts := NewTestServer(t, WithBaseDomain("s3.test"))
-	mkBucket(t, ts.Client, "custom")
-	put(t, ts.Client, "custom", "k", "v")
+	s3test.MustCreateBucket(t, ts.Client, "custom")
+	s3test.MustPutObject(t, ts.Client, "custom", "k", "v")
 	_, port, _ := strings.Cut(ts.Host(), ":")
 	for _, host := range []string{"custom.s3.test:" + port, "custom.s3.s3.test:" + port} {
 		resp, body := do(t, ts, signedRequestHost(t, ts, http.MethodGet, "/k", host, nil))

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/xml"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"testing"
 	"time"
 
@@ -19,6 +16,7 @@ import (
 
 	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/emulator/store"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -30,8 +28,7 @@ const postBucket = "uploads"
 func postServer(t *testing.T, opts ...emulator.TestOption) (*emulator.TestServer, *presign.Signer) {
 	t.Helper()
 	ts := emulator.NewTestServer(t, opts...)
-	_, err := ts.Client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(postBucket)})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, ts.Client, postBucket)
 	return ts, presign.New(ts.Client, presign.WithSigningTime(ts.Clock.Now()))
 }
 
@@ -39,21 +36,8 @@ func postServer(t *testing.T, opts ...emulator.TestOption) (*emulator.TestServer
 // redirects.
 func sendForm(t *testing.T, ts *emulator.TestServer, form *presign.Form, content string, extra ...presign.FormField) *http.Response {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range append(append([]presign.FormField(nil), form.Fields...), extra...) {
-		require.NoError(t, w.WriteField(f.Name, f.Value))
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="file"; filename="photo.png"`)
-	h.Set("Content-Type", "image/png")
-	pw, err := w.CreatePart(h)
-	require.NoError(t, err)
-	_, _ = pw.Write([]byte(content))
-	require.NoError(t, w.Close())
-	req, err := http.NewRequest(http.MethodPost, form.URL, &b)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	req := s3test.PostRequest(t, form.URL, s3test.FieldsOf(append(append([]presign.FormField(nil), form.Fields...), extra...)...),
+		&s3test.File{Filename: "photo.png", ContentType: "image/png", Content: content})
 	client := *ts.HTTPClient
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(req)
@@ -62,49 +46,12 @@ func sendForm(t *testing.T, ts *emulator.TestServer, form *presign.Form, content
 	return resp
 }
 
-type s3Error struct {
-	Code    string
-	Message string
-	Extra   []string
-}
-
-// readError parses an S3 error body, keeping extra elements in order.
-func readError(t *testing.T, resp *http.Response) s3Error {
+// readError reads resp's body, checks it is S3's error envelope
+// (s3test.RequireEnvelope) and returns Code, Message and the extra elements
+// in order.
+func readError(t *testing.T, resp *http.Response) wireError {
 	t.Helper()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	var e s3Error
-	var name string
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err, string(body))
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			name = tok.Name.Local
-		case xml.CharData:
-			switch name {
-			case "Code":
-				e.Code = string(tok)
-			case "Message":
-				e.Message = string(tok)
-			case "Error", "RequestId", "HostId", "":
-			default:
-				e.Extra = append(e.Extra, name, string(tok))
-			}
-		case xml.EndElement:
-			if name == tok.Name.Local && name != "Error" && name != "Code" && name != "Message" && name != "RequestId" && name != "HostId" {
-				if len(e.Extra) == 0 || e.Extra[len(e.Extra)-2] != name {
-					e.Extra = append(e.Extra, name, "") // empty element
-				}
-			}
-			name = ""
-		}
-	}
-	return e
+	return wireError(s3test.ReadError(t, resp, resp.StatusCode))
 }
 
 func headObject(t *testing.T, ts *emulator.TestServer, key string) (*s3.HeadObjectOutput, error) {
@@ -113,12 +60,7 @@ func headObject(t *testing.T, ts *emulator.TestServer, key string) (*s3.HeadObje
 
 func getBody(t *testing.T, ts *emulator.TestServer, key string) string {
 	t.Helper()
-	out, err := ts.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(postBucket), Key: aws.String(key)})
-	require.NoError(t, err)
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	require.NoError(t, err)
-	return string(b)
+	return s3test.MustGetBody(t, ts.Client, postBucket, key)
 }
 
 func TestPostObject_Responses(t *testing.T) {
@@ -211,22 +153,22 @@ func TestPostObject_RejectedUploadsStoreNothing(t *testing.T) {
 		advance    time.Duration
 		tamper     bool
 		status     int
-		want       s3Error
+		want       wireError
 	}{
 		{name: "FileOverRange_IsEntityTooLarge", conditions: []presign.Condition{presign.ContentLengthRange(0, 3)}, content: "too big",
-			status: 400, want: s3Error{"EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", []string{"ProposedSize", "7", "MaxSizeAllowed", "3"}}},
+			status: 400, want: wireError{"EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", []string{"ProposedSize", "7", "MaxSizeAllowed", "3"}}},
 		{name: "FileUnderRange_IsEntityTooSmall", conditions: []presign.Condition{presign.ContentLengthRange(100, 200)}, content: "small",
-			status: 400, want: s3Error{"EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", []string{"ProposedSize", "5", "MinSizeAllowed", "100"}}},
+			status: 400, want: wireError{"EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", []string{"ProposedSize", "5", "MinSizeAllowed", "100"}}},
 		{name: "BadStorageClass_IsInvalidStorageClass", conditions: []presign.Condition{presign.Field("x-amz-storage-class", "FAST")}, content: "x",
-			status: 400, want: s3Error{"InvalidStorageClass", "The storage class you specified is not valid", []string{"StorageClassRequested", "FAST"}}},
+			status: 400, want: wireError{"InvalidStorageClass", "The storage class you specified is not valid", []string{"StorageClassRequested", "FAST"}}},
 		{name: "TaggingNotXML_IsMalformedXML", conditions: []presign.Condition{presign.Field("tagging", "team=a")}, content: "x",
-			status: 400, want: s3Error{"MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", nil}},
+			status: 400, want: wireError{"MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", nil}},
 		{name: "UncoveredField_IsExtraInputFields", extra: []presign.FormField{{Name: "Content-Type", Value: "text/html"}}, content: "x",
-			status: 403, want: s3Error{"AccessDenied", "Invalid according to Policy: Extra input fields: content-type", nil}},
+			status: 403, want: wireError{"AccessDenied", "Invalid according to Policy: Extra input fields: content-type", nil}},
 		{name: "AfterExpiry_IsPolicyExpired", advance: time.Hour + time.Second, content: "x",
-			status: 403, want: s3Error{"AccessDenied", "Invalid according to Policy: Policy expired.", nil}},
+			status: 403, want: wireError{"AccessDenied", "Invalid according to Policy: Policy expired.", nil}},
 		{name: "MissingBucket_IsNoSuchBucket", bucket: "nobucket", content: "x",
-			status: 404, want: s3Error{"NoSuchBucket", "The specified bucket does not exist", []string{"BucketName", "nobucket"}}},
+			status: 404, want: wireError{"NoSuchBucket", "The specified bucket does not exist", []string{"BucketName", "nobucket"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +221,7 @@ func TestPostObject_NotMultipart_IsPreconditionFailed(t *testing.T) {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-	assert.Equal(t, s3Error{"PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+	assert.Equal(t, wireError{"PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
 		[]string{"Condition", "Bucket POST must be of the enclosure-type multipart/form-data"}}, readError(t, resp))
 }
 
@@ -292,7 +234,7 @@ func TestPostObject_KeyWithoutPutObjectPermission_IsAccessDenied(t *testing.T) {
 	require.NoError(t, err)
 	resp := sendForm(t, ts, form, "x")
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	assert.Equal(t, s3Error{"AccessDenied", "Access Denied", nil}, readError(t, resp))
+	assert.Equal(t, wireError{"AccessDenied", "Access Denied", nil}, readError(t, resp))
 
 	form, err = signer.PresignPost(context.Background(), postBucket, "public/x", time.Hour)
 	require.NoError(t, err)
@@ -324,19 +266,9 @@ func TestPostObject_VirtualHostedBucket(t *testing.T) {
 	form, err := signer.PresignPost(context.Background(), postBucket, "vh/${filename}", time.Hour)
 	require.NoError(t, err)
 	form.URL = ts.URL + "/"
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range form.Fields {
-		require.NoError(t, w.WriteField(f.Name, f.Value))
-	}
-	fw, err := w.CreateFormFile("file", "a.txt")
-	require.NoError(t, err)
-	_, _ = fw.Write([]byte("virtual"))
-	require.NoError(t, w.Close())
-	req, err := http.NewRequest(http.MethodPost, form.URL, &b)
-	require.NoError(t, err)
+	req := s3test.PostRequest(t, form.URL, s3test.FieldsOf(form.Fields...),
+		&s3test.File{Filename: "a.txt", ContentType: "application/octet-stream", Content: "virtual"})
 	req.Host = postBucket + ".localhost:" + ts.URL[len("http://127.0.0.1:"):]
-	req.Header.Set("Content-Type", w.FormDataContentType())
 	resp, err := ts.HTTPClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

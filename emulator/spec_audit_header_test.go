@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha1"
@@ -17,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func sha256Hex(b []byte) string {
@@ -51,7 +50,7 @@ func TestSpecAudit_HeaderAuthErrors(t *testing.T) {
 	})
 	t.Run("WrongScopeRegion_IsAuthorizationHeaderMalformedWithRegion", func(t *testing.T) {
 		req := auditRequest(t, "GET", objectURL(ts, auditKey), nil, map[string]string{"X-Amz-Content-Sha256": sha256Hex(nil)})
-		require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), auditCreds(ts), req, sha256Hex(nil), "s3", "eu-west-1", ts.Clock.Now()))
+		s3test.SignRequest(t, req, nil, auditCreds(ts), "eu-west-1", ts.Clock.Now())
 		e := requireS3Error(t, auditSend(t, ts, req), http.StatusBadRequest)
 		assert.Equal(t, wireError{"AuthorizationHeaderMalformed", "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
 			[]string{"Region", "us-east-1"}}, e)

@@ -5,10 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,11 +17,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // The spec audit tests (spec_audit_*_test.go) drive the emulator with raw
@@ -41,12 +37,8 @@ const (
 func auditServer(t *testing.T, opts ...emulator.TestOption) *emulator.TestServer {
 	t.Helper()
 	ts := emulator.NewTestServer(t, opts...)
-	ctx := context.Background()
-	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(auditBucket)})
-	require.NoError(t, err)
-	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(auditBucket), Key: aws.String(auditKey),
-		Body: strings.NewReader(auditContent)})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, ts.Client, auditBucket)
+	s3test.MustPutObject(t, ts.Client, auditBucket, auditKey, auditContent)
 	return ts
 }
 
@@ -84,86 +76,29 @@ func auditRequest(t *testing.T, method, target string, body []byte, hdr map[stri
 }
 
 // wireError is an S3 error body: Code, Message and the extra elements as
-// name, value pairs in wire order.
+// name, value pairs in wire order (s3test.WireError, kept local so tables
+// can spell it positionally).
 type wireError struct {
 	Code    string
 	Message string
 	Extra   []string
 }
 
-// requireS3Error checks the envelope of spec §1 (status, application/xml,
-// XML declaration, Code and Message first, RequestId and HostId last and
-// equal to the x-amz-request-id and x-amz-id-2 headers) and returns the
-// error with its extra elements in order.
+// requireS3Error checks the envelope of spec §1 with s3test.RequireEnvelope
+// (status, application/xml, XML declaration, Code and Message first,
+// RequestId and HostId last and equal to the x-amz-request-id and
+// x-amz-id-2 headers) and returns the error with its extra elements in
+// order.
 func requireS3Error(t *testing.T, r auditResp, status int) wireError {
 	t.Helper()
-	require.Equal(t, status, r.StatusCode, "body: %s", r.Body)
-	assert.Equal(t, "application/xml", r.Header.Get("Content-Type"))
-	assert.Equal(t, strconv.Itoa(len(r.Body)), r.Header.Get("Content-Length"))
-	require.True(t, bytes.HasPrefix(r.Body, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n<Error><Code>")), "body: %s", r.Body)
-	dec := xml.NewDecoder(bytes.NewReader(r.Body))
-	var names, values []string
-	depth := 0
-	var cur *strings.Builder
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err, "body: %s", r.Body)
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth == 1 {
-				require.Equal(t, "Error", tok.Name.Local)
-			}
-			if depth == 2 {
-				names = append(names, tok.Name.Local)
-				cur = &strings.Builder{}
-			}
-			require.LessOrEqual(t, depth, 2, "nested element in %s", r.Body)
-		case xml.CharData:
-			if depth == 2 {
-				cur.Write(tok)
-			}
-		case xml.EndElement:
-			if depth == 2 {
-				values = append(values, cur.String())
-			}
-			depth--
-		}
-	}
-	require.GreaterOrEqual(t, len(names), 4, "body: %s", r.Body)
-	require.Equal(t, []string{"Code", "Message"}, names[:2], "body: %s", r.Body)
-	require.Equal(t, []string{"RequestId", "HostId"}, names[len(names)-2:], "body: %s", r.Body)
-	assert.Equal(t, r.Header.Get("X-Amz-Request-Id"), values[len(values)-2])
-	assert.Equal(t, r.Header.Get("X-Amz-Id-2"), values[len(values)-1])
-	assert.NotEmpty(t, values[len(values)-2])
-	e := wireError{Code: values[0], Message: values[1]}
-	for i := 2; i < len(names)-2; i++ {
-		e.Extra = append(e.Extra, names[i], values[i])
-	}
-	return e
+	return wireError(s3test.RequireEnvelope(t, r.Response, r.Body, status))
 }
 
 // extra returns the value of the extra element called name.
-func (e wireError) extra(name string) string {
-	for i := 0; i+1 < len(e.Extra); i += 2 {
-		if e.Extra[i] == name {
-			return e.Extra[i+1]
-		}
-	}
-	return ""
-}
+func (e wireError) extra(name string) string { return s3test.WireError(e).Elem(name) }
 
 // names lists the extra elements' names in order.
-func (e wireError) names() []string {
-	var out []string
-	for i := 0; i < len(e.Extra); i += 2 {
-		out = append(out, e.Extra[i])
-	}
-	return out
-}
+func (e wireError) names() []string { return s3test.WireError(e).Names() }
 
 func auditCreds(ts *emulator.TestServer) aws.Credentials {
 	return aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
@@ -186,7 +121,7 @@ func presignV4With(t *testing.T, ts *emulator.TestServer, method, target string,
 	q.Set("X-Amz-Expires", strconv.Itoa(int(expires/time.Second)))
 	u.RawQuery = q.Encode()
 	req := auditRequest(t, method, u.String(), nil, hdr)
-	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true; o.DisableURIPathEscaping = true })
+	signer := s3test.Signer(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
 	signed, _, err := signer.PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", ts.Region, signedAt)
 	require.NoError(t, err)
 	return signed
@@ -196,20 +131,8 @@ func presignV4With(t *testing.T, ts *emulator.TestServer, method, target string,
 // payload hash of body.
 func signV4Header(t *testing.T, ts *emulator.TestServer, req *http.Request, body []byte, signedAt time.Time) *http.Request {
 	t.Helper()
-	hash := req.Header.Get("X-Amz-Content-Sha256")
-	if hash == "" {
-		sum := sha256.Sum256(body)
-		hash = hex.EncodeToString(sum[:])
-		req.Header.Set("X-Amz-Content-Sha256", hash)
-	}
-	require.NoError(t, s3Signer().SignHTTP(context.Background(), auditCreds(ts), req, hash, "s3", ts.Region, signedAt))
+	s3test.SignRequest(t, req, body, auditCreds(ts), ts.Region, signedAt)
 	return req
-}
-
-// s3Signer signs as S3 clients do: the request path is already escaped
-// and is used as sent, never escaped a second time.
-func s3Signer() *v4.Signer {
-	return v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 }
 
 // presignV2 builds a SigV2 query-string URL: path is "/bucket/key", query

@@ -1,16 +1,10 @@
 package emulator_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -21,23 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // kv is one form field.
 type kv struct{ name, value string }
-
-// postFile is the file part; noFilename sends it as a plain field.
-type postFile struct {
-	filename   string
-	content    string
-	noFilename bool
-}
-
-func hmacSHA256(key []byte, s string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(s))
-	return m.Sum(nil)
-}
 
 // postPolicy is a policy document with expiration exp and the raw JSON
 // conditions given.
@@ -63,10 +45,6 @@ func postCredential(ts *emulator.TestServer) string {
 // SigV4 fields with the policy and its signature.
 func v4PostFields(ts *emulator.TestServer, key, policy string, fields ...kv) []kv {
 	day := ts.Clock.Now().UTC().Format("20060102")
-	k := hmacSHA256([]byte("AWS4"+ts.SecretAccessKey), day)
-	k = hmacSHA256(k, ts.Region)
-	k = hmacSHA256(k, "s3")
-	k = hmacSHA256(k, "aws4_request")
 	out := []kv{{"key", key}}
 	out = append(out, fields...)
 	return append(out,
@@ -74,7 +52,7 @@ func v4PostFields(ts *emulator.TestServer, key, policy string, fields ...kv) []k
 		kv{"X-Amz-Credential", postCredential(ts)},
 		kv{"X-Amz-Date", ts.Clock.Now().UTC().Format("20060102T150405Z")},
 		kv{"Policy", policy},
-		kv{"X-Amz-Signature", hex.EncodeToString(hmacSHA256(k, policy))})
+		kv{"X-Amz-Signature", s3test.SignV4Policy(ts.SecretAccessKey, day, ts.Region, policy)})
 }
 
 // stdPolicy covers the bucket, the key exactly and the SigV4 fields, plus
@@ -95,32 +73,21 @@ func without(fields []kv, name string) []kv {
 }
 
 // postForm sends fields, the file (when not nil) and after to the bucket.
-func postForm(t *testing.T, ts *emulator.TestServer, fields []kv, file *postFile, after ...kv) auditResp {
+func postForm(t *testing.T, ts *emulator.TestServer, fields []kv, file *s3test.File, after ...kv) auditResp {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range fields {
-		require.NoError(t, w.WriteField(f.name, f.value))
-	}
-	if file != nil {
-		h := textproto.MIMEHeader{}
-		if file.noFilename {
-			h.Set("Content-Disposition", `form-data; name="file"`)
-		} else {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, file.filename))
-		}
-		pw, err := w.CreatePart(h)
-		require.NoError(t, err)
-		_, _ = pw.Write([]byte(file.content))
-	}
-	for _, f := range after {
-		require.NoError(t, w.WriteField(f.name, f.value))
-	}
-	require.NoError(t, w.Close())
-	return auditSend(t, ts, auditRequest(t, "POST", ts.URL+"/"+auditBucket, b.Bytes(), map[string]string{"Content-Type": w.FormDataContentType()}))
+	body, ct := s3test.PostForm(t, formFields(fields), file, formFields(after)...)
+	return auditSend(t, ts, auditRequest(t, "POST", ts.URL+"/"+auditBucket, body, map[string]string{"Content-Type": ct}))
 }
 
-func aFile(content string) *postFile { return &postFile{filename: "cat.png", content: content} }
+func formFields(kvs []kv) []s3test.Field {
+	out := make([]s3test.Field, 0, len(kvs))
+	for _, f := range kvs {
+		out = append(out, s3test.Field{Name: f.name, Value: f.value})
+	}
+	return out
+}
+
+func aFile(content string) *s3test.File { return &s3test.File{Filename: "cat.png", Content: content} }
 
 func headAudit(t *testing.T, ts *emulator.TestServer, key string) (*s3.HeadObjectOutput, error) {
 	return ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(auditBucket), Key: aws.String(key)})
@@ -307,13 +274,13 @@ func TestSpecAudit_PostAccepted(t *testing.T) {
 		assert.Equal(t, "binary/octet-stream", aws.ToString(out.ContentType))
 	})
 	t.Run("FilenameLiteralWithoutFilename", func(t *testing.T) {
-		r := postForm(t, ts, v4PostFields(ts, "up/${filename}", stdPolicy(ts, "up/")), &postFile{content: "x", noFilename: true})
+		r := postForm(t, ts, v4PostFields(ts, "up/${filename}", stdPolicy(ts, "up/")), &s3test.File{Content: "x", NoFilename: true})
 		require.Equal(t, http.StatusNoContent, r.StatusCode, "%s", r.Body)
 		_, err := headAudit(t, ts, "up/${filename}")
 		assert.NoError(t, err)
 	})
 	t.Run("FilenameExpanded", func(t *testing.T) {
-		r := postForm(t, ts, v4PostFields(ts, "up/key-${filename}", stdPolicy(ts, "up/")), &postFile{filename: "my-file", content: "x"})
+		r := postForm(t, ts, v4PostFields(ts, "up/key-${filename}", stdPolicy(ts, "up/")), &s3test.File{Filename: "my-file", Content: "x"})
 		require.Equal(t, http.StatusNoContent, r.StatusCode, "%s", r.Body)
 		_, err := headAudit(t, ts, "up/key-my-file")
 		assert.NoError(t, err)
@@ -324,7 +291,7 @@ func TestSpecAudit_PostAccepted(t *testing.T) {
 		r := postForm(t, ts, v4PostFields(ts, "up/every", stdPolicy(ts, "up/",
 			`{"x-amz-meta-original": "my-file"}`, `["starts-with", "$success_action_redirect", "http://localhost/done/"]`),
 			kv{"x-amz-meta-original", "${filename}"}, kv{"success_action_redirect", "http://localhost/done/${filename}"}),
-			&postFile{filename: "my-file", content: "x"})
+			&s3test.File{Filename: "my-file", Content: "x"})
 		require.Equal(t, http.StatusSeeOther, r.StatusCode, "%s", r.Body)
 		assert.True(t, strings.HasPrefix(r.Header.Get("Location"), "http://localhost/done/my-file?bucket=audit&key=up%2Fevery&etag="), r.Header.Get("Location"))
 		out, err := headAudit(t, ts, "up/every")

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -80,7 +81,7 @@ func presignAll(t *testing.T, s *presign.Signer) map[string]*presign.Request {
 
 func TestPresignURL_EveryOperationIsAcceptedByTheVerifier(t *testing.T) {
 	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
-	v := newVerifier(&manualClock{t: signedAt.Add(59 * time.Minute)})
+	v := newVerifier(s3test.NewClock(signedAt.Add(59 * time.Minute)))
 	for name, p := range presignAll(t, s) {
 		t.Run(name, func(t *testing.T) {
 			res, err := v.Authenticate(asHTTP(t, p))
@@ -95,7 +96,7 @@ func TestPresignURL_HoistedMetadata_ReachesQueryHeaders(t *testing.T) {
 	s := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt))
 	p, err := s.PutObject(context.Background(), bucket, "k", time.Hour, presign.PutOptions{Metadata: map[string]string{"owner": "alice"}})
 	require.NoError(t, err)
-	res, err := newVerifier(&manualClock{t: signedAt}).Authenticate(asHTTP(t, p))
+	res, err := newVerifier(s3test.NewClock(signedAt)).Authenticate(asHTTP(t, p))
 	require.NoError(t, err)
 	assert.Equal(t, "alice", res.QueryHeaders.Get("X-Amz-Meta-Owner"))
 }
@@ -128,7 +129,7 @@ func TestPresignURL_MisuseIsRejectedByTheVerifier(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(r)
 			}
-			_, err := newVerifier(&manualClock{t: tc.at}).Authenticate(r)
+			_, err := newVerifier(s3test.NewClock(tc.at)).Authenticate(r)
 			e, ok := s3err.As(err)
 			require.True(t, ok, "%v", err)
 			assert.Equal(t, tc.code, string(e.Code))
@@ -142,7 +143,7 @@ func TestPresignURL_SessionToken_IsSignedAndAccepted(t *testing.T) {
 	p, err := s.GetObject(context.Background(), bucket, "k", time.Hour)
 	require.NoError(t, err)
 	assert.Contains(t, p.URL, "X-Amz-Security-Token="+tempTok)
-	res, err := newVerifier(&manualClock{t: signedAt}).Authenticate(asHTTP(t, p))
+	res, err := newVerifier(s3test.NewClock(signedAt)).Authenticate(asHTTP(t, p))
 	require.NoError(t, err)
 	assert.Equal(t, tempKey, res.Identity.AccessKeyID)
 }

@@ -1,17 +1,13 @@
 package presign_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -38,18 +35,6 @@ const (
 )
 
 var signedAt = time.Date(2026, 11, 26, 22, 0, 0, 0, time.UTC)
-
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // newClient is an S3 client for the local endpoint, path-style, built by
 // hand (the machine's AWS_CA_BUNDLE rules out LoadDefaultConfig with a
@@ -78,23 +63,10 @@ func newVerifier(clock verifier.Clock) *verifier.Verifier {
 // then the file part, then (to prove they are ignored) trailing fields.
 func upload(t *testing.T, form *presign.Form, filename, content string, extra ...presign.FormField) *http.Request {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range append(append([]presign.FormField(nil), form.Fields...), extra...) {
-		require.NoError(t, w.WriteField(f.Name, f.Value))
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="file"; filename="`+filename+`"`)
-	h.Set("Content-Type", "application/octet-stream")
-	pw, err := w.CreatePart(h)
-	require.NoError(t, err)
-	_, _ = pw.Write([]byte(content))
-	require.NoError(t, w.WriteField("x-amz-meta-after", "ignored"))
-	require.NoError(t, w.Close())
-	r, err := http.NewRequest(http.MethodPost, form.URL, &b)
-	require.NoError(t, err)
-	r.Header.Set("Content-Type", w.FormDataContentType())
-	return r
+	fields := s3test.FieldsOf(append(append([]presign.FormField(nil), form.Fields...), extra...)...)
+	return s3test.PostRequest(t, form.URL, fields,
+		&s3test.File{Filename: filename, ContentType: "application/octet-stream", Content: content},
+		s3test.Field{Name: "x-amz-meta-after", Value: "ignored"})
 }
 
 func TestPresignPost_FormsAreAcceptedByTheVerifier(t *testing.T) {
@@ -137,7 +109,7 @@ func TestPresignPost_FormsAreAcceptedByTheVerifier(t *testing.T) {
 			if filename == "" {
 				filename = "file.bin"
 			}
-			up, err := newVerifier(&manualClock{t: signedAt.Add(time.Minute)}).ReadPost(upload(t, form, filename, "data", tc.extra...), bucket)
+			up, err := newVerifier(s3test.NewClock(signedAt.Add(time.Minute))).ReadPost(upload(t, form, filename, "data", tc.extra...), bucket)
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantKey, up.Key)
 			assert.Equal(t, verifier.AuthSigV4Post, up.Identity.Auth)
@@ -182,7 +154,7 @@ func TestPresignPost_ViolationsAreRejectedByTheVerifier(t *testing.T) {
 			form, err := presign.New(newClient(akid, secret, ""), presign.WithSigningTime(signedAt)).
 				PresignPost(context.Background(), bucket, "k", time.Hour, tc.conditions...)
 			require.NoError(t, err)
-			clock := &manualClock{t: signedAt}
+			clock := s3test.NewClock(signedAt)
 			clock.Advance(tc.advance)
 			up, err := newVerifier(clock).ReadPost(upload(t, form, "f", tc.content, tc.extra...), bucket)
 			if tc.atRead {

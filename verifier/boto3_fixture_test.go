@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // testdata/boto3_presigned.json holds URLs pre-signed by boto3 (SigV2 by
@@ -28,7 +29,7 @@ func TestBoto3_PresignedURLs_AreAuthentic(t *testing.T) {
 	require.NotEmpty(t, fx.URLs)
 	for _, u := range fx.URLs {
 		t.Run(u.Signer+" "+u.Method+" "+u.Key, func(t *testing.T) {
-			clk := &manualClock{t: time.Unix(fx.SignedAt+60, 0).UTC()}
+			clk := s3test.NewClock(time.Unix(fx.SignedAt+60, 0).UTC())
 			v := New(Config{Region: "us-east-1", Credentials: NewStaticCredentials(keyMain), Clock: clk})
 			h := http.Header{}
 			for k, val := range u.Headers {

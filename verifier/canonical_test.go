@@ -6,9 +6,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 func TestCanonicalURI_DecodesOnceAndReencodesLikeS3(t *testing.T) {
@@ -97,7 +97,7 @@ func TestSigV4Header_RepeatedAndSpacedHeaders_AreAuthentic(t *testing.T) {
 	c.Header.Add("X-Amz-Meta-Tag", "one")
 	c.Header.Add("X-Amz-Meta-Tag", "  two   words ")
 	c.Header.Set("X-Amz-Content-Sha256", unsignedPayload)
-	require.NoError(t, v4.NewSigner(s3Options).SignHTTP(context.Background(), awsCreds(keyMain), c, unsignedPayload, "s3", testRegion, signTime))
+	require.NoError(t, s3test.Signer().SignHTTP(context.Background(), awsCreds(keyMain), c, unsignedPayload, "s3", testRegion, signTime))
 	v, _ := newTestVerifier(t, testRegion)
 	ex := v.Explain(serverRequest(t, c, ""))
 	require.NoError(t, ex.Err)

@@ -12,17 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
-
-// manualClock is a fixed clock tests move by hand.
-type manualClock struct{ t time.Time }
-
-func (c *manualClock) Now() time.Time          { return c.t }
-func (c *manualClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
 const testRegion = "us-east-1"
 
@@ -37,9 +31,9 @@ var (
 		Expires: signTime.Add(time.Hour)}
 )
 
-func newTestVerifier(t testing.TB, region string) (*Verifier, *manualClock) {
+func newTestVerifier(t testing.TB, region string) (*Verifier, *s3test.Clock) {
 	t.Helper()
-	clk := &manualClock{t: signTime.Add(30 * time.Second)}
+	clk := s3test.NewClock(signTime.Add(30 * time.Second))
 	v := New(Config{Region: region, Credentials: NewStaticCredentials(keyMain, keyOdd, keyTmp), Clock: clk})
 	return v, clk
 }
@@ -47,8 +41,6 @@ func newTestVerifier(t testing.TB, region string) (*Verifier, *manualClock) {
 func awsCreds(c Credential) aws.Credentials {
 	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
 }
-
-func s3Options(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }
 
 // clientRequest builds the request a client would send; target is an
 // absolute URL whose path is already escaped the way S3 clients escape it.
@@ -94,13 +86,7 @@ func serverRequest(t testing.TB, c *http.Request, body string) *http.Request {
 func signedHeaderRequest(t testing.TB, cred Credential, method, target, body string, headers map[string]string) *http.Request {
 	t.Helper()
 	c := clientRequest(t, method, target, body, headers)
-	hash := c.Header.Get("X-Amz-Content-Sha256")
-	if hash == "" {
-		hash = sha256Hex([]byte(body))
-		c.Header.Set("X-Amz-Content-Sha256", hash)
-	}
-	err := v4.NewSigner(s3Options).SignHTTP(context.Background(), awsCreds(cred), c, hash, "s3", testRegion, signTime)
-	require.NoError(t, err)
+	s3test.SignRequest(t, c, []byte(body), awsCreds(cred), testRegion, signTime)
 	return serverRequest(t, c, body)
 }
 
@@ -112,7 +98,7 @@ func presignedURL(t testing.TB, cred Credential, region, method, target string, 
 	q := c.URL.Query()
 	q.Set("X-Amz-Expires", strconv.Itoa(int(expires/time.Second)))
 	c.URL.RawQuery = q.Encode()
-	u, h, err := v4.NewSigner(s3Options).PresignHTTP(context.Background(), awsCreds(cred), c, unsignedPayload, "s3", region, signTime)
+	u, h, err := s3test.Signer().PresignHTTP(context.Background(), awsCreds(cred), c, unsignedPayload, "s3", region, signTime)
 	require.NoError(t, err)
 	return u, h
 }

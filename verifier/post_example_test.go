@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -46,7 +47,7 @@ func ExampleVerifier_ReadPost() {
 	v := verifier.New(verifier.Config{
 		Region:      "us-east-1",
 		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}),
-		Clock:       &manualClock{t: signedAt.Add(time.Minute)},
+		Clock:       s3test.NewClock(signedAt.Add(time.Minute)),
 	})
 	up, err := v.ReadPost(r, "photos")
 	if err != nil {

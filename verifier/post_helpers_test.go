@@ -1,25 +1,16 @@
 package verifier_test
 
 import (
-	"bytes"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"fmt"
-	"hash"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -39,19 +30,6 @@ const (
 
 var testNow = time.Date(2026, 11, 26, 22, 0, 0, 0, time.UTC)
 
-// manualClock is a Clock tests move by hand.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func newPostVerifier(clock verifier.Clock) *verifier.Verifier {
 	return verifier.New(verifier.Config{
 		Region: testRegion,
@@ -67,42 +45,19 @@ func newPostVerifier(clock verifier.Clock) *verifier.Verifier {
 // kv is one form field.
 type kv struct{ name, value string }
 
-// fileSpec is the file part; noFilename sends it as a plain field.
-type fileSpec struct {
-	filename   string
-	noFilename bool
-	content    string
-}
-
 // postBody builds a multipart POST to /testBucket with fields, then the
 // file part (when file is not nil), then after.
-func postBody(t *testing.T, fields []kv, file *fileSpec, after []kv) *http.Request {
+func postBody(t *testing.T, fields []kv, file *s3test.File, after []kv) *http.Request {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range fields {
-		require.NoError(t, w.WriteField(f.name, f.value))
+	return s3test.PostRequest(t, "http://localhost/"+testBucket, formFields(fields), file, formFields(after)...)
+}
+
+func formFields(kvs []kv) []s3test.Field {
+	out := make([]s3test.Field, 0, len(kvs))
+	for _, f := range kvs {
+		out = append(out, s3test.Field{Name: f.name, Value: f.value})
 	}
-	if file != nil {
-		h := textproto.MIMEHeader{}
-		if file.noFilename {
-			h.Set("Content-Disposition", `form-data; name="file"`)
-		} else {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, file.filename))
-			h.Set("Content-Type", "application/octet-stream")
-		}
-		pw, err := w.CreatePart(h)
-		require.NoError(t, err)
-		_, _ = pw.Write([]byte(file.content))
-	}
-	for _, f := range after {
-		require.NoError(t, w.WriteField(f.name, f.value))
-	}
-	require.NoError(t, w.Close())
-	r, err := http.NewRequest(http.MethodPost, "http://localhost/"+testBucket, &b)
-	require.NoError(t, err)
-	r.Header.Set("Content-Type", w.FormDataContentType())
-	return r
+	return out
 }
 
 // policyB64 assembles a policy document from raw JSON conditions.
@@ -123,28 +78,16 @@ func v4Conds(akid string) []string {
 	}
 }
 
-func signV4Policy(secret, day, region, policy string) string {
-	k := hmacSum(sha256.New, []byte("AWS4"+secret), day)
-	k = hmacSum(sha256.New, k, region)
-	k = hmacSum(sha256.New, k, "s3")
-	k = hmacSum(sha256.New, k, "aws4_request")
-	return hex.EncodeToString(hmacSum(sha256.New, k, policy))
-}
-
-func signV2Policy(secret, policy string) string {
-	return base64.StdEncoding.EncodeToString(hmacSum(sha1.New, []byte(secret), policy))
-}
-
-func hmacSum(h func() hash.Hash, key []byte, data string) []byte {
-	m := hmac.New(h, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
-}
-
 // v4Fields returns key, the SigV4 auth fields and extra, signed over policy
 // with the test key.
 func v4Fields(key, policy string, extra ...kv) []kv {
-	cred := testAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
+	return v4FieldsFor(testAKID, testSecret, key, policy, extra...)
+}
+
+// v4FieldsFor returns key, extra, then the SigV4 auth fields for the key
+// akid/secret with the policy signed.
+func v4FieldsFor(akid, secret, key, policy string, extra ...kv) []kv {
+	cred := akid + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
 	f := []kv{{"key", key}}
 	f = append(f, extra...)
 	return append(f,
@@ -152,7 +95,7 @@ func v4Fields(key, policy string, extra ...kv) []kv {
 		kv{"X-Amz-Credential", cred},
 		kv{"X-Amz-Date", testAmzDate},
 		kv{"Policy", policy},
-		kv{"X-Amz-Signature", signV4Policy(testSecret, testDay, testRegion, policy)},
+		kv{"X-Amz-Signature", s3test.SignV4Policy(secret, testDay, testRegion, policy)},
 	)
 }
 
@@ -163,7 +106,7 @@ func v2Fields(key, policy string, extra ...kv) []kv {
 	return append(f,
 		kv{"AWSAccessKeyId", testAKID},
 		kv{"Policy", policy},
-		kv{"Signature", signV2Policy(testSecret, policy)},
+		kv{"Signature", s3test.SignV2Policy(testSecret, policy)},
 	)
 }
 
@@ -249,14 +192,5 @@ func tempPolicy(extra ...string) string {
 
 // tempV4Fields signs with the temporary key.
 func tempV4Fields(key, policy string, extra ...kv) []kv {
-	cred := tempAKID + "/" + testDay + "/" + testRegion + "/s3/aws4_request"
-	f := []kv{{"key", key}}
-	f = append(f, extra...)
-	return append(f,
-		kv{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
-		kv{"X-Amz-Credential", cred},
-		kv{"X-Amz-Date", testAmzDate},
-		kv{"Policy", policy},
-		kv{"X-Amz-Signature", signV4Policy(tempSecret, testDay, testRegion, policy)},
-	)
+	return v4FieldsFor(tempAKID, tempSecret, key, policy, extra...)
 }

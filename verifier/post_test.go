@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -35,7 +36,7 @@ func keyedPolicy(extra ...string) string {
 	return policyB64(testExpiration, append(c, extra...)...)
 }
 
-var aFile = &fileSpec{filename: "cat.png", content: "meow"}
+var aFile = &s3test.File{Filename: "cat.png", ContentType: "application/octet-stream", Content: "meow"}
 
 func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 	good := keyedPolicy()
@@ -132,16 +133,16 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"TruncatedPolicySigV4_IsSignatureDoesNotMatchWithoutCanonicalRequest", func(t *testing.T) *http.Request {
 			return postBody(t, replace(v4Fields("user/a", good), "Policy", truncated), aFile, nil)
 		}, wantErr{403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-			[]string{"AWSAccessKeyId", testAKID, "StringToSign", truncated, "SignatureProvided", signV4Policy(testSecret, testDay, testRegion, good),
+			[]string{"AWSAccessKeyId", testAKID, "StringToSign", truncated, "SignatureProvided", s3test.SignV4Policy(testSecret, testDay, testRegion, good),
 				"StringToSignBytes", hexBytes(truncated)}}},
 		{"WrongSecretSigV2_IsSignatureDoesNotMatch", func(t *testing.T) *http.Request {
-			return postBody(t, replace(v2Fields("user/a", good), "Signature", signV2Policy("other", good)), aFile, nil)
+			return postBody(t, replace(v2Fields("user/a", good), "Signature", s3test.SignV2Policy("other", good)), aFile, nil)
 		}, wantErr{403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-			[]string{"AWSAccessKeyId", testAKID, "StringToSign", good, "SignatureProvided", signV2Policy("other", good), "StringToSignBytes", hexBytes(good)}}},
+			[]string{"AWSAccessKeyId", testAKID, "StringToSign", good, "SignatureProvided", s3test.SignV2Policy("other", good), "StringToSignBytes", hexBytes(good)}}},
 		{"SignedForAnotherDay_IsSignatureDoesNotMatch", func(t *testing.T) *http.Request {
-			return postBody(t, replace(v4Fields("user/a", good), "X-Amz-Signature", signV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil)
+			return postBody(t, replace(v4Fields("user/a", good), "X-Amz-Signature", s3test.SignV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil)
 		}, wantErr{403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-			[]string{"AWSAccessKeyId", testAKID, "StringToSign", good, "SignatureProvided", signV4Policy(testSecret, "20261125", testRegion, good), "StringToSignBytes", hexBytes(good)}}},
+			[]string{"AWSAccessKeyId", testAKID, "StringToSign", good, "SignatureProvided", s3test.SignV4Policy(testSecret, "20261125", testRegion, good), "StringToSignBytes", hexBytes(good)}}},
 		{"UnsupportedAlgorithm_IsInvalidArgument", func(t *testing.T) *http.Request {
 			return postBody(t, replace(v4Fields("user/a", good), "X-Amz-Algorithm", "AWS4-HMAC-SHA1"), aFile, nil)
 		}, wantErr{400, "InvalidArgument", `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`,
@@ -247,7 +248,7 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := newPostVerifier(&manualClock{t: testNow})
+			v := newPostVerifier(s3test.NewClock(testNow))
 			up, err := v.ReadPost(tc.req(t), testBucket)
 			require.Nil(t, up)
 			requireS3Error(t, err, tc.want)
@@ -258,7 +259,7 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 func TestReadPost_PolicyExpiry_UsesVerifierClock(t *testing.T) {
 	for _, exp := range []string{"2026-11-26T23:00:00.000Z", "2026-11-26T23:00:00Z"} {
 		t.Run(exp, func(t *testing.T) {
-			clock := &manualClock{t: testNow}
+			clock := s3test.NewClock(testNow)
 			v := newPostVerifier(clock)
 			pol := policyB64(exp, append(v4Conds(testAKID), `{"key":"user/a"}`)...)
 			_, err := v.ReadPost(postBody(t, v4Fields("user/a", pol), aFile, nil), testBucket)
@@ -284,7 +285,7 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 	cases := []struct {
 		name   string
 		fields []kv
-		file   *fileSpec
+		file   *s3test.File
 		after  []kv
 		want   result
 	}{
@@ -298,7 +299,7 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 			v4Fields("user/${filename}", keyedPolicy(`["starts-with","$key","user/cat"]`)), aFile, nil,
 			result{key: "user/cat.png", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
 		{"FilePartWithoutFilename_KeepsLiteralPlaceholder",
-			v4Fields("user/${filename}", keyedPolicy(`{"key":"user/${filename}"}`)), &fileSpec{noFilename: true, content: "plain"}, nil,
+			v4Fields("user/${filename}", keyedPolicy(`{"key":"user/${filename}"}`)), &s3test.File{NoFilename: true, Content: "plain"}, nil,
 			result{key: "user/${filename}", content: "plain", auth: verifier.AuthSigV4Post}},
 		{"FieldNamesAreCaseInsensitive",
 			replaceNames(v4Fields("user/a", keyedPolicy(`["starts-with","$success_Action_REDIRECT","http://localhost"]`, `{"x-amz-meta-test-2":"v"}`),
@@ -333,7 +334,7 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := newPostVerifier(&manualClock{t: testNow})
+			v := newPostVerifier(s3test.NewClock(testNow))
 			up, err := v.ReadPost(postBody(t, tc.fields, tc.file, tc.after), testBucket)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want.key, up.Key)
@@ -371,7 +372,7 @@ func TestReadPost_SessionTokenRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := &manualClock{t: testNow}
+			clock := s3test.NewClock(testNow)
 			clock.Advance(tc.advance)
 			v := newPostVerifier(clock)
 			_, err := v.ReadPost(postBody(t, tc.fields, aFile, nil), testBucket)
@@ -399,8 +400,8 @@ func TestReadPost_ContentLengthRange_IsEnforcedWhileStreaming(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := newPostVerifier(&manualClock{t: testNow})
-			up, err := v.ReadPost(postBody(t, v4Fields("user/a", keyedPolicy(tc.rng)), &fileSpec{filename: "f", content: tc.content}, nil), testBucket)
+			v := newPostVerifier(s3test.NewClock(testNow))
+			up, err := v.ReadPost(postBody(t, v4Fields("user/a", keyedPolicy(tc.rng)), &s3test.File{Filename: "f", ContentType: "application/octet-stream", Content: tc.content}, nil), testBucket)
 			require.NoError(t, err, "the size is only known while the file streams")
 			got, err := io.ReadAll(up.File)
 			if tc.want == nil {
@@ -417,7 +418,7 @@ func TestReadPost_ContentLengthRange_IsEnforcedWhileStreaming(t *testing.T) {
 
 func TestReadPost_SignatureMismatch_DiagnosisExplainsWhatWasSigned(t *testing.T) {
 	good := keyedPolicy()
-	v := newPostVerifier(&manualClock{t: testNow})
+	v := newPostVerifier(s3test.NewClock(testNow))
 	_, err := v.ReadPost(postBody(t, replace(v4Fields("user/a", good), "Policy", good[:len(good)-3]), aFile, nil), testBucket)
 	e, ok := s3err.As(err)
 	require.True(t, ok)
@@ -428,7 +429,7 @@ func TestReadPost_SignatureMismatch_DiagnosisExplainsWhatWasSigned(t *testing.T)
 }
 
 func TestReadPost_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
-	v := verifier.New(verifier.Config{Region: "eu-central-1", Clock: &manualClock{t: testNow},
+	v := verifier.New(verifier.Config{Region: "eu-central-1", Clock: s3test.NewClock(testNow),
 		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: testAKID, SecretAccessKey: testSecret})})
 	pol := policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)
 	_, err := v.ReadPost(postBody(t, v2Fields("user/a", pol), aFile, nil), testBucket)
@@ -436,11 +437,11 @@ func TestReadPost_SigV2InSigV4OnlyRegion_IsInvalidRequest(t *testing.T) {
 }
 
 func TestReadPost_TruncatedFilePart_IsMalformedPOSTRequestAtRead(t *testing.T) {
-	r := postBody(t, v4Fields("user/a", keyedPolicy()), &fileSpec{filename: "f", content: strings.Repeat("z", 5000)}, nil)
+	r := postBody(t, v4Fields("user/a", keyedPolicy()), &s3test.File{Filename: "f", ContentType: "application/octet-stream", Content: strings.Repeat("z", 5000)}, nil)
 	b, err := io.ReadAll(r.Body)
 	require.NoError(t, err)
 	r.Body = io.NopCloser(strings.NewReader(string(b[:len(b)-2000])))
-	up, err := newPostVerifier(&manualClock{t: testNow}).ReadPost(r, testBucket)
+	up, err := newPostVerifier(s3test.NewClock(testNow)).ReadPost(r, testBucket)
 	require.NoError(t, err, "the form is complete up to the file part")
 	_, err = io.ReadAll(up.File)
 	requireS3Error(t, err, wantErr{400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", nil})
@@ -448,9 +449,9 @@ func TestReadPost_TruncatedFilePart_IsMalformedPOSTRequestAtRead(t *testing.T) {
 
 func TestReadPost_SignedForAnotherDay_DiagnosisNamesTheDay(t *testing.T) {
 	good := keyedPolicy()
-	v := newPostVerifier(&manualClock{t: testNow})
+	v := newPostVerifier(s3test.NewClock(testNow))
 	_, err := v.ReadPost(postBody(t, replace(v4Fields("user/a", good), "X-Amz-Signature",
-		signV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil), testBucket)
+		s3test.SignV4Policy(testSecret, "20261125", testRegion, good)), aFile, nil), testBucket)
 	e, ok := s3err.As(err)
 	require.True(t, ok)
 	assert.Equal(t, s3err.SignatureDoesNotMatch, e.Code)

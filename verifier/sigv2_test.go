@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // The AWS developer guide's RESTAuthentication examples (bucket
@@ -28,9 +29,9 @@ func v2Sig(secret, sts string) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-func newV2Verifier(t *testing.T, region string, now time.Time) (*Verifier, *manualClock) {
+func newV2Verifier(t *testing.T, region string, now time.Time) (*Verifier, *s3test.Clock) {
 	t.Helper()
-	clk := &manualClock{t: now}
+	clk := s3test.NewClock(now)
 	v := New(Config{Region: region, Credentials: NewStaticCredentials(keyMain, keyTmp), Clock: clk, BaseDomain: "s3.amazonaws.com"})
 	return v, clk
 }
@@ -321,10 +322,10 @@ func TestSigV2Header_SessionToken(t *testing.T) {
 	sts := "GET\n\n\n" + base10(far) + "\nx-amz-security-token:" + keyTmp.SessionToken + "\n/bucket/k"
 	target := "/bucket/k?AWSAccessKeyId=" + keyTmp.AccessKeyID + "&Expires=" + base10(far) +
 		"&x-amz-security-token=" + url.QueryEscape(keyTmp.SessionToken) + "&Signature=" + url.QueryEscape(v2Sig(keyTmp.SecretAccessKey, sts))
-	clk.t = keyTmp.Expires.Add(-time.Minute)
+	clk.Set(keyTmp.Expires.Add(-time.Minute))
 	_, err = v.Authenticate(v2HTTPRequest("GET", "localhost", target, nil))
 	require.NoError(t, err)
-	clk.t = keyTmp.Expires.Add(time.Minute)
+	clk.Set(keyTmp.Expires.Add(time.Minute))
 	_, err = v.Authenticate(v2HTTPRequest("GET", "localhost", target, nil))
 	e := wantErr(t, err, 400, s3err.ExpiredToken, "The provided token has expired.", "Token-0")
 	assert.Equal(t, keyTmp.SessionToken, elem(t, e, "Token-0"))

@@ -150,7 +150,7 @@ func TestSigV4Header_PayloadModes_FollowContentSHA256(t *testing.T) {
 func TestSigV4Header_ClockSkewOverFifteenMinutes_IsRequestTimeTooSkewed(t *testing.T) {
 	for _, d := range []time.Duration{16 * time.Minute, -16 * time.Minute} {
 		v, clk := newTestVerifier(t, testRegion)
-		clk.t = signTime.Add(d)
+		clk.Set(signTime.Add(d))
 		_, err := v.Authenticate(signedGet(t))
 		e := wantErr(t, err, 403, s3err.RequestTimeTooSkewed,
 			"The difference between the request time and the current time is too large.",
@@ -160,7 +160,7 @@ func TestSigV4Header_ClockSkewOverFifteenMinutes_IsRequestTimeTooSkewed(t *testi
 		assert.Equal(t, "900000", elem(t, e, "MaxAllowedSkewMilliseconds"))
 	}
 	v, clk := newTestVerifier(t, testRegion)
-	clk.t = signTime.Add(14 * time.Minute)
+	clk.Set(signTime.Add(14 * time.Minute))
 	_, err := v.Authenticate(signedGet(t))
 	require.NoError(t, err)
 }
@@ -245,7 +245,7 @@ func TestSigV4Header_SessionToken(t *testing.T) {
 		tmp := keyTmp
 		tmp.Expires = signTime.Add(time.Minute)
 		v.creds.(*StaticCredentials).Add(tmp)
-		clk.t = signTime.Add(2 * time.Minute)
+		clk.Set(signTime.Add(2 * time.Minute))
 		_, err := v.Authenticate(signedHeaderRequest(t, keyTmp, "GET", objectURL, "", nil))
 		e := wantErr(t, err, 400, s3err.ExpiredToken, "The provided token has expired.", "Token-0")
 		assert.Equal(t, keyTmp.SessionToken, elem(t, e, "Token-0"))

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 const objectURL = "http://localhost:9000/bucket/key.txt"
@@ -112,7 +112,7 @@ func TestPresigned_ParameterParsingErrors_AreAuthorizationQueryParametersError(t
 func TestPresigned_ExpiresOfExactlyOneWeek_IsAccepted(t *testing.T) {
 	v, clk := newTestVerifier(t, testRegion)
 	u := presignedGet(t, 604800*time.Second)
-	clk.t = signTime.Add(604800 * time.Second) // the last valid second
+	clk.Set(signTime.Add(604800 * time.Second)) // the last valid second
 	_, err := v.Authenticate(presignedRequest(t, "GET", u, nil))
 	require.NoError(t, err)
 }
@@ -124,7 +124,7 @@ func TestPresigned_ExpiresOfExactlyOneWeek_IsAccepted(t *testing.T) {
 func TestPresigned_ExpiresZero_ParsesButExpiresAfterTheSigningSecond(t *testing.T) {
 	v, clk := newTestVerifier(t, testRegion)
 	u := presignedGet(t, 0)
-	clk.t = signTime
+	clk.Set(signTime)
 	_, err := v.Authenticate(presignedRequest(t, "GET", u, nil))
 	require.NoError(t, err)
 	clk.Advance(time.Second)
@@ -144,14 +144,14 @@ func TestPresigned_UnknownAccessKey_IsInvalidAccessKeyId(t *testing.T) {
 func TestPresigned_DatedInTheFuture_IsRequestNotYetValid(t *testing.T) {
 	v, clk := newTestVerifier(t, testRegion)
 	u := presignedGet(t, time.Hour)
-	clk.t = signTime.Add(-16 * time.Minute)
+	clk.Set(signTime.Add(-16 * time.Minute))
 	_, err := v.Authenticate(presignedRequest(t, "GET", u, nil))
 	e := wantErr(t, err, 403, s3err.AccessDenied, "Request is not yet valid", "X-Amz-Date", "Expires", "ServerTime")
 	assert.Equal(t, "1771669800000", elem(t, e, "X-Amz-Date"), "epoch milliseconds of X-Amz-Date")
 	assert.Equal(t, "2026-02-21T11:30:00Z", elem(t, e, "Expires"))
 	assert.Equal(t, "2026-02-21T10:14:00Z", elem(t, e, "ServerTime"))
 
-	clk.t = signTime.Add(-14 * time.Minute) // within the tolerance
+	clk.Set(signTime.Add(-14 * time.Minute)) // within the tolerance
 	_, err = v.Authenticate(presignedRequest(t, "GET", u, nil))
 	require.NoError(t, err)
 }
@@ -159,7 +159,7 @@ func TestPresigned_DatedInTheFuture_IsRequestNotYetValid(t *testing.T) {
 func TestPresigned_PastExpiry_IsRequestHasExpired(t *testing.T) {
 	v, clk := newTestVerifier(t, testRegion)
 	u := presignedGet(t, 900*time.Second)
-	clk.t = signTime.Add(900*time.Second + time.Second)
+	clk.Set(signTime.Add(900*time.Second + time.Second))
 	_, err := v.Authenticate(presignedRequest(t, "GET", u, nil))
 	e := wantErr(t, err, 403, s3err.AccessDenied, "Request has expired", "X-Amz-Expires", "Expires", "ServerTime")
 	assert.Equal(t, "900", elem(t, e, "X-Amz-Expires"))
@@ -358,7 +358,7 @@ func TestPresigned_QueryHeaders_HoldNonAuthAmzParameters(t *testing.T) {
 func TestPresigned_ContentSHA256InQuery_IsSignedAndSetsPayload(t *testing.T) {
 	hash := sha256Hex([]byte("hello"))
 	c := clientRequest(t, "PUT", objectURL+"?X-Amz-Content-Sha256="+hash+"&X-Amz-Expires=60", "", nil)
-	u, _, err := v4.NewSigner(s3Options).PresignHTTP(context.Background(), awsCreds(keyMain), c, hash, "s3", testRegion, signTime)
+	u, _, err := s3test.Signer().PresignHTTP(context.Background(), awsCreds(keyMain), c, hash, "s3", testRegion, signTime)
 	require.NoError(t, err)
 
 	v, _ := newTestVerifier(t, testRegion)
@@ -395,7 +395,7 @@ func TestPresigned_SessionTokens(t *testing.T) {
 	t.Run("expired token is ExpiredToken", func(t *testing.T) {
 		v, clk := newTestVerifier(t, testRegion)
 		u, _ := presignedURL(t, keyTmp, testRegion, "GET", objectURL, 2*time.Hour, nil)
-		clk.t = keyTmp.Expires.Add(time.Second)
+		clk.Set(keyTmp.Expires.Add(time.Second))
 		_, err := v.Authenticate(presignedRequest(t, "GET", u, nil))
 		e := wantErr(t, err, 400, s3err.ExpiredToken, "The provided token has expired.", "Token-0")
 		assert.Equal(t, keyTmp.SessionToken, elem(t, e, "Token-0"))

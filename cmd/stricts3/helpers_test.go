@@ -18,26 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the server goroutine to write
-// while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // served is a `stricts3 serve` running in-process.
 type served struct {
@@ -45,7 +27,7 @@ type served struct {
 	banner []string
 	// vars are the export line's assignments.
 	vars   map[string]string
-	stderr *lockedBuffer
+	stderr *s3test.LockedBuffer
 	// stderrLines receives every stderr line (the request log), unbuffered
 	// beyond its capacity; tests that wait for a log line read it.
 	stderrLines chan string
@@ -65,7 +47,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 	errR, errW := io.Pipe()
 	s := &served{
 		vars:        map[string]string{},
-		stderr:      &lockedBuffer{},
+		stderr:      &s3test.LockedBuffer{},
 		stderrLines: make(chan string, 1024),
 		cancel:      cancel,
 		done:        make(chan error, 1),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // presignServer starts a server and a bucket holding hello.txt, and returns
@@ -23,12 +23,8 @@ func presignServer(t *testing.T) (map[string]string, *s3.Client) {
 	t.Helper()
 	s := startServe(t, nil, "--addr", "127.0.0.1:0")
 	client := sdkClient(t, s.vars)
-	_, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("presigned")})
-	require.NoError(t, err)
-	_, err = client.PutObject(t.Context(), &s3.PutObjectInput{
-		Bucket: aws.String("presigned"), Key: aws.String("hello.txt"), Body: strings.NewReader("hello, presigned world"),
-	})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, client, "presigned")
+	s3test.MustPutObject(t, client, "presigned", "hello.txt", "hello, presigned world")
 	return s.vars, client
 }
 
@@ -110,17 +106,12 @@ type postForm struct {
 // postMultipart sends form's fields, then the file, as a browser does.
 func postMultipart(t *testing.T, form postForm, filename, content string) (*http.Response, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+	var fields []s3test.Field
 	for name, value := range form.Fields {
-		require.NoError(t, mw.WriteField(name, value))
+		fields = append(fields, s3test.Field{Name: name, Value: value})
 	}
-	fw, err := mw.CreateFormFile("file", filename)
-	require.NoError(t, err)
-	_, err = io.WriteString(fw, content)
-	require.NoError(t, err)
-	require.NoError(t, mw.Close())
-	resp, err := http.Post(form.URL, mw.FormDataContentType(), &buf)
+	payload, contentType := s3test.PostForm(t, fields, &s3test.File{Filename: filename, ContentType: "application/octet-stream", Content: content})
+	resp, err := http.Post(form.URL, contentType, bytes.NewReader(payload))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

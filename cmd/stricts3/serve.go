@@ -281,6 +281,8 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 		"AWS_ACCESS_KEY_ID=" + shellQuote(c.accessKey),
 		"AWS_SECRET_ACCESS_KEY=" + shellQuote(c.secretKey),
 		"AWS_REGION=" + shellQuote(c.region),
+		// botocore (boto3, the aws CLI v1) reads only AWS_DEFAULT_REGION.
+		"AWS_DEFAULT_REGION=" + shellQuote(c.region),
 	}
 	if caPath != "" {
 		vars = append(vars, "AWS_CA_BUNDLE="+shellQuote(caPath))

@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/internal/selfsigned"
 )
 
@@ -58,6 +59,7 @@ func TestServe_PortZero_PrintsBoundAddressInUsableExportLine(t *testing.T) {
 	assert.Equal(t, "AKIDFROMENV", s.vars["AWS_ACCESS_KEY_ID"])
 	assert.Equal(t, "secret/from+env", s.vars["AWS_SECRET_ACCESS_KEY"])
 	assert.Equal(t, "eu-central-1", s.vars["AWS_REGION"])
+	assert.Equal(t, "eu-central-1", s.vars["AWS_DEFAULT_REGION"], "boto3 and the aws CLI v1 read only AWS_DEFAULT_REGION")
 	assert.NotContains(t, s.vars, "AWS_CA_BUNDLE")
 	assert.Contains(t, s.banner[0], endpoint)
 
@@ -82,8 +84,7 @@ func TestServe_TLS_GeneratedCAWrittenToCertOutIsTrustedBySDK(t *testing.T) {
 	assert.Contains(t, strings.Join(s.banner, "\n"), caPath, "the CA path is printed at start")
 
 	client := sdkClient(t, s.vars)
-	_, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("over-tls")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, client, "over-tls")
 	list, err := client.ListBuckets(t.Context(), &s3.ListBucketsInput{})
 	require.NoError(t, err)
 	var names []string
@@ -126,15 +127,13 @@ func TestServe_UserCertificate_ServedAsIsWithoutCABundleLine(t *testing.T) {
 		vars[k] = v
 	}
 	vars["AWS_CA_BUNDLE"] = caFile
-	_, err = sdkClient(t, vars).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("user-cert")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, sdkClient(t, vars), "user-cert")
 }
 
 func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing.T) {
 	s := startServe(t, nil, "--addr", "127.0.0.1:0")
 	client := sdkClient(t, s.vars)
-	_, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("graceful")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, client, "graceful")
 
 	presigned, err := s3.NewPresignClient(client).PresignPutObject(t.Context(),
 		&s3.PutObjectInput{Bucket: aws.String("graceful"), Key: aws.String("slow.txt")})
@@ -201,8 +200,7 @@ func TestServe_DataDir_ObjectsSurviveRestart(t *testing.T) {
 	first := startServe(t, map[string]string{"STRICTS3_DATA_DIR": dir}, "--addr", "127.0.0.1:0")
 	assert.Contains(t, first.banner[0], dir)
 	client := sdkClient(t, first.vars)
-	_, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("kept")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, client, "kept")
 	assert.Equal(t, "still here", putAndGet(t, client, "kept", "k", "still here"))
 	require.NoError(t, first.stop())
 
@@ -217,8 +215,7 @@ func TestServe_DataDir_ObjectsSurviveRestart(t *testing.T) {
 
 func TestServe_JSONLogFormat_RequestLoggedAsJSON(t *testing.T) {
 	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--log-format", "json")
-	_, err := sdkClient(t, s.vars).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("logged")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, sdkClient(t, s.vars), "logged")
 	require.NoError(t, s.stop())
 
 	var sawRequest bool
@@ -272,10 +269,8 @@ func TestServe_Domain_VirtualHostedBucketsAnswerUnderIt(t *testing.T) {
 	assert.Contains(t, strings.Join(s.banner, "\n"), "http://<bucket>.s3.test:"+port)
 
 	client := sdkClient(t, s.vars)
-	_, err = client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("photos")})
-	require.NoError(t, err)
-	_, err = client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("cat.jpg"), Body: strings.NewReader("meow")})
-	require.NoError(t, err)
+	s3test.MustCreateBucket(t, client, "photos")
+	s3test.MustPutObject(t, client, "photos", "cat.jpg", "meow")
 
 	// Every *.s3.test name reaches the server, as a wildcard DNS entry would.
 	dialer := &net.Dialer{}

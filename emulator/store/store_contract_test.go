@@ -16,28 +16,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
-// manualClock is a settable Clock for tests.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newManualClock() *manualClock {
-	return &manualClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newManualClock is a settable clock at a fixed start.
+func newManualClock() *s3test.Clock {
+	return s3test.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 }
 
 // failingReader yields data, then err instead of io.EOF; with atEnd the
