@@ -3,20 +3,18 @@ package emulator_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // S3 reads ';' in a query as an ordinary character. Go's url.ParseQuery
@@ -30,12 +28,8 @@ func semicolonRequest(t *testing.T, ts *emulator.TestServer, method, target stri
 	t.Helper()
 	req, err := http.NewRequest(method, target, bytes.NewReader(body))
 	require.NoError(t, err)
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	req.Header.Set("X-Amz-Content-Sha256", hash)
-	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	creds := aws.Credentials{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
-	require.NoError(t, signer.SignHTTP(context.Background(), creds, req, hash, "s3", ts.Region, ts.Clock.Now()))
+	s3test.SignRequest(t, req, body, creds, ts.Region, ts.Clock.Now())
 	require.Contains(t, req.URL.RawQuery, "%3B", "the signer must have kept the parameter")
 	req.URL.RawQuery = strings.ReplaceAll(req.URL.RawQuery, "%3B", ";")
 	return req
