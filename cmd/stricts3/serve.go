@@ -201,9 +201,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		// In-flight requests outlived the grace period: cut them off.
+		// Connections outlived the grace period (a slow upload, or a
+		// keep-alive socket that never sent a request): cut them off. The
+		// user asked to stop and the server did, so this is not a failure.
 		_ = srv.Close()
-		return fmt.Errorf("shutdown: %w", err)
+		logger.Warn("closed connections still open after the shutdown timeout", "timeout", c.shutdownTimeout.String())
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
@@ -37,7 +36,11 @@ func TestServe_SilentConnections_AreCutOffAtTheShutdownTimeout(t *testing.T) {
 	start := time.Now()
 	err = s.stop()
 	elapsed := time.Since(start)
-	assert.True(t, errors.Is(err, context.DeadlineExceeded), "run reports the cut-off: %v", err)
+	assert.NoError(t, err, "stopping on request is a clean exit even when connections had to be cut off")
+	// stderr is copied by a goroutine that may trail run's return.
+	assert.Eventually(t, func() bool {
+		return strings.Contains(s.stderr.String(), "closed connections still open after the shutdown timeout")
+	}, 5*time.Second, 10*time.Millisecond, "the cut-off is logged: %s", s.stderr.String())
 	assert.Less(t, elapsed, 4*time.Second, "bounded by --shutdown-timeout, not net/http's 5 s idle rule")
 
 	for name, c := range map[string]net.Conn{"silent": silent, "half a request": halfLine} {
