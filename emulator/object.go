@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -84,7 +85,7 @@ func (s *Server) checkPutConditions(c *call) error {
 	}
 	info, err := s.store.HeadObject(c.r.Context(), c.bucket, c.key)
 	exists := err == nil
-	if err != nil && !isNoSuchKey(err) {
+	if err != nil && !errors.Is(err, store.ErrNoSuchKey) {
 		return storeErr(c, err)
 	}
 	if inm == "*" && exists {
@@ -297,9 +298,4 @@ func checkReadable(info store.ObjectInfo) error {
 			WithDiagnosis("objects in %s need a RestoreObject, which strictS3 does not implement", sc)
 	}
 	return nil
-}
-
-func isNoSuchKey(err error) bool {
-	e, ok := s3err.As(resourceErr(err, "", "", ""))
-	return ok && e.Code == s3err.NoSuchKey
 }
