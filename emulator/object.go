@@ -147,9 +147,13 @@ func (s *Server) getObject(c *call) error { return s.readObject(c, true) }
 
 func (s *Server) headObject(c *call) error { return s.readObject(c, false) }
 
-// readObject answers GET (withBody) and HEAD: conditions, range, headers,
-// response-* overrides, then the bytes.
+// readObject answers GET (withBody) and HEAD: the response-* overrides'
+// charset (before the object is looked up), conditions, range, headers,
+// overrides, then the bytes.
 func (s *Server) readObject(c *call, withBody bool) error {
+	if err := checkOverrideCharset(c); err != nil {
+		return err
+	}
 	if err := checkVersionID(c); err != nil {
 		return err
 	}

@@ -71,14 +71,3 @@ func latin1Bytes(s string) string {
 	}
 	return string(b)
 }
-
-// withOverrideCharset runs checkOverrideCharset before a GET or HEAD
-// object handler.
-func withOverrideCharset(run func(*Server, *call) error) func(*Server, *call) error {
-	return func(s *Server, c *call) error {
-		if err := checkOverrideCharset(c); err != nil {
-			return err
-		}
-		return run(s, c)
-	}
-}

@@ -108,8 +108,8 @@ func (s *Server) routes() *mux.Router {
 	// Object.
 	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
 	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
-	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", withOverrideCharset((*Server).getObject)), noSubresource)
-	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", withOverrideCharset((*Server).headObject)), noSubresource)
+	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", (*Server).getObject), noSubresource)
+	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", (*Server).headObject), noSubresource)
 	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObject", (*Server).deleteObject), noSubresource)
 	return r
 }
