@@ -10,9 +10,9 @@ import (
 	"github.com/stricts3/stricts3/verifier"
 )
 
-// newEmulator builds the S3 handler for c: one access key, the memory
-// store or a directory store under --data-dir, and logger for the
-// per-request lines.
+// newEmulator builds the S3 handler for c: one access key, a directory
+// store under --data-dir (else emulator.New's default, the memory store),
+// and logger for the per-request lines.
 func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 	clock := verifier.SystemClock{}
 	var st store.Store
@@ -22,8 +22,6 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 			return nil, fmt.Errorf("--data-dir: %w", err)
 		}
 		st = dir
-	} else {
-		st = store.NewMemory(store.WithClock(clock))
 	}
 	return emulator.New(emulator.Options{
 		Region: c.region,
