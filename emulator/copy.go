@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/xml"
+	"io"
 	"net/url"
 	"strings"
 
@@ -48,25 +49,32 @@ func copyDirective(c *call, header string) (replace bool, err error) {
 	}
 }
 
-// openCopySource authorizes, finds and checks the x-amz-copy-source object.
-func (s *Server) openCopySource(c *call) (bucket, key string, info store.ObjectInfo, err error) {
+// openCopySource authorizes, opens and checks the x-amz-copy-source object,
+// returning a reader over rng of it (the whole object when nil; the store
+// clamps rng to the object). The source is looked up once: the copy-source
+// conditions and the readable check judge the very version whose bytes rc
+// returns, so an overwrite in between cannot slip other bytes under a
+// condition. On success the caller closes rc.
+func (s *Server) openCopySource(c *call, rng *store.Range) (bucket, key string, info store.ObjectInfo, rc io.ReadCloser, err error) {
 	bucket, key, err = copySource(c.r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
-		return
+		return "", "", store.ObjectInfo{}, nil, err
 	}
 	if err = s.allow(c, "s3:GetObject", bucket, key); err != nil {
-		return
+		return "", "", store.ObjectInfo{}, nil, err
 	}
-	info, err = s.store.HeadObject(c.r.Context(), bucket, key)
+	info, rc, err = s.store.GetObject(c.r.Context(), bucket, key, rng)
 	if err != nil {
-		err = resourceErr(err, bucket, key, "")
-		return
+		return "", "", store.ObjectInfo{}, nil, resourceErr(err, bucket, key, "")
 	}
-	if err = evalConditions(c.r.Header, copyConds, info, true); err != nil {
-		return
+	if err = evalConditions(c.r.Header, copyConds, info, true); err == nil {
+		err = checkReadable(info)
 	}
-	err = checkReadable(info)
-	return
+	if err != nil {
+		rc.Close()
+		return "", "", store.ObjectInfo{}, nil, err
+	}
+	return bucket, key, info, rc, nil
 }
 
 // copyObject is PUT with x-amz-copy-source: metadata is copied unless the
@@ -76,10 +84,11 @@ func (s *Server) copyObject(c *call) error {
 	if err := checkKey(c.key); err != nil {
 		return err
 	}
-	srcBucket, srcKey, src, err := s.openCopySource(c)
+	srcBucket, srcKey, src, rc, err := s.openCopySource(c, nil)
 	if err != nil {
 		return err
 	}
+	defer rc.Close()
 	replaceMeta, err := copyDirective(c, "X-Amz-Metadata-Directive")
 	if err != nil {
 		return err
@@ -126,11 +135,6 @@ func (s *Server) copyObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
-	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, nil)
-	if err != nil {
-		return resourceErr(err, srcBucket, srcKey, "")
-	}
-	defer rc.Close()
 	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, newHashOnEOF(rc, meta.Checksum))
 	if err != nil {
 		return storeErr(c, err)

@@ -132,22 +132,23 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if err != nil {
 		return err
 	}
-	srcBucket, srcKey, src, err := s.openCopySource(c)
+	// The range is read as asked and judged against the size of the source
+	// version opened, so the source is looked up only once.
+	hdr := c.r.Header.Get("X-Amz-Copy-Source-Range")
+	var rng *store.Range
+	if first, last, ok := parseCopySourceRange(hdr); ok {
+		rng = &store.Range{Start: first, Length: last - first + 1}
+	}
+	_, _, src, rc, err := s.openCopySource(c, rng)
 	if err != nil {
 		return err
 	}
-	var rng *store.Range
-	if hdr := c.r.Header.Get("X-Amz-Copy-Source-Range"); hdr != "" {
-		rng, err = copySourceRange(hdr, src.Size)
-		if err != nil {
+	defer rc.Close()
+	if hdr != "" {
+		if err := checkCopySourceRange(hdr, src.Size); err != nil {
 			return err
 		}
 	}
-	_, rc, err := s.store.GetObject(c.r.Context(), srcBucket, srcKey, rng)
-	if err != nil {
-		return resourceErr(err, srcBucket, srcKey, "")
-	}
-	defer rc.Close()
 	// A copied part gets a checksum of its upload's algorithm, computed
 	// over the copied bytes, else S3's default CRC64NVME.
 	sum := &store.Checksum{Algorithm: verifier.CRC64NVME}
@@ -166,22 +167,30 @@ func (s *Server) uploadPartCopy(c *call) error {
 	return writeXML(c, res)
 }
 
-// copySourceRange parses "bytes=first-last", which, unlike Range, must be
-// fully inside the source object.
-func copySourceRange(hdr string, size int64) (*store.Range, error) {
-	invalid := s3err.Newf(s3err.InvalidArgument, "Range specified is not valid for source object of size: %d", size).
-		With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", hdr)
+// parseCopySourceRange reads "bytes=first-last" with 0 <= first <= last;
+// ok is false for anything else.
+func parseCopySourceRange(hdr string) (first, last int64, ok bool) {
 	spec, ok := strings.CutPrefix(hdr, "bytes=")
 	if !ok {
-		return nil, invalid
+		return 0, 0, false
 	}
 	a, b, ok := strings.Cut(spec, "-")
 	first, err1 := strconv.ParseInt(a, 10, 64)
 	last, err2 := strconv.ParseInt(b, 10, 64)
-	if !ok || err1 != nil || err2 != nil || first < 0 || last < first || last >= size {
-		return nil, invalid
+	if !ok || err1 != nil || err2 != nil || first < 0 || last < first {
+		return 0, 0, false
 	}
-	return &store.Range{Start: first, Length: last - first + 1}, nil
+	return first, last, true
+}
+
+// checkCopySourceRange refuses an x-amz-copy-source-range that is
+// malformed or, unlike Range, not fully inside the source object.
+func checkCopySourceRange(hdr string, size int64) error {
+	if _, last, ok := parseCopySourceRange(hdr); !ok || last >= size {
+		return s3err.Newf(s3err.InvalidArgument, "Range specified is not valid for source object of size: %d", size).
+			With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", hdr)
+	}
+	return nil
 }
 
 // completeMultipartUpload checks the part list as S3 does (ascending order,
