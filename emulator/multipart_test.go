@@ -204,9 +204,12 @@ func TestMultipart_UploadPartCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(src), s3test.MustGetBody(t, c, "mpu", "dst"))
 
-	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("mpu"), Key: aws.String("dst2"), UploadId: id,
-		PartNumber: aws.Int32(1), CopySource: aws.String("mpu/src"), CopySourceRange: aws.String("bytes=0-99999999")})
-	require.Error(t, err)
+	// The upload is complete, so its id no longer names an upload: that is
+	// checked before the source and its range (which
+	// TestUploadPartCopy_RangeOutsideTheSource_IsInvalidArgument covers).
+	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("mpu"), Key: aws.String("dst"), UploadId: id,
+		PartNumber: aws.Int32(3), CopySource: aws.String("mpu/src"), CopySourceRange: aws.String("bytes=0-99999999")})
+	apiErr(t, err, "NoSuchUpload", http.StatusNotFound)
 }
 
 func TestListMultipartUploads_PrefixDelimiterAndPaging(t *testing.T) {
