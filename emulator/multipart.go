@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -167,7 +168,8 @@ func (s *Server) uploadPartCopy(c *call) error {
 	return writeXML(c, res)
 }
 
-// parseCopySourceRange reads "bytes=first-last" with 0 <= first <= last;
+// parseCopySourceRange reads "bytes=first-last" with 0 <= first <= last <
+// MaxInt64 (so last-first+1 cannot overflow; no object is that large);
 // ok is false for anything else.
 func parseCopySourceRange(hdr string) (first, last int64, ok bool) {
 	spec, ok := strings.CutPrefix(hdr, "bytes=")
@@ -177,7 +179,7 @@ func parseCopySourceRange(hdr string) (first, last int64, ok bool) {
 	a, b, ok := strings.Cut(spec, "-")
 	first, err1 := strconv.ParseInt(a, 10, 64)
 	last, err2 := strconv.ParseInt(b, 10, 64)
-	if !ok || err1 != nil || err2 != nil || first < 0 || last < first {
+	if !ok || err1 != nil || err2 != nil || first < 0 || last < first || last == math.MaxInt64 {
 		return 0, 0, false
 	}
 	return first, last, true
