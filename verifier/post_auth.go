@@ -57,8 +57,12 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 
 // checkPostSignature finds the signer's credential and checks the signature
 // over the policy string exactly as submitted, before the policy is decoded.
+// The key and the session token follow the same rules as header and query
+// auth: a temporary key without a token is unknown (before the signature,
+// spec §5.5), the token itself is checked after it.
 func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity, error) {
 	policy := f.Get("policy")
+	token, tokenSent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
 	var (
 		cred     Credential
 		akid     string
@@ -79,9 +83,9 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 			return id, err
 		}
 		akid = sc.accessKeyID
-		c, ok := v.lookupPostKey(akid)
-		if !ok {
-			return id, unknownPostKey(akid)
+		c, kerr := v.lookupKey(akid, tokenSent)
+		if kerr != nil {
+			return id, kerr
 		}
 		cred = c
 		sent = f.Get("x-amz-signature")
@@ -100,9 +104,9 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
 		}
 		akid = f.Get("awsaccesskeyid")
-		c, ok := v.lookupPostKey(akid)
-		if !ok {
-			return id, unknownPostKey(akid)
+		c, kerr := v.lookupKey(akid, tokenSent)
+		if kerr != nil {
+			return id, kerr
 		}
 		cred = c
 		sent = f.Get("signature")
@@ -119,22 +123,10 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 			With("StringToSignBytes", s3err.HexBytes(policy)).
 			WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
 	}
-	if err := v.checkPostToken(f, cred); err != nil {
+	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return Identity{}, err
 	}
 	return id, nil
-}
-
-func (v *Verifier) lookupPostKey(akid string) (Credential, bool) {
-	if v.creds == nil || akid == "" {
-		return Credential{}, false
-	}
-	return v.creds.Lookup(akid)
-}
-
-func unknownPostKey(akid string) *s3err.Error {
-	return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", akid).
-		WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
 }
 
 // postSignatureDiagnosis says what the signature covers and the likely
@@ -150,26 +142,6 @@ func postSignatureDiagnosis(policy, how string) string {
 	b.WriteString("Likely causes: the policy field was modified after signing; the form was signed with a different secret key; " +
 		"or (SigV4) it was signed for another date or region than X-Amz-Credential states.")
 	return b.String()
-}
-
-// checkPostToken applies the session-token rules: a temporary key needs its
-// token in x-amz-security-token, and an expired token is refused.
-func (v *Verifier) checkPostToken(f PostFields, cred Credential) error {
-	tok, sent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
-	switch {
-	case cred.SessionToken == "" && !sent:
-		return nil
-	case cred.SessionToken != "" && !sent:
-		return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", cred.AccessKeyID).
-			WithDiagnosis("access key %q is temporary; the form must carry its x-amz-security-token", cred.AccessKeyID)
-	case tok != cred.SessionToken:
-		return s3err.New(s3err.InvalidToken).With("Token-0", tok).
-			WithDiagnosis("x-amz-security-token is not the session token of access key %q", cred.AccessKeyID)
-	case !cred.Expires.IsZero() && !v.clock.Now().Before(cred.Expires):
-		return s3err.New(s3err.ExpiredToken).With("Token-0", tok).
-			WithDiagnosis("the session token of %q expired at %s", cred.AccessKeyID, cred.Expires.UTC().Format(timeISO8601))
-	}
-	return nil
 }
 
 // postCredential is a parsed X-Amz-Credential field.

@@ -241,12 +241,13 @@ func invalidAccessKey(akid string) *s3err.Error {
 // lookupKey finds akid. A temporary key (one with a session token) used
 // without any token is unknown to S3 as well.
 func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Error) {
-	if v.creds == nil {
-		return Credential{}, invalidAccessKey(akid)
+	var c Credential
+	ok := false
+	if v.creds != nil && akid != "" {
+		c, ok = v.creds.Lookup(akid)
 	}
-	c, ok := v.creds.Lookup(akid)
 	if !ok {
-		return Credential{}, invalidAccessKey(akid)
+		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
 	}
 	if c.SessionToken != "" && !tokenSent {
 		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %s is temporary and needs X-Amz-Security-Token", akid)
@@ -255,7 +256,7 @@ func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Er
 }
 
 // checkToken runs after the signature (spec §2.7): a token that is not the
-// key's is InvalidToken; the key's token past its expiry is ExpiredToken.
+// key's is InvalidToken; the key's token from its Expires on is ExpiredToken.
 func (v *Verifier) checkToken(c Credential, token string, sent bool) *s3err.Error {
 	if !sent {
 		return nil
@@ -263,7 +264,7 @@ func (v *Verifier) checkToken(c Credential, token string, sent bool) *s3err.Erro
 	if c.SessionToken == "" || !hmac.Equal([]byte(token), []byte(c.SessionToken)) {
 		return s3err.New(s3err.InvalidToken).With("Token-0", token)
 	}
-	if !c.Expires.IsZero() && v.clock.Now().After(c.Expires) {
+	if !c.Expires.IsZero() && !v.clock.Now().Before(c.Expires) {
 		return s3err.New(s3err.ExpiredToken).With("Token-0", token).
 			WithDiagnosis("the session token expired at %s", isoSecond(c.Expires))
 	}
