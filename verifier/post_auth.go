@@ -74,7 +74,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 	)
 	switch scheme {
 	case postSigV4:
-		if alg := f.Get("x-amz-algorithm"); alg != "AWS4-HMAC-SHA256" {
+		if alg := f.Get("x-amz-algorithm"); alg != sigV4Algorithm {
 			return id, s3err.Newf(s3err.InvalidArgument, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"").
 				With("ArgumentName", "X-Amz-Algorithm").With("ArgumentValue", alg)
 		}
@@ -90,7 +90,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		cred = c
 		sent = f.Get("x-amz-signature")
 		provided = strings.ToLower(sent)
-		key := deriveSigningKey(cred.SecretAccessKey, sc.day, sc.region, sc.service)
+		key := v.keys.get(cred.SecretAccessKey, sc.day, sc.region) // sc.service is "s3"
 		want = hex.EncodeToString(hmacSHA256(key, policy))
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
 		if provided != want {
@@ -116,12 +116,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}
 	if !hmac.Equal([]byte(provided), []byte(want)) {
-		return Identity{}, s3err.New(s3err.SignatureDoesNotMatch).
-			With("AWSAccessKeyId", akid).
-			With("StringToSign", policy).
-			With("SignatureProvided", sent).
-			With("StringToSignBytes", s3err.HexBytes(policy)).
-			WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
+		return Identity{}, v2SignatureMismatch(akid, policy, sent).WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return Identity{}, err
@@ -154,17 +149,16 @@ type postCredential struct {
 // expected Region (a full AWS body quoted in CulturalMe/meteor-slingshot#150).
 func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
 	parts := strings.Split(s, "/")
-	bad := func(msg string) error {
+	bad := func(msg string) *s3err.Error {
 		return s3err.Newf(s3err.InvalidArgument, "%s", msg).
 			With("ArgumentName", "X-Amz-Credential").With("ArgumentValue", s)
 	}
-	if len(parts) != 5 || parts[0] == "" || !isDay(parts[1]) || parts[2] == "" || parts[4] != "aws4_request" {
+	if len(parts) != 5 || parts[0] == "" || len(parts[1]) != len(dayLayout) || !allDigits(parts[1]) || parts[2] == "" || parts[4] != "aws4_request" {
 		return postCredential{}, bad(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
 	}
 	c := postCredential{accessKeyID: parts[0], day: parts[1], region: parts[2], service: parts[3]}
 	if v.region != "" && c.region != v.region {
-		e := bad("the region '" + c.region + "' is wrong; expecting '" + v.region + "'")
-		return c, e.(*s3err.Error).With("Region", v.region)
+		return c, bad("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region)
 	}
 	if c.service != "s3" {
 		return c, bad(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
@@ -172,29 +166,17 @@ func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
 	return c, nil
 }
 
-func isDay(s string) bool {
-	if len(s) != 8 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // signedOnOtherDay looks for the day a SigV4 POST signature was really
 // computed for, among the credential's neighbouring days and today: a
 // client that builds X-Amz-Credential and the signing key from two clocks
 // fails this way around midnight UTC.
 func (v *Verifier) signedOnOtherDay(secret string, sc postCredential, policy, provided string) (string, bool) {
-	day, err := time.Parse("20060102", sc.day)
+	day, err := time.Parse(dayLayout, sc.day)
 	if err != nil {
 		return "", false
 	}
 	for _, d := range []time.Time{day.AddDate(0, 0, -1), day.AddDate(0, 0, 1), v.clock.Now().UTC()} {
-		ds := d.Format("20060102")
+		ds := d.Format(dayLayout)
 		if ds == sc.day {
 			continue
 		}

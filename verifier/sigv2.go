@@ -175,6 +175,8 @@ func headerOrQuery(r *http.Request, name string, query []queryParam) string {
 	return ""
 }
 
+// v2SignatureMismatch is S3's SignatureDoesNotMatch body without a
+// canonical request: SigV2, and every POST form, SigV4 included (spec §1).
 func v2SignatureMismatch(akid, sts, provided string) *s3err.Error {
 	return s3err.New(s3err.SignatureDoesNotMatch).
 		With("AWSAccessKeyId", akid).
