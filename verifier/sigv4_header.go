@@ -70,11 +70,12 @@ func unsupportedAuthorization(h string) *s3err.Error {
 		With("ArgumentName", "Authorization").With("ArgumentValue", h)
 }
 
-// checkScope verifies region, service and terminal of a credential scope;
-// msg builds the error for the header or the query flavour.
-func (v *Verifier) checkScope(c v4Credential, msg func(string) *s3err.Error) *s3err.Error {
-	if c.region != v.region {
-		return msg("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region)
+// checkScope verifies region, service and terminal of a credential scope
+// against the server's region; msg builds the error for the header or the
+// query flavour, which word the same details differently around them.
+func checkScope(c v4Credential, region string, msg func(detail string) *s3err.Error) *s3err.Error {
+	if c.region != region {
+		return msg("the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region)
 	}
 	if c.service != serviceS3 {
 		return msg(`incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
@@ -122,7 +123,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, tr *Explanation) (*Re
 		return nil, err
 	}
 	tr.setKey(a.cred.accessKey, a.signature)
-	if err := v.checkScope(a.cred, malformedAuthorization); err != nil {
+	if err := checkScope(a.cred, v.region, malformedAuthorization); err != nil {
 		return nil, err
 	}
 	rawDate, amzDate, t, ok := requestDate(r)
