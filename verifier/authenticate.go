@@ -53,7 +53,7 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 		tr.setAuth(AuthAnonymous)
 		return &Result{Identity: Identity{Auth: AuthAnonymous}, Payload: Payload{Mode: PayloadUnsigned}}, nil
 	case strings.HasPrefix(authz, sigV4Algorithm+" ") || strings.TrimSpace(authz) == sigV4Algorithm:
-		return wrap(v.authV4Header(r, authz, tr))
+		return wrap(v.authV4Header(r, authz, ps, path, tr))
 	case strings.HasPrefix(authz, sigV4aAlgorithm):
 		tr.setAuth(AuthSigV4Header)
 		return nil, s3err.New(s3err.NotImplemented).WithDiagnosis("SigV4a (AWS4-ECDSA-P256-SHA256) is not supported by strictS3")
