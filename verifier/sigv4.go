@@ -4,7 +4,7 @@ import (
 	"crypto/hmac"
 	"encoding/hex"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -125,16 +125,17 @@ func splitSignedHeaders(list string) []string {
 }
 
 // signedValues collects the canonical value of every signed header. For
-// pre-signed URLs (fromQuery) a signed x-amz-* value may ride in the query
-// string instead of a header, as S3 allows.
-func signedValues(r *http.Request, names []string, query []queryParam, fromQuery bool) []string {
+// pre-signed URLs, whose parameters are passed as query (nil for header
+// auth), a signed x-amz-* value may ride in the query string instead of a
+// header, as S3 allows.
+func signedValues(r *http.Request, names []string, query []queryParam) []string {
 	vals := make([]string, len(names))
 	for i, n := range names {
 		if vs, ok := headerValues(r, n); ok {
 			vals[i] = canonicalHeaderValue(vs)
 			continue
 		}
-		if fromQuery && strings.HasPrefix(n, "x-amz-") {
+		if query != nil && strings.HasPrefix(n, "x-amz-") {
 			var qv []string
 			for _, p := range query {
 				if strings.EqualFold(p.name, n) {
@@ -153,38 +154,21 @@ func signedValues(r *http.Request, names []string, query []queryParam, fromQuery
 // headers not covered by the signature, plus host when it is not signed.
 // x-amz-content-sha256 is exempt, as on S3.
 func unsignedAmzHeaders(r *http.Request, signed []string) []string {
-	in := func(n string) bool {
-		for _, s := range signed {
-			if s == n {
-				return true
-			}
-		}
-		return false
-	}
 	var out []string
 	for k := range r.Header {
 		n := strings.ToLower(k)
-		if !strings.HasPrefix(n, "x-amz-") || n == "x-amz-content-sha256" || in(n) {
+		if !strings.HasPrefix(n, "x-amz-") || n == "x-amz-content-sha256" || slices.Contains(signed, n) {
 			continue
 		}
-		if !containsString(out, n) {
+		if !slices.Contains(out, n) { // r.Header may hold one name in two spellings
 			out = append(out, n)
 		}
 	}
-	if !in("host") {
+	if !slices.Contains(signed, "host") {
 		out = append(out, "host")
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // payloadFor maps an x-amz-content-sha256 value to how Body must check the

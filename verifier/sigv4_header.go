@@ -162,7 +162,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 		query:      ps,
 		signedList: a.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, nil, false),
+		values:     signedValues(r, signed, nil),
 		payload:    sha,
 		amzDate:    amzDate,
 		scope:      a.cred.scope(),

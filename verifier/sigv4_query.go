@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,7 +154,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 		skipQuery:  qSignature,
 		signedList: p.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, ps, true),
+		values:     signedValues(r, signed, ps),
 		payload:    payloadLine,
 		amzDate:    p.amzDate,
 		scope:      p.cred.scope(),
@@ -193,7 +194,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	payload := Payload{Mode: PayloadUnsigned}
 	if pl, ok := payloadFor(payloadLine); ok && pl.Mode == PayloadSHA256 {
 		payload = pl
-	} else if i := indexOf(signed, "x-amz-content-sha256"); i >= 0 {
+	} else if i := slices.Index(signed, "x-amz-content-sha256"); i >= 0 {
 		if pl, ok := payloadFor(q.values[i]); ok && pl.Mode == PayloadSHA256 {
 			payload = pl
 		}
@@ -203,15 +204,6 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 		Payload:      payload,
 		QueryHeaders: queryHeaders(ps),
 	}, nil
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // queryHeaders collects the x-amz-* query parameters that are not part of
