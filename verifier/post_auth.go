@@ -1,7 +1,6 @@
 package verifier
 
 import (
-	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
@@ -115,7 +114,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		how = "base64 HMAC-SHA1 of the policy field with the secret key"
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}
-	if !hmac.Equal([]byte(provided), []byte(want)) {
+	if !signatureEqual(provided, want) {
 		return Identity{}, v2SignatureMismatch(akid, policy, sent).WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
