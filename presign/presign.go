@@ -88,6 +88,8 @@ type presigner struct {
 	hoistMeta bool
 }
 
+// PresignHTTP implements s3.HTTPPresignerV4: the SDK's presigner, after
+// fixing the signing time and hoisting metadata as configured.
 func (p *presigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
 	signingTime time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
 	if !p.at.IsZero() {
