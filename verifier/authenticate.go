@@ -65,12 +65,11 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	}
 }
 
-// wrap keeps a typed nil *s3err.Error from escaping as a non-nil error.
-func wrap(res *Result, err error) (*Result, error) {
+// wrap returns a check's verdict as Authenticate's. The checks return
+// *s3err.Error so that only a non-nil one becomes an error: a nil pointer in
+// an error interface would read as a failure.
+func wrap(res *Result, err *s3err.Error) (*Result, error) {
 	if err != nil {
-		if e, ok := err.(*s3err.Error); ok && e == nil {
-			return res, nil
-		}
 		return nil, err
 	}
 	return res, nil

@@ -187,7 +187,7 @@ func v2SignatureMismatch(akid, sts, provided string) *s3err.Error {
 
 // authV2Query verifies AWSAccessKeyId/Expires/Signature: presence, region,
 // access key, expiry, signature, token.
-func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV2Query)
 	akid, ok1 := firstParam(ps, "AWSAccessKeyId")
 	sig, ok2 := firstParam(ps, "Signature")
@@ -244,7 +244,7 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 }
 
 // authV2Header verifies "Authorization: AWS AKID:signature".
-func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV2Header)
 	akid, sig, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "AWS ")), ":")
 	if !ok || akid == "" || sig == "" {

@@ -116,7 +116,7 @@ func noValidDate() *s3err.Error {
 // authV4Header verifies Authorization: AWS4-HMAC-SHA256. Order: header
 // syntax, scope, date, credential day, x-amz-content-sha256, clock skew,
 // access key, unsigned headers, signature, session token.
-func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV4Header)
 	a, err := parseV4Authorization(h)
 	if err != nil {

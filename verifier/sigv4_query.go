@@ -122,7 +122,7 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 }
 
 // authV4Query verifies a SigV4 pre-signed URL in spec §2's order.
-func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV4Query)
 	p, err := parsePresigned(ps, v.region)
 	if err != nil {
