@@ -99,7 +99,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		}
 		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
 	case postSigV2:
-		if v.region != "" && !sigV2Regions[v.region] {
+		if !v.acceptsSigV2() {
 			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
 		}
 		akid = f.Get("awsaccesskeyid")

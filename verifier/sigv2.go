@@ -40,6 +40,10 @@ var v2SubResources = map[string]bool{
 	"response-content-language": true, "response-content-type": true, "response-expires": true,
 }
 
+// acceptsSigV2 reports whether the server's region takes SigV2; a server
+// configured without a region takes it too.
+func (v *Verifier) acceptsSigV2() bool { return v.region == "" || sigV2Regions[v.region] }
+
 func sigV2NotSupported() *s3err.Error {
 	return s3err.Newf(s3err.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
 }
@@ -196,7 +200,7 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 		return nil, s3err.Newf(s3err.AccessDenied, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters")
 	}
 	tr.setKey(akid, sig)
-	if v.region != "" && !sigV2Regions[v.region] {
+	if !v.acceptsSigV2() {
 		return nil, sigV2NotSupported()
 	}
 	expSec, err := strconv.ParseInt(exp, 10, 64)
@@ -252,7 +256,7 @@ func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path
 			With("ArgumentName", "Authorization").With("ArgumentValue", h)
 	}
 	tr.setKey(akid, sig)
-	if v.region != "" && !sigV2Regions[v.region] {
+	if !v.acceptsSigV2() {
 		return nil, sigV2NotSupported()
 	}
 	var raw, dateLine string
