@@ -89,11 +89,13 @@ func checksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLo
 // "X-Amz-Checksum-Crc32c" (any case) to its algorithm, CRC32C; ok is false
 // for any other name, x-amz-checksum-mode, -algorithm and -type included.
 func ChecksumAlgorithmOf(name string) (alg string, ok bool) {
-	rest, ok := strings.CutPrefix(strings.ToLower(name), "x-amz-checksum-")
-	if !ok {
+	// Body asks this of every request header, so the prefix is compared
+	// without building a lower-case copy of each name.
+	const prefix = "x-amz-checksum-"
+	if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
 		return "", false
 	}
-	alg = strings.ToUpper(rest)
+	alg = strings.ToUpper(name[len(prefix):])
 	if checksumSize(alg) == 0 {
 		return "", false
 	}
