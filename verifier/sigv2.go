@@ -70,8 +70,8 @@ func signV2(secret, sts string) string {
 func v2AmzHeaders(r *http.Request, query []queryParam) string {
 	vals := map[string][]string{}
 	for k, vs := range r.Header {
-		n := strings.ToLower(k)
-		if strings.HasPrefix(n, "x-amz-") {
+		if isAmzName(k) {
+			n := strings.ToLower(k)
 			vals[n] = append(vals[n], vs...)
 		}
 	}
@@ -80,8 +80,10 @@ func v2AmzHeaders(r *http.Request, query []queryParam) string {
 		seenInHeader[n] = true
 	}
 	for _, p := range query {
-		n := strings.ToLower(p.name)
-		if strings.HasPrefix(n, "x-amz-") && !seenInHeader[n] {
+		if !isAmzName(p.name) {
+			continue
+		}
+		if n := strings.ToLower(p.name); !seenInHeader[n] {
 			vals[n] = append(vals[n], p.value)
 		}
 	}

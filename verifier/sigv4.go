@@ -156,8 +156,11 @@ func signedValues(r *http.Request, names []string, query []queryParam) []string 
 func unsignedAmzHeaders(r *http.Request, signed []string) []string {
 	var out []string
 	for k := range r.Header {
+		if !isAmzName(k) {
+			continue
+		}
 		n := strings.ToLower(k)
-		if !strings.HasPrefix(n, "x-amz-") || n == "x-amz-content-sha256" || slices.Contains(signed, n) {
+		if n == "x-amz-content-sha256" || slices.Contains(signed, n) {
 			continue
 		}
 		if !slices.Contains(out, n) { // r.Header may hold one name in two spellings
@@ -169,6 +172,14 @@ func unsignedAmzHeaders(r *http.Request, signed []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// isAmzName reports whether a header or parameter name starts with
+// "x-amz-" in any case. Authentication asks it of every request header, and
+// it answers without the lower-cased copy a name only needs once it matches.
+func isAmzName(name string) bool {
+	const prefix = "x-amz-"
+	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
 }
 
 // payloadFor maps an x-amz-content-sha256 value to how Body must check the

@@ -211,10 +211,10 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 func queryHeaders(ps []queryParam) http.Header {
 	var h http.Header
 	for _, p := range ps {
-		n := strings.ToLower(p.name)
-		if !strings.HasPrefix(n, "x-amz-") {
+		if !isAmzName(p.name) {
 			continue
 		}
+		n := strings.ToLower(p.name)
 		switch n {
 		case "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
 			"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token":
