@@ -74,8 +74,11 @@ type captureMiddleware struct {
 	expires time.Duration
 }
 
+// ID is the SDK signer's step name, so Swap puts this middleware in its place.
 func (*captureMiddleware) ID() string { return "Signing" }
 
+// HandleFinalize pre-signs the built request and ends the call with it as
+// a *presigned error; the next handler (sending) is never called.
 func (m *captureMiddleware) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, _ middleware.FinalizeHandler) (
 	middleware.FinalizeOutput, middleware.Metadata, error) {
 	var out middleware.FinalizeOutput

@@ -152,6 +152,8 @@ type postPresigner struct {
 	expires time.Duration
 }
 
+// PresignPost implements s3.PresignPost: the SDK's signer, with the
+// signing time and expiration fixed when WithSigningTime was given.
 func (p *postPresigner) PresignPost(creds aws.Credentials, bucket, key, region, service string, signingTime time.Time,
 	conditions []any, expiration time.Time, optFns ...func(*v4.SignerOptions)) (map[string]string, error) {
 	if p.inner == nil {

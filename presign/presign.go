@@ -88,6 +88,8 @@ type presigner struct {
 	hoistMeta bool
 }
 
+// PresignHTTP implements s3.HTTPPresignerV4: the SDK's presigner, after
+// fixing the signing time and hoisting metadata as configured.
 func (p *presigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
 	signingTime time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
 	if !p.at.IsZero() {
@@ -99,7 +101,8 @@ func (p *presigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *h
 	return p.inner.PresignHTTP(ctx, creds, r, payloadHash, service, region, signingTime, optFns...)
 }
 
-// hoistHeaders moves the headers keep selects into r's query string.
+// hoistHeaders moves the headers move selects into r's query string, under
+// lower-case names, where the presigner signs them as query parameters.
 func hoistHeaders(r *http.Request, move func(name string) bool) {
 	q := r.URL.Query()
 	for name, vals := range r.Header {

@@ -53,7 +53,7 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 		tr.setAuth(AuthAnonymous)
 		return &Result{Identity: Identity{Auth: AuthAnonymous}, Payload: Payload{Mode: PayloadUnsigned}}, nil
 	case strings.HasPrefix(authz, sigV4Algorithm+" ") || strings.TrimSpace(authz) == sigV4Algorithm:
-		return wrap(v.authV4Header(r, authz, tr))
+		return wrap(v.authV4Header(r, authz, ps, path, tr))
 	case strings.HasPrefix(authz, sigV4aAlgorithm):
 		tr.setAuth(AuthSigV4Header)
 		return nil, s3err.New(s3err.NotImplemented).WithDiagnosis("SigV4a (AWS4-ECDSA-P256-SHA256) is not supported by strictS3")
@@ -65,12 +65,11 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	}
 }
 
-// wrap keeps a typed nil *s3err.Error from escaping as a non-nil error.
-func wrap(res *Result, err error) (*Result, error) {
+// wrap returns a check's verdict as Authenticate's. The checks return
+// *s3err.Error so that only a non-nil one becomes an error: a nil pointer in
+// an error interface would read as a failure.
+func wrap(res *Result, err *s3err.Error) (*Result, error) {
 	if err != nil {
-		if e, ok := err.(*s3err.Error); ok && e == nil {
-			return res, nil
-		}
 		return nil, err
 	}
 	return res, nil

@@ -147,7 +147,7 @@ func chunkSetup(h http.Header, p *Payload) (chunkConfig, error) {
 		cfg.key = p.signingKey
 		cfg.seed = p.SeedSignature
 		cfg.scope = p.Scope
-		cfg.amzDate = p.RequestTime.UTC().Format("20060102T150405Z")
+		cfg.amzDate = p.RequestTime.UTC().Format(amzDateLayout)
 	}
 	return cfg, nil
 }

@@ -23,10 +23,12 @@ const (
 	SHA256    = "SHA256"
 )
 
-// crc64NVMETable is CRC-64/NVME: polynomial 0xad93d23594c93659, here in the
-// bit-reversed form hash/crc64 expects; init and final XOR all ones, which
-// is what hash/crc64 does.
-var crc64NVMETable = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+// crc64NVMEPoly is CRC-64/NVME's polynomial 0xad93d23594c93659 in the
+// bit-reversed form hash/crc64 and crcCombiner expect; init and final XOR
+// are all ones, which is what hash/crc64 does.
+const crc64NVMEPoly = 0x9a6c9329ac4bc9b5
+
+var crc64NVMETable = crc64.MakeTable(crc64NVMEPoly)
 
 var crc32CTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -87,11 +89,13 @@ func checksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLo
 // "X-Amz-Checksum-Crc32c" (any case) to its algorithm, CRC32C; ok is false
 // for any other name, x-amz-checksum-mode, -algorithm and -type included.
 func ChecksumAlgorithmOf(name string) (alg string, ok bool) {
-	rest, ok := strings.CutPrefix(strings.ToLower(name), "x-amz-checksum-")
-	if !ok {
+	// Body asks this of every request header, so the prefix is compared
+	// without building a lower-case copy of each name.
+	const prefix = "x-amz-checksum-"
+	if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
 		return "", false
 	}
-	alg = strings.ToUpper(rest)
+	alg = strings.ToUpper(name[len(prefix):])
 	if checksumSize(alg) == 0 {
 		return "", false
 	}
@@ -160,7 +164,7 @@ func FullObjectChecksum(alg string, parts []ChecksumPart) (string, error) {
 	case CRC32C:
 		c = newCRCCombiner(32, uint64(crc32.Castagnoli))
 	case CRC64NVME:
-		c = newCRCCombiner(64, 0x9a6c9329ac4bc9b5)
+		c = newCRCCombiner(64, crc64NVMEPoly)
 	default:
 		return "", fmt.Errorf("full-object checksums exist only for CRC32, CRC32C and CRC64NVME, not %q", alg)
 	}

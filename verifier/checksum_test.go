@@ -98,6 +98,9 @@ func TestChecksumAlgorithmOf_OnlyValueHeadersOfKnownAlgorithms(t *testing.T) {
 		"x-amz-checksum-type":      "",
 		"x-amz-checksum-md5":       "",
 		"content-md5":              "",
+		"x-amz-checksum-":          "",
+		"x-amz-checksum":           "",
+		"x-amz-":                   "",
 	}
 	for name, want := range tests {
 		alg, ok := ChecksumAlgorithmOf(name)

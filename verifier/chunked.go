@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"bufio"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -248,7 +247,7 @@ func (d *chunkDecoder) endChunk() {
 func (d *chunkDecoder) verifyChunk(dataSHA string) {
 	sts := "AWS4-HMAC-SHA256-PAYLOAD\n" + d.cfg.amzDate + "\n" + d.cfg.scope + "\n" + d.prevSig + "\n" + emptySHA256 + "\n" + dataSHA
 	want := hex.EncodeToString(hmacSHA256(d.cfg.key, sts))
-	if !hmac.Equal([]byte(want), []byte(d.sig)) {
+	if !signatureEqual(want, d.sig) {
 		d.err = errSignature("chunk-signature of %s does not match: sent %s, calculated %s over string to sign %q (previous signature %s)",
 			describeChunk(d.index, d.size), d.sig, want, sts, d.prevSig)
 		return
@@ -372,7 +371,7 @@ func (d *chunkDecoder) readTrailers() error {
 	}
 	sts := "AWS4-HMAC-SHA256-TRAILER\n" + d.cfg.amzDate + "\n" + d.cfg.scope + "\n" + d.prevSig + "\n" + sha256Hex([]byte(canonical.String()))
 	want := hex.EncodeToString(hmacSHA256(d.cfg.key, sts))
-	if !hmac.Equal([]byte(want), []byte(signature)) {
+	if !signatureEqual(want, signature) {
 		return errSignature("x-amz-trailer-signature does not match: sent %s, calculated %s over string to sign %q (trailers hashed: %q)",
 			signature, want, sts, canonical.String())
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -56,7 +57,7 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		}
 		add(why, func(c *v4Request) { c.method = m })
 	}
-	if hi := indexOf(q.signed, "host"); hi >= 0 {
+	if hi := slices.Index(q.signed, "host"); hi >= 0 {
 		got := q.values[hi]
 		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host")) {
 			add(fmt.Sprintf("Host '%s' (signed) instead of '%s': the client signed one host name and connected to another, or a proxy rewrote Host", h, got),
@@ -116,14 +117,14 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 				add(fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
 					func(c *v4Request) {
 						c.payload = pl
-						if i := indexOf(c.signed, "x-amz-content-sha256"); i >= 0 {
+						if i := slices.Index(c.signed, "x-amz-content-sha256"); i >= 0 {
 							c.values[i] = pl
 						}
 					})
 			}
 		}
 	}
-	if ci := indexOf(q.signed, "content-type"); ci >= 0 {
+	if ci := slices.Index(q.signed, "content-type"); ci >= 0 {
 		if base, _, ok := strings.Cut(q.values[ci], ";"); ok {
 			base = strings.TrimSpace(base)
 			add(fmt.Sprintf("Content-Type '%s' (signed) instead of '%s': a parameter was appended after signing", base, q.values[ci]),

@@ -7,9 +7,13 @@ import (
 	"github.com/stricts3/stricts3/internal/s3err"
 )
 
-// The payload errors, with the wire forms S3 answers (as quoted from real S3
-// responses in public issues; see the report for sources). Each takes a
-// diagnosis for humans that never reaches the XML.
+// The payload errors, with the wire forms S3 answers. The spec (§8) pins
+// IncompleteBody's Content-Length message; "The request body terminated
+// unexpectedly" is in an S3 wire log (aws/aws-sdk-java-v2#180), and
+// NumberBytesExpected/NumberBytesProvided are what OpenStack Swift's s3api
+// functional tests, written against AWS, assert for a length mismatch. The
+// chunk and trailer errors follow S3 bodies quoted in public issues. Each
+// takes a diagnosis for humans that never reaches the XML.
 
 // msgTerminated is S3's IncompleteBody wording for broken aws-chunked
 // framing, as opposed to the table's Content-Length wording used for length

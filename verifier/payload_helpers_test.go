@@ -195,20 +195,17 @@ func readBody(b *Body) ([]byte, error) {
 	}
 }
 
-// requireS3Error asserts code, status, message and the extra elements in
-// wire order.
+// requireS3Error is wantErr (code, status, message, element names in wire
+// order) that also checks the elements' values.
 func requireS3Error(t *testing.T, err error, code s3err.Code, status int, message string, extra ...s3err.Element) *s3err.Error {
 	t.Helper()
-	require.Error(t, err)
-	e, ok := s3err.As(err)
-	require.True(t, ok, "want *s3err.Error, got %T %v", err, err)
-	require.Equal(t, code, e.Code, "diagnosis: %s", e.Diagnosis)
-	require.Equal(t, status, e.Status)
-	require.Equal(t, message, e.Message)
-	if len(extra) == 0 {
-		require.Empty(t, e.Extra)
-	} else {
-		require.Equal(t, extra, e.Extra)
+	names := make([]string, len(extra))
+	for i, el := range extra {
+		names[i] = el.Name
+	}
+	e := wantErr(t, err, status, code, message, names...)
+	if len(extra) > 0 {
+		require.Equal(t, extra, e.Extra, "extra element values")
 	}
 	return e
 }

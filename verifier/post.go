@@ -93,7 +93,7 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 	if now := v.clock.Now(); now.After(pol.expiration) {
 		return nil, s3err.Newf(s3err.AccessDenied, "Invalid according to Policy: Policy expired.").
 			WithDiagnosis("the policy's expiration %s is before the server time %s",
-				pol.expiration.UTC().Format(timeISO8601), now.UTC().Format(timeISO8601))
+				isoSecond(pol.expiration), isoSecond(now))
 	}
 	in := postInputs{fields: form.fields, order: form.order, bucket: bucket, key: key, scheme: scheme}
 	if err := pol.evaluate(in); err != nil {
@@ -112,8 +112,6 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 		File:     newPostFileReader(form.file, pol.sizeRange),
 	}, nil
 }
-
-const timeISO8601 = "2006-01-02T15:04:05Z"
 
 // missingPostField is S3's answer for a form field it needed before the file
 // part; the message's two spaces are on the wire.

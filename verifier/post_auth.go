@@ -1,7 +1,6 @@
 package verifier
 
 import (
-	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
@@ -57,8 +56,12 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 
 // checkPostSignature finds the signer's credential and checks the signature
 // over the policy string exactly as submitted, before the policy is decoded.
+// The key and the session token follow the same rules as header and query
+// auth: a temporary key without a token is unknown (before the signature,
+// spec §5.5), the token itself is checked after it.
 func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity, error) {
 	policy := f.Get("policy")
+	token, tokenSent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
 	var (
 		cred     Credential
 		akid     string
@@ -70,7 +73,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 	)
 	switch scheme {
 	case postSigV4:
-		if alg := f.Get("x-amz-algorithm"); alg != "AWS4-HMAC-SHA256" {
+		if alg := f.Get("x-amz-algorithm"); alg != sigV4Algorithm {
 			return id, s3err.Newf(s3err.InvalidArgument, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"").
 				With("ArgumentName", "X-Amz-Algorithm").With("ArgumentValue", alg)
 		}
@@ -79,14 +82,14 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 			return id, err
 		}
 		akid = sc.accessKeyID
-		c, ok := v.lookupPostKey(akid)
-		if !ok {
-			return id, unknownPostKey(akid)
+		c, kerr := v.lookupKey(akid, tokenSent)
+		if kerr != nil {
+			return id, kerr
 		}
 		cred = c
 		sent = f.Get("x-amz-signature")
 		provided = strings.ToLower(sent)
-		key := deriveSigningKey(cred.SecretAccessKey, sc.day, sc.region, sc.service)
+		key := v.keys.get(cred.SecretAccessKey, sc.day, sc.region) // sc.service is "s3"
 		want = hex.EncodeToString(hmacSHA256(key, policy))
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
 		if provided != want {
@@ -96,13 +99,13 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		}
 		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
 	case postSigV2:
-		if v.region != "" && !sigV2Regions[v.region] {
+		if !v.acceptsSigV2() {
 			return id, sigV2NotSupported().WithDiagnosis("region %s accepts only SigV4 POST forms (X-Amz-Signature over the policy)", v.region)
 		}
 		akid = f.Get("awsaccesskeyid")
-		c, ok := v.lookupPostKey(akid)
-		if !ok {
-			return id, unknownPostKey(akid)
+		c, kerr := v.lookupKey(akid, tokenSent)
+		if kerr != nil {
+			return id, kerr
 		}
 		cred = c
 		sent = f.Get("signature")
@@ -111,30 +114,13 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		how = "base64 HMAC-SHA1 of the policy field with the secret key"
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}
-	if !hmac.Equal([]byte(provided), []byte(want)) {
-		return Identity{}, s3err.New(s3err.SignatureDoesNotMatch).
-			With("AWSAccessKeyId", akid).
-			With("StringToSign", policy).
-			With("SignatureProvided", sent).
-			With("StringToSignBytes", s3err.HexBytes(policy)).
-			WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
+	if !signatureEqual(provided, want) {
+		return Identity{}, v2SignatureMismatch(akid, policy, sent).WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
 	}
-	if err := v.checkPostToken(f, cred); err != nil {
+	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return Identity{}, err
 	}
 	return id, nil
-}
-
-func (v *Verifier) lookupPostKey(akid string) (Credential, bool) {
-	if v.creds == nil || akid == "" {
-		return Credential{}, false
-	}
-	return v.creds.Lookup(akid)
-}
-
-func unknownPostKey(akid string) *s3err.Error {
-	return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", akid).
-		WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
 }
 
 // postSignatureDiagnosis says what the signature covers and the likely
@@ -152,26 +138,6 @@ func postSignatureDiagnosis(policy, how string) string {
 	return b.String()
 }
 
-// checkPostToken applies the session-token rules: a temporary key needs its
-// token in x-amz-security-token, and an expired token is refused.
-func (v *Verifier) checkPostToken(f PostFields, cred Credential) error {
-	tok, sent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
-	switch {
-	case cred.SessionToken == "" && !sent:
-		return nil
-	case cred.SessionToken != "" && !sent:
-		return s3err.New(s3err.InvalidAccessKeyID).With("AWSAccessKeyId", cred.AccessKeyID).
-			WithDiagnosis("access key %q is temporary; the form must carry its x-amz-security-token", cred.AccessKeyID)
-	case tok != cred.SessionToken:
-		return s3err.New(s3err.InvalidToken).With("Token-0", tok).
-			WithDiagnosis("x-amz-security-token is not the session token of access key %q", cred.AccessKeyID)
-	case !cred.Expires.IsZero() && !v.clock.Now().Before(cred.Expires):
-		return s3err.New(s3err.ExpiredToken).With("Token-0", tok).
-			WithDiagnosis("the session token of %q expired at %s", cred.AccessKeyID, cred.Expires.UTC().Format(timeISO8601))
-	}
-	return nil
-}
-
 // postCredential is a parsed X-Amz-Credential field.
 type postCredential struct {
 	accessKeyID, day, region, service string
@@ -182,17 +148,16 @@ type postCredential struct {
 // expected Region (a full AWS body quoted in CulturalMe/meteor-slingshot#150).
 func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
 	parts := strings.Split(s, "/")
-	bad := func(msg string) error {
+	bad := func(msg string) *s3err.Error {
 		return s3err.Newf(s3err.InvalidArgument, "%s", msg).
 			With("ArgumentName", "X-Amz-Credential").With("ArgumentValue", s)
 	}
-	if len(parts) != 5 || parts[0] == "" || !isDay(parts[1]) || parts[2] == "" || parts[4] != "aws4_request" {
+	if len(parts) != 5 || parts[0] == "" || len(parts[1]) != len(dayLayout) || !allDigits(parts[1]) || parts[2] == "" || parts[4] != "aws4_request" {
 		return postCredential{}, bad(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
 	}
 	c := postCredential{accessKeyID: parts[0], day: parts[1], region: parts[2], service: parts[3]}
 	if v.region != "" && c.region != v.region {
-		e := bad("the region '" + c.region + "' is wrong; expecting '" + v.region + "'")
-		return c, e.(*s3err.Error).With("Region", v.region)
+		return c, bad("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region)
 	}
 	if c.service != "s3" {
 		return c, bad(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
@@ -200,29 +165,17 @@ func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
 	return c, nil
 }
 
-func isDay(s string) bool {
-	if len(s) != 8 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // signedOnOtherDay looks for the day a SigV4 POST signature was really
 // computed for, among the credential's neighbouring days and today: a
 // client that builds X-Amz-Credential and the signing key from two clocks
 // fails this way around midnight UTC.
 func (v *Verifier) signedOnOtherDay(secret string, sc postCredential, policy, provided string) (string, bool) {
-	day, err := time.Parse("20060102", sc.day)
+	day, err := time.Parse(dayLayout, sc.day)
 	if err != nil {
 		return "", false
 	}
 	for _, d := range []time.Time{day.AddDate(0, 0, -1), day.AddDate(0, 0, 1), v.clock.Now().UTC()} {
-		ds := d.Format("20060102")
+		ds := d.Format(dayLayout)
 		if ds == sc.day {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -80,7 +81,7 @@ func readPostForm(r *http.Request) (*postForm, error) {
 		preData += len(value)
 		if preData > MaxPostPreDataLength {
 			return nil, s3err.New(s3err.MaxPostPreDataLengthExceeded).
-				With("MaxPostPreDataLengthBytes", "20480").
+				With("MaxPostPreDataLengthBytes", strconv.Itoa(MaxPostPreDataLength)).
 				WithDiagnosis("the fields before the file part exceed %d bytes at field %q; put \"file\" last and keep fields small",
 					MaxPostPreDataLength, name)
 		}

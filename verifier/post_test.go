@@ -363,6 +363,11 @@ func TestReadPost_SessionTokenRules(t *testing.T) {
 	}{
 		{"TemporaryKeyWithoutToken_IsInvalidAccessKeyId", tempV4Fields("user/a", tempPolicy()), 0,
 			wantErr{403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", []string{"AWSAccessKeyId", tempAKID}}},
+		{"TemporaryKeyWithoutToken_AndBadSignature_IsInvalidAccessKeyId",
+			replace(tempV4Fields("user/a", tempPolicy()), "X-Amz-Signature", strings.Repeat("0", 64)), 0,
+			wantErr{403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", []string{"AWSAccessKeyId", tempAKID}}},
+		{"TokenAtItsExpiryInstant_IsExpiredToken", tempV4Fields("user/a", tempPolicy(tokCond), kv{"x-amz-security-token", tempToken}), time.Hour,
+			wantErr{400, "ExpiredToken", "The provided token has expired.", []string{"Token-0", tempToken}}},
 		{"WrongToken_IsInvalidToken", tempV4Fields("user/a", tempPolicy(tokCond), kv{"x-amz-security-token", "bogus"}), 0,
 			wantErr{400, "InvalidToken", "The provided token is malformed or otherwise invalid.", []string{"Token-0", "bogus"}}},
 		{"ExpiredToken_IsExpiredToken", tempV4Fields("user/a", tempPolicy(tokCond), kv{"x-amz-security-token", tempToken}), 2 * time.Hour,

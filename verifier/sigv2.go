@@ -40,6 +40,10 @@ var v2SubResources = map[string]bool{
 	"response-content-language": true, "response-content-type": true, "response-expires": true,
 }
 
+// acceptsSigV2 reports whether the server's region takes SigV2; a server
+// configured without a region takes it too.
+func (v *Verifier) acceptsSigV2() bool { return v.region == "" || sigV2Regions[v.region] }
+
 func sigV2NotSupported() *s3err.Error {
 	return s3err.Newf(s3err.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
 }
@@ -66,8 +70,8 @@ func signV2(secret, sts string) string {
 func v2AmzHeaders(r *http.Request, query []queryParam) string {
 	vals := map[string][]string{}
 	for k, vs := range r.Header {
-		n := strings.ToLower(k)
-		if strings.HasPrefix(n, "x-amz-") {
+		if isAmzName(k) {
+			n := strings.ToLower(k)
 			vals[n] = append(vals[n], vs...)
 		}
 	}
@@ -76,8 +80,10 @@ func v2AmzHeaders(r *http.Request, query []queryParam) string {
 		seenInHeader[n] = true
 	}
 	for _, p := range query {
-		n := strings.ToLower(p.name)
-		if strings.HasPrefix(n, "x-amz-") && !seenInHeader[n] {
+		if !isAmzName(p.name) {
+			continue
+		}
+		if n := strings.ToLower(p.name); !seenInHeader[n] {
 			vals[n] = append(vals[n], p.value)
 		}
 	}
@@ -175,6 +181,8 @@ func headerOrQuery(r *http.Request, name string, query []queryParam) string {
 	return ""
 }
 
+// v2SignatureMismatch is S3's SignatureDoesNotMatch body without a
+// canonical request: SigV2, and every POST form, SigV4 included (spec §1).
 func v2SignatureMismatch(akid, sts, provided string) *s3err.Error {
 	return s3err.New(s3err.SignatureDoesNotMatch).
 		With("AWSAccessKeyId", akid).
@@ -185,7 +193,7 @@ func v2SignatureMismatch(akid, sts, provided string) *s3err.Error {
 
 // authV2Query verifies AWSAccessKeyId/Expires/Signature: presence, region,
 // access key, expiry, signature, token.
-func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV2Query)
 	akid, ok1 := firstParam(ps, "AWSAccessKeyId")
 	sig, ok2 := firstParam(ps, "Signature")
@@ -194,7 +202,7 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 		return nil, s3err.Newf(s3err.AccessDenied, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters")
 	}
 	tr.setKey(akid, sig)
-	if v.region != "" && !sigV2Regions[v.region] {
+	if !v.acceptsSigV2() {
 		return nil, sigV2NotSupported()
 	}
 	expSec, err := strconv.ParseInt(exp, 10, 64)
@@ -242,7 +250,7 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 }
 
 // authV2Header verifies "Authorization: AWS AKID:signature".
-func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV2Header)
 	akid, sig, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "AWS ")), ":")
 	if !ok || akid == "" || sig == "" {
@@ -250,7 +258,7 @@ func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path
 			With("ArgumentName", "Authorization").With("ArgumentValue", h)
 	}
 	tr.setKey(akid, sig)
-	if v.region != "" && !sigV2Regions[v.region] {
+	if !v.acceptsSigV2() {
 		return nil, sigV2NotSupported()
 	}
 	var raw, dateLine string

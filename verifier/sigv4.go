@@ -4,7 +4,7 @@ import (
 	"crypto/hmac"
 	"encoding/hex"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -125,16 +125,17 @@ func splitSignedHeaders(list string) []string {
 }
 
 // signedValues collects the canonical value of every signed header. For
-// pre-signed URLs (fromQuery) a signed x-amz-* value may ride in the query
-// string instead of a header, as S3 allows.
-func signedValues(r *http.Request, names []string, query []queryParam, fromQuery bool) []string {
+// pre-signed URLs, whose parameters are passed as query (nil for header
+// auth), a signed x-amz-* value may ride in the query string instead of a
+// header, as S3 allows.
+func signedValues(r *http.Request, names []string, query []queryParam) []string {
 	vals := make([]string, len(names))
 	for i, n := range names {
 		if vs, ok := headerValues(r, n); ok {
 			vals[i] = canonicalHeaderValue(vs)
 			continue
 		}
-		if fromQuery && strings.HasPrefix(n, "x-amz-") {
+		if query != nil && strings.HasPrefix(n, "x-amz-") {
 			var qv []string
 			for _, p := range query {
 				if strings.EqualFold(p.name, n) {
@@ -153,38 +154,32 @@ func signedValues(r *http.Request, names []string, query []queryParam, fromQuery
 // headers not covered by the signature, plus host when it is not signed.
 // x-amz-content-sha256 is exempt, as on S3.
 func unsignedAmzHeaders(r *http.Request, signed []string) []string {
-	in := func(n string) bool {
-		for _, s := range signed {
-			if s == n {
-				return true
-			}
-		}
-		return false
-	}
 	var out []string
 	for k := range r.Header {
-		n := strings.ToLower(k)
-		if !strings.HasPrefix(n, "x-amz-") || n == "x-amz-content-sha256" || in(n) {
+		if !isAmzName(k) {
 			continue
 		}
-		if !containsString(out, n) {
+		n := strings.ToLower(k)
+		if n == "x-amz-content-sha256" || slices.Contains(signed, n) {
+			continue
+		}
+		if !slices.Contains(out, n) { // r.Header may hold one name in two spellings
 			out = append(out, n)
 		}
 	}
-	if !in("host") {
+	if !slices.Contains(signed, "host") {
 		out = append(out, "host")
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+// isAmzName reports whether a header or parameter name starts with
+// "x-amz-" in any case. Authentication asks it of every request header, and
+// it answers without the lower-cased copy a name only needs once it matches.
+func isAmzName(name string) bool {
+	const prefix = "x-amz-"
+	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
 }
 
 // payloadFor maps an x-amz-content-sha256 value to how Body must check the
@@ -241,12 +236,13 @@ func invalidAccessKey(akid string) *s3err.Error {
 // lookupKey finds akid. A temporary key (one with a session token) used
 // without any token is unknown to S3 as well.
 func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Error) {
-	if v.creds == nil {
-		return Credential{}, invalidAccessKey(akid)
+	var c Credential
+	ok := false
+	if v.creds != nil && akid != "" {
+		c, ok = v.creds.Lookup(akid)
 	}
-	c, ok := v.creds.Lookup(akid)
 	if !ok {
-		return Credential{}, invalidAccessKey(akid)
+		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
 	}
 	if c.SessionToken != "" && !tokenSent {
 		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %s is temporary and needs X-Amz-Security-Token", akid)
@@ -255,7 +251,7 @@ func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Er
 }
 
 // checkToken runs after the signature (spec §2.7): a token that is not the
-// key's is InvalidToken; the key's token past its expiry is ExpiredToken.
+// key's is InvalidToken; the key's token from its Expires on is ExpiredToken.
 func (v *Verifier) checkToken(c Credential, token string, sent bool) *s3err.Error {
 	if !sent {
 		return nil
@@ -263,7 +259,7 @@ func (v *Verifier) checkToken(c Credential, token string, sent bool) *s3err.Erro
 	if c.SessionToken == "" || !hmac.Equal([]byte(token), []byte(c.SessionToken)) {
 		return s3err.New(s3err.InvalidToken).With("Token-0", token)
 	}
-	if !c.Expires.IsZero() && v.clock.Now().After(c.Expires) {
+	if !c.Expires.IsZero() && !v.clock.Now().Before(c.Expires) {
 		return s3err.New(s3err.ExpiredToken).With("Token-0", token).
 			WithDiagnosis("the session token expired at %s", isoSecond(c.Expires))
 	}

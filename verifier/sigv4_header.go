@@ -70,11 +70,12 @@ func unsupportedAuthorization(h string) *s3err.Error {
 		With("ArgumentName", "Authorization").With("ArgumentValue", h)
 }
 
-// checkScope verifies region, service and terminal of a credential scope;
-// msg builds the error for the header or the query flavour.
-func (v *Verifier) checkScope(c v4Credential, msg func(string) *s3err.Error) *s3err.Error {
-	if c.region != v.region {
-		return msg("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region)
+// checkScope verifies region, service and terminal of a credential scope
+// against the server's region; msg builds the error for the header or the
+// query flavour, which word the same details differently around them.
+func checkScope(c v4Credential, region string, msg func(detail string) *s3err.Error) *s3err.Error {
+	if c.region != region {
+		return msg("the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region)
 	}
 	if c.service != serviceS3 {
 		return msg(`incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
@@ -115,14 +116,14 @@ func noValidDate() *s3err.Error {
 // authV4Header verifies Authorization: AWS4-HMAC-SHA256. Order: header
 // syntax, scope, date, credential day, x-amz-content-sha256, clock skew,
 // access key, unsigned headers, signature, session token.
-func (v *Verifier) authV4Header(r *http.Request, h string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV4Header)
 	a, err := parseV4Authorization(h)
 	if err != nil {
 		return nil, err
 	}
 	tr.setKey(a.cred.accessKey, a.signature)
-	if err := v.checkScope(a.cred, malformedAuthorization); err != nil {
+	if err := checkScope(a.cred, v.region, malformedAuthorization); err != nil {
 		return nil, err
 	}
 	rawDate, amzDate, t, ok := requestDate(r)
@@ -154,15 +155,14 @@ func (v *Verifier) authV4Header(r *http.Request, h string, tr *Explanation) (*Re
 	if kerr != nil {
 		return nil, kerr
 	}
-	path, rawQuery := rawTarget(r)
 	signed := splitSignedHeaders(a.signedHeaders)
 	q := &v4Request{
 		method:     r.Method,
 		uri:        CanonicalURI(path),
-		query:      parseRawQuery(rawQuery),
+		query:      ps,
 		signedList: a.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, nil, false),
+		values:     signedValues(r, signed, nil),
 		payload:    sha,
 		amzDate:    amzDate,
 		scope:      a.cred.scope(),

@@ -250,6 +250,15 @@ func TestSigV4Header_SessionToken(t *testing.T) {
 		e := wantErr(t, err, 400, s3err.ExpiredToken, "The provided token has expired.", "Token-0")
 		assert.Equal(t, keyTmp.SessionToken, elem(t, e, "Token-0"))
 	})
+	t.Run("token at its expiry instant is ExpiredToken", func(t *testing.T) {
+		v, clk := newTestVerifier(t, testRegion)
+		tmp := keyTmp
+		tmp.Expires = signTime.Add(time.Minute)
+		v.creds.(*StaticCredentials).Add(tmp)
+		clk.Set(tmp.Expires)
+		_, err := v.Authenticate(signedHeaderRequest(t, keyTmp, "GET", objectURL, "", nil))
+		wantErr(t, err, 400, s3err.ExpiredToken, "The provided token has expired.", "Token-0")
+	})
 	t.Run("token on a long-term key is InvalidToken", func(t *testing.T) {
 		v, _ := newTestVerifier(t, testRegion)
 		withToken := keyMain

@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ const (
 )
 
 // v4QueryAuthParams are the six parameters whose presence makes a request
-// query-authenticated.
+// query-authenticated, in the order parsePresigned unpacks them.
 var v4QueryAuthParams = [...]string{qAlgorithm, qCredential, qDate, qExpires, qSignedHeaders, qSignature}
 
 // maxPresignExpires is S3's limit on X-Amz-Expires: one week, inclusive.
@@ -76,42 +77,32 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		}
 		got[i] = v
 	}
-	vals := func(name string) string {
-		for i, n := range v4QueryAuthParams {
-			if n == name {
-				return got[i]
-			}
-		}
-		return ""
-	}
-	if vals(qAlgorithm) != sigV4Algorithm {
+	// In v4QueryAuthParams order.
+	alg, credential, date, expires, signedHeaders, signature := got[0], got[1], got[2], got[3], got[4], got[5]
+	if alg != sigV4Algorithm {
 		return presignedParams{}, queryParamsError(`X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`)
 	}
-	c, ok := parseV4Credential(vals(qCredential))
+	c, ok := parseV4Credential(credential)
 	if !ok {
 		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
 	}
-	if c.region != region {
-		return presignedParams{}, queryParamsError("Error parsing the X-Amz-Credential parameter; the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region)
+	if err := checkScope(c, region, func(detail string) *s3err.Error {
+		return queryParamsError("Error parsing the X-Amz-Credential parameter; " + detail)
+	}); err != nil {
+		return presignedParams{}, err
 	}
-	if c.service != serviceS3 {
-		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
-	}
-	if c.terminal != scopeTerminal {
-		return presignedParams{}, queryParamsError(`Error parsing the X-Amz-Credential parameter; incorrect terminal "` + c.terminal + `". This endpoint uses "aws4_request".`)
-	}
-	t, ok := parseAmzDate(vals(qDate))
+	t, ok := parseAmzDate(date)
 	if !ok {
 		return presignedParams{}, queryParamsError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
 	}
 	if c.day != t.Format(dayLayout) {
 		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`)
 	}
-	exp, err := strconv.ParseInt(vals(qExpires), 10, 64)
+	exp, err := strconv.ParseInt(expires, 10, 64)
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(vals(qExpires), "-")) {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(expires, "-")) {
 			// A number too large for int64 is still a number.
-			if strings.HasPrefix(vals(qExpires), "-") {
+			if strings.HasPrefix(expires, "-") {
 				return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
 			}
 			return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
@@ -125,13 +116,13 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
 	}
 	return presignedParams{
-		cred: c, date: t, amzDate: vals(qDate), expires: time.Duration(exp) * time.Second,
-		signedHeaders: vals(qSignedHeaders), signature: vals(qSignature),
+		cred: c, date: t, amzDate: date, expires: time.Duration(exp) * time.Second,
+		signedHeaders: signedHeaders, signature: signature,
 	}, nil
 }
 
 // authV4Query verifies a SigV4 pre-signed URL in spec §2's order.
-func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, error) {
+func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV4Query)
 	p, err := parsePresigned(ps, v.region)
 	if err != nil {
@@ -163,7 +154,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 		skipQuery:  qSignature,
 		signedList: p.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, ps, true),
+		values:     signedValues(r, signed, ps),
 		payload:    payloadLine,
 		amzDate:    p.amzDate,
 		scope:      p.cred.scope(),
@@ -203,7 +194,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	payload := Payload{Mode: PayloadUnsigned}
 	if pl, ok := payloadFor(payloadLine); ok && pl.Mode == PayloadSHA256 {
 		payload = pl
-	} else if i := indexOf(signed, "x-amz-content-sha256"); i >= 0 {
+	} else if i := slices.Index(signed, "x-amz-content-sha256"); i >= 0 {
 		if pl, ok := payloadFor(q.values[i]); ok && pl.Mode == PayloadSHA256 {
 			payload = pl
 		}
@@ -215,24 +206,15 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}, nil
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
-}
-
 // queryHeaders collects the x-amz-* query parameters that are not part of
 // the authentication itself; S3 applies them as request headers.
 func queryHeaders(ps []queryParam) http.Header {
 	var h http.Header
 	for _, p := range ps {
-		n := strings.ToLower(p.name)
-		if !strings.HasPrefix(n, "x-amz-") {
+		if !isAmzName(p.name) {
 			continue
 		}
+		n := strings.ToLower(p.name)
 		switch n {
 		case "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
 			"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token":

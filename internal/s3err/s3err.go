@@ -55,8 +55,8 @@ func (e *Error) Error() string {
 func New(code Code) *Error {
 	row, ok := table[code]
 	if !ok {
-		return &Error{Code: InternalError, Status: http.StatusInternalServerError,
-			Message: "We encountered an internal error. Please try again.", Diagnosis: "unknown error code " + string(code)}
+		row = table[InternalError]
+		return &Error{Code: InternalError, Status: row.status, Message: row.message, Diagnosis: "unknown error code " + string(code)}
 	}
 	return &Error{Code: code, Status: row.status, Message: row.message}
 }

@@ -51,6 +51,7 @@ func TestNew_UnknownCodeIsLoudInternalError(t *testing.T) {
 	e := New("NoSuchThing")
 	assert.Equal(t, InternalError, e.Code)
 	assert.Equal(t, http.StatusInternalServerError, e.Status)
+	assert.Equal(t, "We encountered an internal error. Please try again.", e.Message)
 	assert.Contains(t, e.Diagnosis, "NoSuchThing")
 }
 
