@@ -139,7 +139,9 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	}
 	payload, ok := payloadFor(sha)
 	if !ok {
-		return nil, s3err.Newf(s3err.InvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.").
+		// S3's current wording lists every framing (a 2025 AWS body quoted
+		// in versity/versitygw#1352); older bodies named only two.
+		return nil, s3err.Newf(s3err.InvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.").
 			With("ArgumentName", "x-amz-content-sha256").With("ArgumentValue", sha)
 	}
 	now := v.clock.Now()

@@ -104,7 +104,7 @@ func TestSigV4Header_ContentSHA256_MissingOrInvalid(t *testing.T) {
 		r.Header.Set("X-Amz-Content-Sha256", "tjnVEQ5UTP/DL91eAGOmew==")
 		_, err := v.Authenticate(r)
 		e := wantErr(t, err, 400, s3err.InvalidArgument,
-			"x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.",
+			"x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
 			"ArgumentName", "ArgumentValue")
 		assert.Equal(t, "x-amz-content-sha256", elem(t, e, "ArgumentName"))
 		assert.Equal(t, "tjnVEQ5UTP/DL91eAGOmew==", elem(t, e, "ArgumentValue"))
