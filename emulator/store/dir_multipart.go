@@ -204,17 +204,15 @@ func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, 
 	return info, err
 }
 
-// openParts checks that the named parts have their ETags and that cond
-// holds now (so a doomed completion copies nothing), then opens the parts'
-// files and returns them with their sizes.
+// openParts opens the named parts' files, checking that each still has the
+// ETag named, and returns them with their sizes, if cond holds now (so a
+// doomed completion copies nothing). Parts are judged before cond, as the
+// memory store does.
 func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart, cond PutCondition) ([]*os.File, []int64, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	b, u, err := d.upload(bucket, key, uploadID)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := b.checkCondition(bucket, key, cond); err != nil {
 		return nil, nil, err
 	}
 	files := make([]*os.File, 0, len(parts))
@@ -239,6 +237,9 @@ func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart, cond
 		}
 		files = append(files, f)
 		sizes = append(sizes, p.Size)
+	}
+	if err := b.checkCondition(bucket, key, cond); err != nil {
+		return fail(err)
 	}
 	return files, sizes, nil
 }
