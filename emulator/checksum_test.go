@@ -155,7 +155,7 @@ func TestGetObject_ChecksumModeValidation_CatchesAStoredMismatch(t *testing.T) {
 	s3test.MustCreateBucket(t, ts.Client, "bkt")
 	_, err := ts.Server.Store().PutObject(context.Background(), "bkt", "k",
 		store.ObjectMeta{Checksum: &store.Checksum{Algorithm: "CRC32", Value: sumOf(t, "CRC32", []byte("other")), Type: "FULL_OBJECT"}},
-		bytes.NewReader([]byte("data")))
+		store.PutCondition{}, bytes.NewReader([]byte("data")))
 	require.NoError(t, err)
 	out, err := ts.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
 	require.NoError(t, err)

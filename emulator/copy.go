@@ -135,9 +135,16 @@ func (s *Server) copyObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, newHashOnEOF(rc, meta.Checksum))
+	cond, err := writeCondition(h)
 	if err != nil {
-		return storeErr(c, err)
+		return err
+	}
+	if err := s.checkWriteCondition(c, cond); err != nil {
+		return err
+	}
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, cond, newHashOnEOF(rc, meta.Checksum))
+	if err != nil {
+		return writeConditionErr(c, cond, err)
 	}
 	return writeXML(c, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, NS: s3NS,
 		LastModified: xmlTime(info.LastModified), ETag: info.ETag,

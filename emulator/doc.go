@@ -34,6 +34,13 @@
 // listed ones. aws-chunked bodies are decoded and verified by the verifier,
 // and aws-chunked is never stored in Content-Encoding.
 //
+// Conditional writes hold under concurrency, as on S3: If-None-Match: * and
+// If-Match on PutObject, CopyObject and CompleteMultipartUpload are judged
+// by the store under the lock that commits the write, so of concurrent
+// create-if-absent writes exactly one wins and the others get 412
+// PreconditionFailed, and an If-Match compare-and-swap cannot lose an
+// update. (The early look before the body is read only saves the upload.)
+//
 // Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
 // ?versioning, ...) answer 501 NotImplemented and change nothing: the router
 // names every S3 sub-resource, so one strictS3 lacks can never fall through

@@ -197,10 +197,15 @@ func checkCopySourceRange(hdr string, size int64) error {
 
 // completeMultipartUpload checks the part list as S3 does (ascending order,
 // every part uploaded with that ETag, every part but the last at least
-// 5 MiB) and assembles the object. Its ETag is the MD5 of the parts' binary
-// MD5s followed by "-<number of parts>".
+// 5 MiB) and assembles the object, if its If-None-Match / If-Match hold.
+// Its ETag is the MD5 of the parts' binary MD5s followed by
+// "-<number of parts>".
 func (s *Server) completeMultipartUpload(c *call) error {
 	u, err := s.upload(c)
+	if err != nil {
+		return err
+	}
+	cond, err := writeCondition(c.r.Header)
 	if err != nil {
 		return err
 	}
@@ -270,7 +275,7 @@ func (s *Server) completeMultipartUpload(c *call) error {
 		}
 		etagHash.Write(sum)
 		total += got.Size
-		cp := store.CompletePart{PartNumber: got.PartNumber}
+		cp := store.CompletePart{PartNumber: got.PartNumber, ETag: got.ETag}
 		if spec != nil && spec.Type == checksumComposite && got.Checksum != nil {
 			cp.Checksum = got.Checksum.Value // GET ?partNumber returns it
 		}
@@ -289,9 +294,11 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	meta := u.Meta
 	meta.Checksum = final
 	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(etagHash.Sum(nil)), len(parts))
-	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, meta)
+	// The store judges the condition and the parts' ETags as it commits,
+	// so a concurrent write or UploadPart cannot slip in between.
+	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, meta, cond)
 	if err != nil {
-		return storeErr(c, err)
+		return writeConditionErr(c, cond, err)
 	}
 	return writeXML(c, completeMultipartUploadResult{
 		NS: s3NS, Location: objectLocation(c, c.key), Bucket: c.bucket, Key: c.key, ETag: info.ETag,

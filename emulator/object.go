@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -72,36 +71,6 @@ func checkVersionID(c *call) error {
 	return nil
 }
 
-// checkPutConditions is conditional PUT: If-None-Match: * fails when the
-// key exists, If-Match fails when its ETag differs (404 when it is absent).
-func (s *Server) checkPutConditions(c *call) error {
-	inm, im := c.r.Header.Get("If-None-Match"), c.r.Header.Get("If-Match")
-	if inm == "" && im == "" {
-		return nil
-	}
-	if inm != "" && inm != "*" {
-		return s3err.New(s3err.NotImplemented).
-			WithDiagnosis("S3 supports only If-None-Match: * on writes, got %q", inm)
-	}
-	info, err := s.store.HeadObject(c.r.Context(), c.bucket, c.key)
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNoSuchKey) {
-		return storeErr(c, err)
-	}
-	if inm == "*" && exists {
-		return s3err.New(s3err.PreconditionFailed).With("Condition", "If-None-Match")
-	}
-	if im != "" {
-		if !exists {
-			return s3err.New(s3err.NoSuchKey).With("Key", c.key)
-		}
-		if !etagListMatches(im, info.ETag) {
-			return s3err.New(s3err.PreconditionFailed).With("Condition", "If-Match")
-		}
-	}
-	return nil
-}
-
 func (s *Server) putObject(c *call) error {
 	if err := checkKey(c.key); err != nil {
 		return err
@@ -119,7 +88,11 @@ func (s *Server) putObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
-	if err := s.checkPutConditions(c); err != nil {
+	cond, err := writeCondition(c.r.Header)
+	if err != nil {
+		return err
+	}
+	if err := s.checkWriteCondition(c, cond); err != nil {
 		return err
 	}
 	body, err := c.body()
@@ -130,10 +103,10 @@ func (s *Server) putObject(c *call) error {
 	// (verified), else one of the algorithm it named, else S3's default
 	// CRC64NVME. It is filled in when the body ends cleanly.
 	meta.Checksum = &store.Checksum{}
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta,
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, cond,
 		&checksumOnEOF{body: body, dst: meta.Checksum, typ: checksumFullObject})
 	if err != nil {
-		return storeErr(c, err)
+		return writeConditionErr(c, cond, err)
 	}
 	h := c.w.Header()
 	h.Set("ETag", info.ETag)

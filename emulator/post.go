@@ -55,7 +55,7 @@ func (s *Server) postObject(c *call) error {
 	sum := &store.Checksum{Algorithm: verifier.CRC64NVME, Type: checksumFullObject}
 	meta.Checksum = sum
 	body := newHashOnEOF(up.File, sum)
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, up.Key, meta, body)
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, up.Key, meta, store.PutCondition{}, body)
 	if err != nil {
 		return storeErr(c, err)
 	}

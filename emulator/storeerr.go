@@ -32,6 +32,10 @@ func resourceErr(err error, bucket, key, uploadID string) error {
 		return s3err.New(s3err.BucketAlreadyOwnedByYou).With("BucketName", bucket)
 	case errors.Is(err, store.ErrNoSuchUpload):
 		return s3err.New(s3err.NoSuchUpload).With("UploadId", uploadID)
+	case errors.Is(err, store.ErrNoSuchPart):
+		// The emulator checked the parts first; the store found one
+		// replaced by a concurrent UploadPart before it assembled them.
+		return s3err.New(s3err.InvalidPart).With("UploadId", uploadID).WithDiagnosis("%v", err)
 	case errors.Is(err, store.ErrInvalidKey):
 		return s3err.New(s3err.InvalidArgument).WithDiagnosis("the store cannot hold key %q: %v", key, err)
 	}

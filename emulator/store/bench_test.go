@@ -15,7 +15,7 @@ func benchmarkPut(b *testing.B, s Store) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.PutObject(ctx, "bench", "object", ObjectMeta{ContentType: "application/octet-stream"}, bytes.NewReader(body)); err != nil {
+		if _, err := s.PutObject(ctx, "bench", "object", ObjectMeta{ContentType: "application/octet-stream"}, PutCondition{}, bytes.NewReader(body)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -159,9 +160,12 @@ func (d *Dir) ListUploads(_ context.Context, bucket string) ([]UploadInfo, error
 
 // CompleteUpload streams the named parts, in order, into a temp file, then
 // commits it as the object and removes the upload. The part files are
-// opened under the lock and copied without it.
-func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta) (ObjectInfo, error) {
-	files, sizes, err := d.openParts(bucket, key, uploadID, parts)
+// opened under the lock, after their ETags and cond were checked, and
+// copied without it; a part file never changes once written (a new part
+// gets a new file), so the bytes copied are those of the checked ETags.
+// cond is judged again at the commit, on the object it replaces.
+func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta, cond PutCondition) (ObjectInfo, error) {
+	files, sizes, err := d.openParts(bucket, key, uploadID, parts, cond)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -190,7 +194,7 @@ func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, 
 	b, u, err := d.upload(bucket, key, uploadID)
 	if err != nil {
 		garbage = tmp // aborted or completed meanwhile
-	} else if info, garbage, err = d.commitObject(bucket, tmp, rec); err == nil {
+	} else if info, garbage, err = d.commitObject(bucket, tmp, rec, cond); err == nil {
 		delete(b.uploads, uploadID)
 		trash, _ = d.trash(u.path)
 	}
@@ -200,11 +204,14 @@ func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, 
 	return info, err
 }
 
-// openParts opens the named parts' files and returns them with their sizes.
-func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart) ([]*os.File, []int64, error) {
+// openParts opens the named parts' files, checking that each still has the
+// ETag named, and returns them with their sizes, if cond holds now (so a
+// doomed completion copies nothing). Parts are judged before cond, as the
+// memory store does.
+func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart, cond PutCondition) ([]*os.File, []int64, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	_, u, err := d.upload(bucket, key, uploadID)
+	b, u, err := d.upload(bucket, key, uploadID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -219,7 +226,10 @@ func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart) ([]*
 	for _, cp := range parts {
 		p, ok := u.parts[cp.PartNumber]
 		if !ok {
-			return fail(ErrNoSuchPart)
+			return fail(fmt.Errorf("%w: part %d", ErrNoSuchPart, cp.PartNumber))
+		}
+		if err := partMatches(cp, p.PartInfo); err != nil {
+			return fail(err)
 		}
 		f, err := os.Open(filepath.Join(u.path, p.Data))
 		if err != nil {
@@ -227,6 +237,9 @@ func (d *Dir) openParts(bucket, key, uploadID string, parts []CompletePart) ([]*
 		}
 		files = append(files, f)
 		sizes = append(sizes, p.Size)
+	}
+	if err := b.checkCondition(bucket, key, cond); err != nil {
+		return fail(err)
 	}
 	return files, sizes, nil
 }

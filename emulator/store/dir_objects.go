@@ -9,8 +9,8 @@ import (
 )
 
 // PutObject streams body to a temp file and, once it returned EOF, makes it
-// the object with meta.
-func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error) {
+// the object with meta if cond holds.
+func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error) {
 	if err := checkKey(key); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -23,7 +23,7 @@ func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta
 	}
 	rec := &objectRecord{Key: key, Size: size, ETag: quotedETag(sum), Meta: cloneMeta(meta)}
 	d.mu.Lock()
-	info, garbage, err := d.commitObject(bucket, tmp, rec)
+	info, garbage, err := d.commitObject(bucket, tmp, rec, cond)
 	d.mu.Unlock()
 	d.removeQuietly(garbage)
 	return info, err
@@ -63,13 +63,18 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 }
 
 // commitObject renames the spooled file tmp into the bucket and commits rec
-// (stamping LastModified) by renaming its sidecar over the old one. It
-// returns a file for the caller to remove once d.mu is released: the data
-// the previous version used, or on failure whatever is left of tmp. The
-// caller holds d.mu for writing.
-func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord) (ObjectInfo, string, error) {
+// (stamping LastModified) by renaming its sidecar over the old one, if cond
+// holds for the key's current object. It returns a file for the caller to
+// remove once d.mu is released: the data the previous version used, or on
+// failure whatever is left of tmp. The caller holds d.mu for writing, which
+// every change to an object takes, so cond is judged on the object this
+// write replaces.
+func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord, cond PutCondition) (ObjectInfo, string, error) {
 	b, err := d.bucket(bucket)
 	if err != nil {
+		return ObjectInfo{}, tmp, err
+	}
+	if err := b.checkCondition(bucket, rec.Key, cond); err != nil {
 		return ObjectInfo{}, tmp, err
 	}
 	dir := b.objectDir(rec.Key)
@@ -88,6 +93,16 @@ func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord) (ObjectInfo, s
 	}
 	b.setObject(rec)
 	return rec.info(bucket), old, nil
+}
+
+// checkCondition judges cond against key's object; the caller holds d.mu.
+func (b *dirBucket) checkCondition(bucket, key string, cond PutCondition) error {
+	var cur *ObjectInfo
+	if rec, ok := b.objects[key]; ok {
+		info := rec.info(bucket)
+		cur = &info
+	}
+	return cond.Check(cur)
 }
 
 // removeQuietly removes leftovers; "" entries are skipped. A failure only

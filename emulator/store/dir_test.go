@@ -47,10 +47,10 @@ func TestDir_Restart_SeesEverything(t *testing.T) {
 	require.NoError(t, d1.CreateBucket(ctx, "other", "us-east-1"))
 	meta := ObjectMeta{ContentType: "text/plain", User: map[string]string{"k": "v"}, Checksum: &Checksum{Algorithm: "CRC32C", Value: "x==", Type: "FULL_OBJECT"}}
 	for _, key := range oddKeys {
-		_, err := d1.PutObject(ctx, "bkt", key, meta, strings.NewReader("body of "+key))
+		_, err := d1.PutObject(ctx, "bkt", key, meta, PutCondition{}, strings.NewReader("body of "+key))
 		require.NoError(t, err)
 	}
-	_, err = d1.PutObject(ctx, "bkt", "with space", ObjectMeta{}, strings.NewReader("overwritten"))
+	_, err = d1.PutObject(ctx, "bkt", "with space", ObjectMeta{}, PutCondition{}, strings.NewReader("overwritten"))
 	require.NoError(t, err)
 	require.NoError(t, d1.DeleteObject(ctx, "bkt", "plus+sign"))
 	require.NoError(t, d1.PutBucketConfig(ctx, "bkt", "cors", []byte("<CORSConfiguration/>")))
@@ -111,7 +111,7 @@ func TestDir_Restart_SeesEverything(t *testing.T) {
 		assert.Equal(t, partsBefore[i].ETag, partsAfter[i].ETag)
 		assert.Equal(t, partsBefore[i].Size, partsAfter[i].Size)
 	}
-	_, err = d2.CompleteUpload(ctx, "bkt", "big", up.UploadID, []CompletePart{{PartNumber: 1}, {PartNumber: 2}}, `"abc-2"`, ObjectMeta{})
+	_, err = d2.CompleteUpload(ctx, "bkt", "big", up.UploadID, []CompletePart{{PartNumber: 1, ETag: partsAfter[0].ETag}, {PartNumber: 2, ETag: partsAfter[1].ETag}}, `"abc-2"`, ObjectMeta{}, PutCondition{})
 	require.NoError(t, err)
 	_, body = get(t, d2, "big", nil)
 	assert.Equal(t, "first-second", body, "an upload begun before the restart completes after it")
@@ -127,7 +127,7 @@ func TestDir_OddKeysAndBucketNames_StayInsideRoot(t *testing.T) {
 	for _, b := range buckets {
 		require.NoError(t, d.CreateBucket(ctx, b, "us-east-1"), "%q", b)
 		for _, key := range oddKeys {
-			_, err := d.PutObject(ctx, b, key, ObjectMeta{}, strings.NewReader(b+"|"+key))
+			_, err := d.PutObject(ctx, b, key, ObjectMeta{}, PutCondition{}, strings.NewReader(b+"|"+key))
 			require.NoError(t, err, "%q %q", b, key)
 		}
 		require.NoError(t, d.PutBucketConfig(ctx, b, "../../../cors", []byte(b)))
@@ -193,15 +193,15 @@ func TestDir_FailedWrites_LeaveNoFiles(t *testing.T) {
 	require.NoError(t, err)
 	filesBefore := countFiles(t, root)
 
-	_, err = d.PutObject(ctx, "bkt", "k", ObjectMeta{}, &failingReader{data: bytes.Repeat([]byte("x"), 1<<20), err: errVerify, atEnd: true})
+	_, err = d.PutObject(ctx, "bkt", "k", ObjectMeta{}, PutCondition{}, &failingReader{data: bytes.Repeat([]byte("x"), 1<<20), err: errVerify, atEnd: true})
 	require.ErrorIs(t, err, errVerify)
-	_, err = d.PutObject(ctx, "bkt", "new", ObjectMeta{}, &failingReader{data: []byte("x"), err: errVerify})
+	_, err = d.PutObject(ctx, "bkt", "new", ObjectMeta{}, PutCondition{}, &failingReader{data: []byte("x"), err: errVerify})
 	require.ErrorIs(t, err, errVerify)
 	_, err = d.UploadPart(ctx, "bkt", "mp", up.UploadID, 1, nil, &failingReader{data: []byte("x"), err: errVerify})
 	require.ErrorIs(t, err, errVerify)
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = d.PutObject(canceled, "bkt", "k", ObjectMeta{}, strings.NewReader("cut short"))
+	_, err = d.PutObject(canceled, "bkt", "k", ObjectMeta{}, PutCondition{}, strings.NewReader("cut short"))
 	require.ErrorIs(t, err, context.Canceled)
 
 	assert.Equal(t, filesBefore, countFiles(t, root), "no temp or data file remains")
@@ -240,7 +240,7 @@ func TestDir_PutObject_StreamsBody(t *testing.T) {
 	const size = 64 << 20
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	info, err := d.PutObject(ctx, "bkt", "big", ObjectMeta{}, io.LimitReader(zeros{}, size))
+	info, err := d.PutObject(ctx, "bkt", "big", ObjectMeta{}, PutCondition{}, io.LimitReader(zeros{}, size))
 	runtime.ReadMemStats(&after)
 	require.NoError(t, err)
 	assert.Equal(t, int64(size), info.Size)

@@ -14,7 +14,7 @@ func ExampleNewMemory() {
 	ctx := context.Background()
 	s := store.NewMemory()
 	_ = s.CreateBucket(ctx, "photos", "us-east-1")
-	info, _ := s.PutObject(ctx, "photos", "cat.txt", store.ObjectMeta{ContentType: "text/plain"}, strings.NewReader("meow"))
+	info, _ := s.PutObject(ctx, "photos", "cat.txt", store.ObjectMeta{ContentType: "text/plain"}, store.PutCondition{}, strings.NewReader("meow"))
 	fmt.Println(info.Size, info.ETag)
 
 	_, body, _ := s.GetObject(ctx, "photos", "cat.txt", &store.Range{Start: 1, Length: 2})
@@ -33,7 +33,7 @@ func ExampleNewDir() {
 
 	s, _ := store.NewDir(root)
 	_ = s.CreateBucket(ctx, "photos", "us-east-1")
-	_, _ = s.PutObject(ctx, "photos", "albums/2026/cat.txt", store.ObjectMeta{}, strings.NewReader("meow"))
+	_, _ = s.PutObject(ctx, "photos", "albums/2026/cat.txt", store.ObjectMeta{}, store.PutCondition{}, strings.NewReader("meow"))
 
 	// A new Dir on the same root, as after a restart, sees the object.
 	again, _ := store.NewDir(root)

@@ -5,10 +5,12 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -148,4 +150,13 @@ func partChecksums(parts []CompletePart) []string {
 		out[i] = p.Checksum
 	}
 	return out
+}
+
+// partMatches reports whether a stored part is the one a CompletePart
+// names; the error says which part did not, for the emulator's diagnosis.
+func partMatches(cp CompletePart, stored PartInfo) error {
+	if strings.Trim(cp.ETag, `"`) != strings.Trim(stored.ETag, `"`) {
+		return fmt.Errorf("%w: part %d has ETag %s, not %s", ErrNoSuchPart, cp.PartNumber, stored.ETag, cp.ETag)
+	}
+	return nil
 }

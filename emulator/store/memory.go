@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -28,7 +29,9 @@ type Memory struct {
 
 	// mu guards buckets and everything hanging off them. Bucket creation and
 	// deletion hold it across the s3mem call, so a bucket cannot disappear
-	// while an upload is being added to it.
+	// while an upload is being added to it. Every change to an object
+	// (commit, delete) holds it too, so a PutCondition judged under it
+	// still holds when the commit lands.
 	mu      sync.Mutex
 	buckets map[string]*memBucket
 }
@@ -167,8 +170,9 @@ func (m *Memory) DeleteBucketConfig(_ context.Context, bucket, name string) erro
 	return nil
 }
 
-// PutObject reads body whole, then replaces the object and its metadata.
-func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error) {
+// PutObject reads body whole, then, if cond holds, replaces the object and
+// its metadata.
+func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error) {
 	if err := checkKey(key); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -182,11 +186,17 @@ func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectM
 	if err := ctx.Err(); err != nil {
 		return ObjectInfo{}, err
 	}
-	return m.commit(bucket, key, data, memRecord{ETag: quotedETag(sum), Meta: cloneMeta(meta)})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.commit(bucket, key, cond, data, memRecord{ETag: quotedETag(sum), Meta: cloneMeta(meta)})
 }
 
-// commit stores data under key with rec; rec.LastModified is set here.
-func (m *Memory) commit(bucket, key string, data []byte, rec memRecord) (ObjectInfo, error) {
+// commit stores data under key with rec if cond holds for the key's
+// current object; rec.LastModified is set here. The caller holds m.mu.
+func (m *Memory) commit(bucket, key string, cond PutCondition, data []byte, rec memRecord) (ObjectInfo, error) {
+	if err := m.checkCondition(bucket, key, cond); err != nil {
+		return ObjectInfo{}, err
+	}
 	rec.LastModified = m.now()
 	enc, err := rec.encode()
 	if err != nil {
@@ -197,6 +207,21 @@ func (m *Memory) commit(bucket, key string, data []byte, rec memRecord) (ObjectI
 		return ObjectInfo{}, fromS3mem(err)
 	}
 	return rec.info(bucket, key, int64(len(data))), nil
+}
+
+// checkCondition judges cond against the key's object; the caller holds m.mu.
+func (m *Memory) checkCondition(bucket, key string, cond PutCondition) error {
+	if cond == (PutCondition{}) {
+		return nil
+	}
+	cur, err := m.HeadObject(context.Background(), bucket, key)
+	switch {
+	case errors.Is(err, ErrNoSuchKey):
+		return cond.Check(nil)
+	case err != nil:
+		return err
+	}
+	return cond.Check(&cur)
 }
 
 // HeadObject describes an object.
@@ -233,6 +258,8 @@ func (m *Memory) GetObject(_ context.Context, bucket, key string, rng *Range) (O
 
 // DeleteObject removes an object; an absent key is not an error.
 func (m *Memory) DeleteObject(_ context.Context, bucket, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	_, err := m.objects.DeleteObject(bucket, key)
 	return fromS3mem(err)
 }

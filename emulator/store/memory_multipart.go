@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -108,8 +109,9 @@ func (m *Memory) ListUploads(_ context.Context, bucket string) ([]UploadInfo, er
 }
 
 // CompleteUpload stores the concatenation of the named parts as the object
-// and removes the upload; parts not named are discarded.
-func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta) (ObjectInfo, error) {
+// and removes the upload; parts not named are discarded. Parts, cond and
+// the commit are judged and done under one hold of m.mu.
+func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta, cond PutCondition) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, u, err := m.upload(bucket, key, uploadID)
@@ -122,7 +124,10 @@ func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string,
 	for i, p := range parts {
 		part, ok := u.parts[p.PartNumber]
 		if !ok {
-			return ObjectInfo{}, ErrNoSuchPart
+			return ObjectInfo{}, fmt.Errorf("%w: part %d", ErrNoSuchPart, p.PartNumber)
+		}
+		if err := partMatches(p, part.info); err != nil {
+			return ObjectInfo{}, err
 		}
 		sizes[i] = part.info.Size
 		total += part.info.Size
@@ -131,7 +136,7 @@ func (m *Memory) CompleteUpload(_ context.Context, bucket, key, uploadID string,
 	for _, p := range parts {
 		data.Write(u.parts[p.PartNumber].data)
 	}
-	info, err := m.commit(bucket, key, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: sums})
+	info, err := m.commit(bucket, key, cond, data.Bytes(), memRecord{ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: sums})
 	if err != nil {
 		return ObjectInfo{}, err
 	}

@@ -4,7 +4,8 @@
 // Writes are commit-or-nothing. PutObject and UploadPart read the body to
 // EOF before anything becomes visible; if the reader returns an error (a
 // verification failure surfaces that way, at EOF), the store discards what
-// it read and the previous object stays as it was.
+// it read and the previous object stays as it was. A write may carry a
+// PutCondition, judged atomically with its commit (see PutCondition).
 package store
 
 import (
@@ -128,6 +129,10 @@ type UploadInfo struct {
 // emulator checked order, ETags, sizes and checksums.
 type CompletePart struct {
 	PartNumber int
+	// ETag is the part's ETag the emulator checked (quotes optional). The
+	// store assembles the part only if it still has this ETag, so a part
+	// replaced by a concurrent UploadPart cannot slip other bytes in.
+	ETag string
 	// Checksum is the part's checksum value kept with the object (see
 	// ObjectInfo.PartChecksums); "" for none.
 	Checksum string
@@ -162,7 +167,10 @@ type Store interface {
 	// replaces object and metadata whole.
 	// meta is read only after body returned io.EOF, so a caller may fill in
 	// a value computed from the body (its checksum) while it is read.
-	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, body io.Reader) (ObjectInfo, error)
+	// cond is judged against the key's object at the commit, under the
+	// lock that makes the write visible; if it fails (ErrPreconditionFailed
+	// or ErrNoSuchKey, see PutCondition.Check) nothing is written.
+	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error)
 	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
 	// GetObject returns the object and a reader over rng (the whole object when nil).
 	GetObject(ctx context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error)
@@ -179,7 +187,10 @@ type Store interface {
 	ListParts(ctx context.Context, bucket, key, uploadID string) ([]PartInfo, error)
 	ListUploads(ctx context.Context, bucket string) ([]UploadInfo, error)
 	// CompleteUpload concatenates parts into the object, with the ETag and
-	// final metadata the emulator computed, and removes the upload.
-	CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta) (ObjectInfo, error)
+	// final metadata the emulator computed, and removes the upload. A part
+	// that is absent or has another ETag than the CompletePart names is
+	// ErrNoSuchPart. cond is judged as PutObject's; when a part or cond
+	// fails, nothing is written and the upload stays.
+	CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta, cond PutCondition) (ObjectInfo, error)
 	AbortUpload(ctx context.Context, bucket, key, uploadID string) error
 }

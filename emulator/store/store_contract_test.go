@@ -82,7 +82,7 @@ func runStoreContract(t *testing.T, newStore storeFactory) {
 		{"Multipart_ListUploads_SortedByKeyThenTime", testListUploads},
 		{"Concurrency_ParallelPutsAndGets_StayConsistent", testConcurrency},
 	}
-	for _, tt := range tests {
+	for _, tt := range append(tests, conditionContract...) {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore) })
 	}
 }
@@ -104,7 +104,7 @@ func testHashedBody(t *testing.T, newStore storeFactory) {
 	own := bytes.Repeat([]byte{0xab}, md5.Size)
 	want := `"` + hex.EncodeToString(own) + `"`
 
-	info, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{}, selfHashed{strings.NewReader("data"), own})
+	info, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{}, PutCondition{}, selfHashed{strings.NewReader("data"), own})
 	require.NoError(t, err)
 	assert.Equal(t, want, info.ETag)
 	got, body := get(t, s, "k", nil)
@@ -127,7 +127,7 @@ func newWithBucket(t *testing.T, newStore storeFactory, clock Clock) Store {
 
 func put(t *testing.T, s Store, key, body string, meta ObjectMeta) ObjectInfo {
 	t.Helper()
-	info, err := s.PutObject(context.Background(), "bkt", key, meta, strings.NewReader(body))
+	info, err := s.PutObject(context.Background(), "bkt", key, meta, PutCondition{}, strings.NewReader(body))
 	require.NoError(t, err)
 	return info
 }
@@ -174,7 +174,7 @@ func testMissingBucket(t *testing.T, newStore storeFactory) {
 		"GetBucketConfig":    func() error { _, err := s.GetBucketConfig(ctx, "nope", "cors"); return err },
 		"DeleteBucketConfig": func() error { return s.DeleteBucketConfig(ctx, "nope", "cors") },
 		"PutObject": func() error {
-			_, err := s.PutObject(ctx, "nope", "k", ObjectMeta{}, strings.NewReader("x"))
+			_, err := s.PutObject(ctx, "nope", "k", ObjectMeta{}, PutCondition{}, strings.NewReader("x"))
 			return err
 		},
 		"HeadObject":   func() error { _, err := s.HeadObject(ctx, "nope", "k"); return err },
@@ -190,7 +190,7 @@ func testMissingBucket(t *testing.T, newStore storeFactory) {
 		"ListParts":   func() error { _, err := s.ListParts(ctx, "nope", "k", "u"); return err },
 		"ListUploads": func() error { _, err := s.ListUploads(ctx, "nope"); return err },
 		"CompleteUpload": func() error {
-			_, err := s.CompleteUpload(ctx, "nope", "k", "u", []CompletePart{{PartNumber: 1}}, `"e"`, ObjectMeta{})
+			_, err := s.CompleteUpload(ctx, "nope", "k", "u", []CompletePart{{PartNumber: 1}}, `"e"`, ObjectMeta{}, PutCondition{})
 			return err
 		},
 		"AbortUpload": func() error { return s.AbortUpload(ctx, "nope", "k", "u") },
@@ -325,7 +325,7 @@ func testInvalidKey(t *testing.T, newStore storeFactory) {
 	ctx := context.Background()
 	s := newWithBucket(t, newStore, newManualClock())
 	for _, key := range []string{"", "bad\xffutf8"} {
-		_, err := s.PutObject(ctx, "bkt", key, ObjectMeta{}, strings.NewReader("x"))
+		_, err := s.PutObject(ctx, "bkt", key, ObjectMeta{}, PutCondition{}, strings.NewReader("x"))
 		assert.ErrorIs(t, err, ErrInvalidKey, "%q", key)
 		_, err = s.CreateUpload(ctx, "bkt", key, ObjectMeta{})
 		assert.ErrorIs(t, err, ErrInvalidKey, "%q", key)
@@ -336,7 +336,7 @@ func testFailingBody(t *testing.T, newStore storeFactory) {
 	ctx := context.Background()
 	s := newWithBucket(t, newStore, newManualClock())
 	prev := bytes.Repeat([]byte("previous"), 4096)
-	_, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{User: map[string]string{"v": "1"}}, bytes.NewReader(prev))
+	_, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{User: map[string]string{"v": "1"}}, PutCondition{}, bytes.NewReader(prev))
 	require.NoError(t, err)
 
 	bodies := map[string]io.Reader{
@@ -348,7 +348,7 @@ func testFailingBody(t *testing.T, newStore storeFactory) {
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
-			_, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{User: map[string]string{"v": "2"}}, body)
+			_, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{User: map[string]string{"v": "2"}}, PutCondition{}, body)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, errVerify) || errors.Is(err, io.ErrUnexpectedEOF), "the reader's error comes back unwrapped enough: %v", err)
 
@@ -357,7 +357,7 @@ func testFailingBody(t *testing.T, newStore storeFactory) {
 			assert.Equal(t, map[string]string{"v": "1"}, info.Meta.User)
 			assert.Equal(t, md5ETag(prev), info.ETag)
 
-			_, err = s.PutObject(ctx, "bkt", "fresh", ObjectMeta{}, &failingReader{data: []byte("x"), err: errVerify, atEnd: true})
+			_, err = s.PutObject(ctx, "bkt", "fresh", ObjectMeta{}, PutCondition{}, &failingReader{data: []byte("x"), err: errVerify, atEnd: true})
 			require.ErrorIs(t, err, errVerify)
 			_, err = s.HeadObject(ctx, "bkt", "fresh")
 			assert.ErrorIs(t, err, ErrNoSuchKey, "a failed first write leaves no object")
@@ -584,7 +584,7 @@ func testMultipartFlow(t *testing.T, newStore storeFactory) {
 	assert.Equal(t, "old object", body, "the old object stays until completion")
 
 	final := ObjectMeta{ContentType: "video/mp4", Checksum: &Checksum{Algorithm: "CRC32", Value: "zz==-2", Type: "COMPOSITE"}}
-	info, err := s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1, Checksum: "p1=="}, {PartNumber: 2}}, `"0123456789abcdef0123456789abcdef-2"`, final)
+	info, err := s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1, ETag: md5ETag([]byte("aaa")), Checksum: "p1=="}, {PartNumber: 2, ETag: md5ETag([]byte("BBBB"))}}, `"0123456789abcdef0123456789abcdef-2"`, final, PutCondition{})
 	require.NoError(t, err)
 	assert.Equal(t, `"0123456789abcdef0123456789abcdef-2"`, info.ETag)
 	assert.Equal(t, 2, info.PartsCount())
@@ -636,7 +636,7 @@ func testMultipartFailingPart(t *testing.T, newStore storeFactory) {
 	require.Len(t, parts, 1, "the failed part 2 left no trace")
 	assert.Equal(t, md5ETag([]byte("good")), parts[0].ETag)
 
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}}, `"e-1"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1, ETag: md5ETag([]byte("good"))}}, `"e-1"`, ObjectMeta{}, PutCondition{})
 	require.NoError(t, err)
 	_, body := get(t, s, "mp", nil)
 	assert.Equal(t, "good", body)
@@ -649,7 +649,7 @@ func testMultipartMissingPart(t *testing.T, newStore storeFactory) {
 	require.NoError(t, err)
 	_, err = s.UploadPart(ctx, "bkt", "mp", up.UploadID, 1, nil, strings.NewReader("one"))
 	require.NoError(t, err)
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}, {PartNumber: 2}}, `"e-2"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1, ETag: md5ETag([]byte("one"))}, {PartNumber: 2, ETag: md5ETag([]byte("two"))}}, `"e-2"`, ObjectMeta{}, PutCondition{})
 	assert.ErrorIs(t, err, ErrNoSuchPart)
 	_, err = s.HeadObject(ctx, "bkt", "mp")
 	assert.ErrorIs(t, err, ErrNoSuchKey, "a failed completion writes nothing")
@@ -673,7 +673,7 @@ func testMultipartAbort(t *testing.T, newStore storeFactory) {
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
 	_, err = s.ListParts(ctx, "bkt", "mp", up.UploadID)
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
-	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}}, `"e-1"`, ObjectMeta{})
+	_, err = s.CompleteUpload(ctx, "bkt", "mp", up.UploadID, []CompletePart{{PartNumber: 1}}, `"e-1"`, ObjectMeta{}, PutCondition{})
 	assert.ErrorIs(t, err, ErrNoSuchUpload)
 	assert.ErrorIs(t, s.AbortUpload(ctx, "bkt", "mp", up.UploadID), ErrNoSuchUpload)
 	_, err = s.UploadPart(ctx, "bkt", "mp", "never-existed", 1, nil, strings.NewReader("x"))
@@ -715,7 +715,7 @@ func testConcurrency(t *testing.T, newStore storeFactory) {
 			for i := range rounds {
 				key := fmt.Sprintf("k%d", i%3)
 				body := bytes.Repeat([]byte{byte('a' + w)}, 1000+w*100+i)
-				_, err := s.PutObject(ctx, "bkt", key, ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}}, bytes.NewReader(body))
+				_, err := s.PutObject(ctx, "bkt", key, ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}}, PutCondition{}, bytes.NewReader(body))
 				assert.NoError(t, err)
 
 				info, rc, err := s.GetObject(ctx, "bkt", key, nil)
@@ -735,7 +735,7 @@ func testConcurrency(t *testing.T, newStore storeFactory) {
 					assert.NoError(t, err)
 					_, err = s.UploadPart(ctx, "bkt", key, up.UploadID, 1, nil, bytes.NewReader(body))
 					assert.NoError(t, err)
-					_, err = s.CompleteUpload(ctx, "bkt", key, up.UploadID, []CompletePart{{PartNumber: 1}}, md5ETag(body), ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}})
+					_, err = s.CompleteUpload(ctx, "bkt", key, up.UploadID, []CompletePart{{PartNumber: 1, ETag: md5ETag(body)}}, md5ETag(body), ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}}, PutCondition{})
 					assert.NoError(t, err)
 				}
 			}
