@@ -201,3 +201,22 @@ func TestServe_CredentialsFile_FirstKeysSessionTokenIsExported(t *testing.T) {
 	assert.Equal(t, "tok/en+1", s.vars["AWS_SESSION_TOKEN"])
 	require.NoError(t, s.stop())
 }
+
+// The README's keys.json is a valid file with the permissions it claims.
+func TestReadme_CredentialsFileExampleParses(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(readme), "$ cat keys.json\n")
+	require.True(t, ok, "README shows keys.json")
+	file, _, ok := strings.Cut(rest, "\n$ ")
+	require.True(t, ok)
+	creds, err := parseCredentials([]byte(file))
+	require.NoError(t, err)
+	require.Len(t, creds, 2)
+	assert.Nil(t, creds[0].Allow)
+	reader := creds[1]
+	assert.Equal(t, "AKIAREADEREXAMPLE", reader.AccessKeyID)
+	assert.False(t, reader.Allow("s3:PutObject", "photos", "cat.png"))
+	assert.True(t, reader.Allow("s3:PutObject", "photos", "uploads/cat.png"))
+	assert.True(t, reader.Allow("s3:ListBucket", "photos", ""))
+}
