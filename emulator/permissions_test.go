@@ -3,7 +3,9 @@ package emulator_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -324,4 +326,45 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 		require.NoError(t, s.run(), s.name)
 		assert.Equal(t, s.want, rec.take(), s.name)
 	}
+}
+
+func TestPermissions_URLSignedByKeyDeletedSince_IsInvalidAccessKeyId(t *testing.T) {
+	temp := verifier.Credential{AccessKeyID: "AKIADELETEDLATER", SecretAccessKey: "temp-secret"}
+	creds := verifier.NewStaticCredentials(permOwner, temp)
+	clock := emulator.NewManualClock(time.Now())
+	srv, err := emulator.New(emulator.Options{Region: "us-east-1", Credentials: creds, Clock: clock})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+
+	presignPut := func(target string, c verifier.Credential) string {
+		req, err := http.NewRequest(http.MethodPut, target+"?X-Amz-Expires=3600", nil)
+		require.NoError(t, err)
+		return s3test.PresignURL(t, req, aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey}, "us-east-1", clock.Now())
+	}
+	resp := sendRaw(t, http.MethodPut, presignPut(hs.URL+"/"+permBucket, permOwner), "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.Body))
+
+	signed := presignPut(hs.URL+"/"+permBucket+"/k", temp)
+	resp = sendRaw(t, http.MethodPut, signed, "before")
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.Body))
+
+	creds.Remove(temp.AccessKeyID)
+	resp = sendRaw(t, http.MethodPut, signed, "after")
+	got := wireError(s3test.RequireEnvelope(t, resp.Response, resp.Body, http.StatusForbidden))
+	assert.Equal(t, wireError{"InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
+		[]string{"AWSAccessKeyId", "AKIADELETEDLATER"}}, got)
+}
+
+// sendRaw sends method u with body over a plain client.
+func sendRaw(t *testing.T, method, u, body string) auditResp {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return auditResp{resp, b}
 }
