@@ -6,7 +6,9 @@
 // (path-style /bucket/key or virtual-hosted <bucket>.<BaseDomain>), routing
 // to an S3 operation by method and query sub-resource, authentication
 // (verifier.Authenticate), authorization (the credential's Allow function
-// against the operation's IAM action), the verified body for writes, the
+// against the operation's IAM action, at request time, so a pre-signed URL
+// is judged by its signer's permissions; package access gives IAM-style
+// policies for it), the verified body for writes, the
 // store, and the response. Every failure is an *s3err.Error written in S3's
 // XML envelope with the request id.
 //

@@ -14,6 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/access"
+	"github.com/stricts3/stricts3/internal/s3test"
+	"github.com/stricts3/stricts3/presign"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // TestReadme_UploadLinkExpires is the README's Go example, kept compiling
@@ -43,4 +47,32 @@ func TestReadme_UploadLinkExpires(t *testing.T) {
 	_, err = srv.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("uploads"), Key: aws.String("avatar.png")})
 	var notFound *types.NotFound
 	require.ErrorAs(t, err, &notFound, "an expired upload must store nothing")
+}
+
+// TestReadme_PermissionsWhoSignedMatters is the README's access.Policy
+// example: the reader's pre-signed PUT is refused outside uploads/ and
+// accepted inside it.
+func TestReadme_PermissionsWhoSignedMatters(t *testing.T) {
+	reader := access.Policy{
+		{Effect: access.Allow, Actions: []string{"s3:GetObject", "s3:ListBucket"},
+			Resources: []string{"arn:aws:s3:::photos", "arn:aws:s3:::photos/*"}},
+		{Effect: access.Allow, Actions: []string{"s3:PutObject"},
+			Resources: []string{"arn:aws:s3:::photos/uploads/*"}},
+	}
+	srv := emulator.NewTestServer(t, emulator.WithCredentials(
+		verifier.Credential{AccessKeyID: "AKIAOWNEREXAMPLE", SecretAccessKey: "owner-secret"}, // srv.Client signs with the first
+		verifier.Credential{AccessKeyID: "AKIAREADEREXAMPLE", SecretAccessKey: "reader-secret", Allow: reader.Allow},
+	))
+	require.Equal(t, "AKIAOWNEREXAMPLE", srv.AccessKeyID)
+	s3test.MustCreateBucket(t, srv.Client, "photos")
+	ctx := context.Background()
+	signer := signerFor(srv, verifier.Credential{AccessKeyID: "AKIAREADEREXAMPLE", SecretAccessKey: "reader-secret"})
+
+	for key, want := range map[string]int{"cat.png": http.StatusForbidden, "uploads/cat.png": http.StatusOK} {
+		pr, err := signer.PutObject(ctx, "photos", key, 15*time.Minute, presign.PutOptions{})
+		require.NoError(t, err)
+		resp := sendPresigned(t, srv, pr, "png bytes")
+		require.Equal(t, want, resp.StatusCode, key)
+	}
+	require.Equal(t, "png bytes", s3test.MustGetBody(t, srv.Client, "photos", "uploads/cat.png"))
 }

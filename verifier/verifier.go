@@ -110,6 +110,14 @@ func (s *StaticCredentials) Add(c Credential) {
 	s.keys[c.AccessKeyID] = c
 }
 
+// Remove deletes a key, as deleting an IAM access key does: URLs it
+// already signed stop working at once, with InvalidAccessKeyId.
+func (s *StaticCredentials) Remove(accessKeyID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keys, accessKeyID)
+}
+
 // AuthType says how a request was authenticated.
 type AuthType string
 

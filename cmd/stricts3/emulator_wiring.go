@@ -10,7 +10,7 @@ import (
 	"github.com/stricts3/stricts3/verifier"
 )
 
-// newEmulator builds the S3 handler for c: one access key, a directory
+// newEmulator builds the S3 handler for c: its access keys, a directory
 // store under --data-dir (else emulator.New's default, the memory store),
 // and logger for the per-request lines.
 func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
@@ -24,14 +24,11 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		st = dir
 	}
 	return emulator.New(emulator.Options{
-		Region: c.region,
-		Credentials: verifier.NewStaticCredentials(verifier.Credential{
-			AccessKeyID:     c.accessKey,
-			SecretAccessKey: c.secretKey,
-		}),
-		Clock:      clock,
-		Store:      st,
-		BaseDomain: c.domain,
-		Logger:     logger,
+		Region:      c.region,
+		Credentials: verifier.NewStaticCredentials(c.creds...),
+		Clock:       clock,
+		Store:       st,
+		BaseDomain:  c.domain,
+		Logger:      logger,
 	})
 }

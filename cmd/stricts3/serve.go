@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stricts3/stricts3/internal/selfsigned"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // serveConfig is everything `stricts3 serve` is told, after flags and
@@ -25,9 +27,15 @@ type serveConfig struct {
 	region    string
 	accessKey string
 	secretKey string
-	dataDir   string
-	fsync     bool
-	domain    string
+	// sessionToken is the first key's, for the export line.
+	sessionToken string
+	// credentialsFile is --credentials; creds are the keys the server
+	// accepts, the first one printed in the export line.
+	credentialsFile string
+	creds           []verifier.Credential
+	dataDir         string
+	fsync           bool
+	domain          string
 
 	tls      bool
 	certOut  string
@@ -44,6 +52,7 @@ var serveEnv = envFlags{
 	"region":           {"STRICTS3_REGION"},
 	"access-key":       {"STRICTS3_ACCESS_KEY"},
 	"secret-key":       {"STRICTS3_SECRET_KEY"},
+	"credentials":      {"STRICTS3_CREDENTIALS"},
 	"data-dir":         {"STRICTS3_DATA_DIR"},
 	"fsync":            {"STRICTS3_FSYNC"},
 	"domain":           {"STRICTS3_DOMAIN"},
@@ -66,6 +75,19 @@ finish. At start it prints the endpoint and an export line for the shell.
 AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
 directly under a single label such as *.localhost: for virtual-hosted
 buckets over TLS with them, use a two-label --domain such as s3.localhost.
+
+--credentials replaces --access-key/--secret-key with a JSON array of keys,
+each with an optional IAM-style policy checked when a request is used (a
+pre-signed URL's signer needs the permission, not whoever sends it):
+
+  [{"accessKeyId": "AKIAOWNER", "secretAccessKey": "owner-secret"},
+   {"accessKeyId": "AKIAREADER", "secretAccessKey": "reader-secret",
+    "policy": [{"effect": "Allow", "actions": ["s3:GetObject", "s3:ListBucket"],
+                "resources": ["arn:aws:s3:::photos", "arn:aws:s3:::photos/*"]}]}]
+
+A key without "policy" may do everything. Optional per key: "sessionToken"
+and "expires" (RFC 3339). The export line prints the first key.
+
 Flags win over environment variables, which win over defaults.
 
 `
@@ -82,6 +104,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.region, "region", defaultRegion, "region the server answers for")
 	fs.StringVar(&c.accessKey, "access-key", defaultAccessKey, "access key id clients sign with")
 	fs.StringVar(&c.secretKey, "secret-key", defaultSecretKey, "secret access key clients sign with")
+	fs.StringVar(&c.credentialsFile, "credentials", "", "JSON file of access keys with optional policies, instead of --access-key/--secret-key")
 	fs.StringVar(&c.dataDir, "data-dir", "", "keep buckets and objects in this directory (default: in memory)")
 	fs.BoolVar(&c.fsync, "fsync", false, "with --data-dir: fsync every write (slower, survives power loss)")
 	fs.StringVar(&c.domain, "domain", defaultDomain, "base domain for virtual-hosted buckets (<bucket>.<domain>)")
@@ -115,6 +138,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	if c.region == "" || c.accessKey == "" || c.secretKey == "" {
 		return nil, usageErrorf("--region, --access-key and --secret-key must not be empty")
 	}
+	if err := c.resolveCredentials(fs); err != nil {
+		return nil, err
+	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")
 	}
@@ -127,6 +153,33 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		c.certOut = filepath.Join(dir, "stricts3-ca.pem")
 	}
 	return c, nil
+}
+
+// resolveCredentials sets the keys the server accepts: the --credentials
+// file's, or the one --access-key/--secret-key pair. Both at once is a
+// usage error: the file is the whole list, so that no default key with full
+// access hides beside the keys a test restricted.
+func (c *serveConfig) resolveCredentials(fs *flag.FlagSet) error {
+	if c.credentialsFile == "" {
+		c.creds = []verifier.Credential{{AccessKeyID: c.accessKey, SecretAccessKey: c.secretKey}}
+		return nil
+	}
+	var both []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "access-key" || f.Name == "secret-key" {
+			both = append(both, "--"+f.Name)
+		}
+	})
+	if len(both) > 0 {
+		return usageErrorf("--credentials lists every key; %s (flag or environment) cannot be combined with it: put that key in the file", strings.Join(both, " and "))
+	}
+	creds, err := loadCredentials(c.credentialsFile)
+	if err != nil {
+		return err
+	}
+	c.creds = creds
+	c.accessKey, c.secretKey, c.sessionToken = creds[0].AccessKeyID, creds[0].SecretAccessKey, creds[0].SessionToken
+	return nil
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -285,6 +338,9 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 		"AWS_REGION=" + shellQuote(c.region),
 		// botocore (boto3, the aws CLI v1) reads only AWS_DEFAULT_REGION.
 		"AWS_DEFAULT_REGION=" + shellQuote(c.region),
+	}
+	if c.sessionToken != "" {
+		vars = append(vars, "AWS_SESSION_TOKEN="+shellQuote(c.sessionToken))
 	}
 	if caPath != "" {
 		vars = append(vars, "AWS_CA_BUNDLE="+shellQuote(caPath))

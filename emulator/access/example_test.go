@@ -1,0 +1,36 @@
+package access_test
+
+import (
+	"fmt"
+
+	"github.com/stricts3/stricts3/emulator/access"
+	"github.com/stricts3/stricts3/verifier"
+)
+
+// A key that may read the photos bucket and upload under uploads/ only, as
+// an IAM policy would say it. Its Allow method is what
+// verifier.Credential.Allow expects.
+func ExamplePolicy_Allow() {
+	policy := access.Policy{
+		{Effect: access.Allow, Actions: []string{"s3:GetObject", "s3:ListBucket"},
+			Resources: []string{"arn:aws:s3:::photos", "arn:aws:s3:::photos/*"}},
+		{Effect: access.Allow, Actions: []string{"s3:PutObject"},
+			Resources: []string{"arn:aws:s3:::photos/uploads/*"}},
+		{Effect: access.Deny, Actions: []string{"s3:*"},
+			Resources: []string{"arn:aws:s3:::photos/private/*"}},
+	}
+	if err := policy.Validate(); err != nil {
+		panic(err)
+	}
+	cred := verifier.Credential{AccessKeyID: "AKIAUPLOADER", SecretAccessKey: "uploader-secret", Allow: policy.Allow}
+
+	fmt.Println(cred.Allow("s3:ListBucket", "photos", ""))
+	fmt.Println(cred.Allow("s3:PutObject", "photos", "uploads/cat.png"))
+	fmt.Println(cred.Allow("s3:PutObject", "photos", "cat.png"))
+	fmt.Println(cred.Allow("s3:GetObject", "photos", "private/diary.txt"))
+	// Output:
+	// true
+	// true
+	// false
+	// false
+}
