@@ -264,3 +264,27 @@ func countFiles(t *testing.T, root string) int {
 	}))
 	return n
 }
+
+func TestDir_SetObjectTagging_SurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	d1, err := NewDir(root, WithClock(newManualClock()))
+	require.NoError(t, err)
+	require.NoError(t, d1.CreateBucket(ctx, "bkt", "us-east-1"))
+	before, err := d1.PutObject(ctx, "bkt", "k", ObjectMeta{ContentType: "text/plain"}, PutCondition{}, strings.NewReader("data"))
+	require.NoError(t, err)
+	_, err = d1.SetObjectTagging(ctx, "bkt", "k", "team=a")
+	require.NoError(t, err)
+
+	d2, err := NewDir(root, WithClock(newManualClock()))
+	require.NoError(t, err)
+	info, rc, err := d2.GetObject(ctx, "bkt", "k", nil)
+	require.NoError(t, err)
+	defer rc.Close()
+	body, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	assert.Equal(t, "data", string(body), "the data file is the one PutObject wrote")
+	assert.Equal(t, "team=a", info.Meta.Tagging)
+	assert.Equal(t, before.ETag, info.ETag)
+	assert.Equal(t, before.LastModified, info.LastModified)
+}

@@ -342,11 +342,19 @@ func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
 }
 
 func objectInfo(bucket string, obj *gofakes3.Object) (ObjectInfo, error) {
-	var rec memRecord
-	if err := gob.NewDecoder(bytes.NewReader([]byte(obj.Metadata[recordKey]))).Decode(&rec); err != nil {
-		return ObjectInfo{}, fmt.Errorf("store: decode object record of %q: %w", obj.Name, err)
+	rec, err := decodeRecord(obj)
+	if err != nil {
+		return ObjectInfo{}, err
 	}
 	return rec.info(bucket, obj.Name, obj.Size), nil
+}
+
+func decodeRecord(obj *gofakes3.Object) (memRecord, error) {
+	var rec memRecord
+	if err := gob.NewDecoder(bytes.NewReader([]byte(obj.Metadata[recordKey]))).Decode(&rec); err != nil {
+		return memRecord{}, fmt.Errorf("store: decode object record of %q: %w", obj.Name, err)
+	}
+	return rec, nil
 }
 
 // fromS3mem maps s3mem's errors onto the store's.

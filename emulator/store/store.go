@@ -174,6 +174,14 @@ type Store interface {
 	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
 	// GetObject returns the object and a reader over rng (the whole object when nil).
 	GetObject(ctx context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error)
+	// SetObjectTagging replaces the object's Meta.Tagging (the URL-encoded
+	// tag set; "" removes every tag) and nothing else: bytes, ETag,
+	// LastModified and the other metadata stay as they are, as S3's
+	// PutObjectTagging and DeleteObjectTagging leave them. It is atomic
+	// with respect to every other write of the key: either the new tag set
+	// is committed on the object current at that moment, or nothing
+	// changes. It returns ErrNoSuchBucket or ErrNoSuchKey.
+	SetObjectTagging(ctx context.Context, bucket, key, tagging string) (ObjectInfo, error)
 	// DeleteObject succeeds when the key is absent, as S3 does.
 	DeleteObject(ctx context.Context, bucket, key string) error
 	ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error)

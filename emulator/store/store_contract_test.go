@@ -82,7 +82,7 @@ func runStoreContract(t *testing.T, newStore storeFactory) {
 		{"Multipart_ListUploads_SortedByKeyThenTime", testListUploads},
 		{"Concurrency_ParallelPutsAndGets_StayConsistent", testConcurrency},
 	}
-	for _, tt := range append(tests, conditionContract...) {
+	for _, tt := range append(append(tests, conditionContract...), taggingContract...) {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore) })
 	}
 }
