@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -73,11 +72,11 @@ func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 		m.StorageClass = sc
 	}
 	if tg := h.Get("X-Amz-Tagging"); tg != "" {
-		if _, err := url.ParseQuery(tg); err != nil {
-			return m, s3err.Newf(s3err.InvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.").
-				With("ArgumentName", "x-amz-tagging").With("ArgumentValue", tg)
+		stored, err := parseTaggingHeader(tg)
+		if err != nil {
+			return m, err
 		}
-		m.Tagging = tg
+		m.Tagging = stored
 	}
 	return m, nil
 }
@@ -121,10 +120,8 @@ func writeObjectHeaders(h http.Header, info store.ObjectInfo) {
 	if m.StorageClass != "" && m.StorageClass != "STANDARD" {
 		h.Set("X-Amz-Storage-Class", m.StorageClass)
 	}
-	if m.Tagging != "" {
-		if q, err := url.ParseQuery(m.Tagging); err == nil {
-			h.Set("X-Amz-Tagging-Count", strconv.Itoa(len(q)))
-		}
+	if n := tagCount(m.Tagging); n > 0 {
+		h.Set("X-Amz-Tagging-Count", strconv.Itoa(n))
 	}
 }
 

@@ -101,29 +101,11 @@ func headerValue(v string) string {
 	return v
 }
 
-// postTagging converts the form's tagging field, a <Tagging> XML document
-// (unlike the x-amz-tagging header's query string), to the stored form.
+// postTagging reads the form's tagging field, a <Tagging> XML document
+// (unlike the x-amz-tagging header's query string), with PutObjectTagging's
+// checks, and returns the stored form.
 func postTagging(doc string) (string, error) {
-	var t struct {
-		XMLName xml.Name `xml:"Tagging"`
-		TagSet  struct {
-			Tags []struct {
-				Key   *string `xml:"Key"`
-				Value *string `xml:"Value"`
-			} `xml:"Tag"`
-		} `xml:"TagSet"`
-	}
-	if err := xml.Unmarshal([]byte(doc), &t); err != nil {
-		return "", s3err.New(s3err.MalformedXML).WithDiagnosis("the tagging field must be a <Tagging><TagSet><Tag>... document: %v", err)
-	}
-	q := url.Values{}
-	for _, tag := range t.TagSet.Tags {
-		if tag.Key == nil || tag.Value == nil {
-			return "", s3err.New(s3err.MalformedXML).WithDiagnosis("every <Tag> in the tagging field needs a <Key> and a <Value>")
-		}
-		q.Add(*tag.Key, *tag.Value)
-	}
-	return q.Encode(), nil
+	return parseTaggingDocument([]byte(doc))
 }
 
 // writePostResponse answers a stored upload the way the form asked:

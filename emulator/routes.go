@@ -34,7 +34,9 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
-// implement. They answer 501 NotImplemented and change nothing.
+// implement. They answer 501 NotImplemented and change nothing, except the
+// few routed before the catch-all: Get/Put/DeleteObjectTagging and
+// GetBucketVersioning (bucket ?tagging and PUT ?versioning stay 501).
 var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
@@ -71,6 +73,14 @@ func (s *Server) routes() *mux.Router {
 	// CORS preflights are answered before anything else, unauthenticated.
 	r.NewRoute().Name("Preflight").Methods(http.MethodOptions).
 		Handler(&operation{name: "Preflight", unauthenticated: true, run: (*Server).preflight})
+
+	// The few operations on sub-resources otherwise unimplemented (object
+	// ?tagging, GET ?versioning) come before the catch-all below, and only
+	// when no other sub-resource is named with them.
+	add(isObject, http.MethodGet, op("GetObjectTagging", "s3:GetObjectTagging", (*Server).getObjectTagging), onlySubresource("tagging"))
+	add(isObject, http.MethodPut, op("PutObjectTagging", "s3:PutObjectTagging", (*Server).putObjectTagging), onlySubresource("tagging"))
+	add(isObject, http.MethodDelete, op("DeleteObjectTagging", "s3:DeleteObjectTagging", (*Server).deleteObjectTagging), onlySubresource("tagging"))
+	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), onlySubresource("versioning"))
 
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
@@ -158,6 +168,25 @@ func queryEquals(name, value string) mux.MatcherFunc {
 
 func hasHeader(name string) mux.MatcherFunc {
 	return func(r *http.Request, _ *mux.RouteMatch) bool { return r.Header.Get(name) != "" }
+}
+
+// onlySubresource matches requests that name sub-resource name and no
+// other, implemented or not.
+func onlySubresource(name string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		q := targetOf(r).query
+		if _, ok := q[name]; !ok {
+			return false
+		}
+		for _, list := range [][]string{implementedSubresources, unimplementedSubresources} {
+			for _, n := range list {
+				if _, ok := q[n]; ok && n != name {
+					return false
+				}
+			}
+		}
+		return true
+	}
 }
 
 // noSubresource matches requests whose query selects no sub-resource, so a

@@ -36,6 +36,7 @@ const (
 	InvalidRange                       Code = "InvalidRange"
 	InvalidRequest                     Code = "InvalidRequest"
 	InvalidStorageClass                Code = "InvalidStorageClass"
+	InvalidTag                         Code = "InvalidTag"
 	InvalidToken                       Code = "InvalidToken"
 	KeyTooLongError                    Code = "KeyTooLongError"
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
@@ -96,6 +97,7 @@ var table = map[Code]row{
 	InvalidRange:                       {http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	InvalidRequest:                     {http.StatusBadRequest, "Invalid Request"},
 	InvalidStorageClass:                {http.StatusBadRequest, "The storage class you specified is not valid"},
+	InvalidTag:                         {http.StatusBadRequest, "Your request contains tag input that is not valid. For example, your request might contain duplicate keys, keys or values that are too long, or system tags."},
 	InvalidToken:                       {http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
 	KeyTooLongError:                    {http.StatusBadRequest, "Your key is too long"},
 	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
