@@ -259,7 +259,10 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 				Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}})
 			return err
 		}, []string{"s3:PutObjectTagging arn:aws:s3:::iam/dir/k"}},
-		{"GetObjectTagging", func() error { _, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k}); return err },
+		{"GetObjectTagging", func() error {
+			_, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+			return err
+		},
 			[]string{"s3:GetObjectTagging arn:aws:s3:::iam/dir/k"}},
 		{"HeadObject of a tagged object also asks to read its tag count", func() error {
 			_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
@@ -269,7 +272,10 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 			_, err := c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: b, Key: k})
 			return err
 		}, []string{"s3:DeleteObjectTagging arn:aws:s3:::iam/dir/k"}},
-		{"GetBucketVersioning", func() error { _, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b}); return err },
+		{"GetBucketVersioning", func() error {
+			_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+			return err
+		},
 			[]string{"s3:GetBucketVersioning arn:aws:s3:::iam"}},
 		{"ListObjectsV2", func() error { _, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: b}); return err },
 			[]string{"s3:ListBucket arn:aws:s3:::iam"}},
