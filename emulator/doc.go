@@ -43,7 +43,8 @@
 // PreconditionFailed, and an If-Match compare-and-swap cannot lose an
 // update. (The early look before the body is read only saves the upload.)
 //
-// Sub-resources that strictS3 does not implement (?acl, ?policy, ?tagging,
+// Object ?tagging and GET ?versioning are implemented; the sub-resources
+// strictS3 does not implement (?acl, ?policy, bucket ?tagging, PUT
 // ?versioning, ...) answer 501 NotImplemented and change nothing: the router
 // names every S3 sub-resource, so one strictS3 lacks can never fall through
 // to PutObject and overwrite an object. The query is read once, with

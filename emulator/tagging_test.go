@@ -229,3 +229,32 @@ func presignQuery(t *testing.T, ts *emulator.TestServer, method, target string) 
 	require.NoError(t, err)
 	return signed
 }
+
+// Tagging routes take only ?tagging: combined with another sub-resource,
+// or addressed to a bucket, the request stays 501 and changes nothing; the
+// only version is "null".
+func TestObjectTagging_Routing_AndVersionID(t *testing.T) {
+	ts := tagServer(t)
+	_, err := ts.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(tagBucket), Key: aws.String("k"),
+		Body: strings.NewReader("x"), Tagging: aws.String("a=1")})
+	require.NoError(t, err)
+	send := func(method, target string) auditResp {
+		return auditSend(t, ts, signV4Header(t, ts, auditRequest(t, method, target, nil, nil), nil, ts.Clock.Now()))
+	}
+	obj := objectURLIn(ts, tagBucket, "k")
+	for _, target := range []string{obj + "?tagging&acl", ts.URL + "/" + tagBucket + "?tagging"} {
+		r := send(http.MethodDelete, target)
+		assert.Equal(t, "NotImplemented", requireS3Error(t, r, http.StatusNotImplemented).Code, target)
+	}
+	r := send(http.MethodPut, ts.URL+"/"+tagBucket+"?versioning")
+	assert.Equal(t, "NotImplemented", requireS3Error(t, r, http.StatusNotImplemented).Code)
+	assert.Equal(t, []string{"a=1"}, tagsOf(t, ts, "k"))
+
+	r = send(http.MethodGet, obj+"?tagging&versionId=null")
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.Body))
+	assert.Contains(t, string(r.Body), "<TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet>")
+	r = send(http.MethodDelete, obj+"?tagging&versionId=3HL4kqtJlcpXroDTDmJ")
+	s3test.RequireError(t, r.Response, r.Body, http.StatusBadRequest, "InvalidArgument", "Invalid version id specified",
+		"ArgumentName", "versionId", "ArgumentValue", "3HL4kqtJlcpXroDTDmJ")
+	assert.Equal(t, []string{"a=1"}, tagsOf(t, ts, "k"))
+}
