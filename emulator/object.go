@@ -82,6 +82,13 @@ func (s *Server) putObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	if meta.Tagging != "" {
+		// AWS's PutObject reference: setting the tag set with the upload
+		// needs s3:PutObjectTagging too.
+		if err := s.allow(c, "s3:PutObjectTagging", c.bucket, c.key); err != nil {
+			return err
+		}
+	}
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}

@@ -254,6 +254,10 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 		}, []string{"s3:GetObject arn:aws:s3:::iam/dir/k"}},
 		{"HeadObject", func() error { _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k}); return err },
 			[]string{"s3:GetObject arn:aws:s3:::iam/dir/k"}},
+		{"PutObject with x-amz-tagging", func() error {
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("v"), Tagging: aws.String("a=1")})
+			return err
+		}, []string{"s3:PutObject arn:aws:s3:::iam/dir/k", "s3:PutObjectTagging arn:aws:s3:::iam/dir/k"}},
 		{"PutObjectTagging", func() error {
 			_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k,
 				Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}})

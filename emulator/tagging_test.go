@@ -258,3 +258,24 @@ func TestObjectTagging_Routing_AndVersionID(t *testing.T) {
 		"ArgumentName", "versionId", "ArgumentValue", "3HL4kqtJlcpXroDTDmJ")
 	assert.Equal(t, []string{"a=1"}, tagsOf(t, ts, "k"))
 }
+
+// AWS's PutObject reference: setting tags with the upload needs
+// s3:PutObjectTagging as well as s3:PutObject.
+func TestPutObject_WithTagsWithoutPutObjectTagging_IsAccessDenied(t *testing.T) {
+	uploader := verifier.Credential{AccessKeyID: "AKIATAGUPLOADEXAMPLE", SecretAccessKey: "uploader-secret",
+		Allow: func(action, _, _ string) bool { return action == "s3:PutObject" }}
+	ts := permServer(t, uploader)
+	cred := aws.Credentials{AccessKeyID: uploader.AccessKeyID, SecretAccessKey: uploader.SecretAccessKey}
+	put := func(key string, hdr map[string]string) auditResp {
+		req := auditRequest(t, http.MethodPut, objectURLIn(ts, permBucket, key), []byte("x"), hdr)
+		s3test.SignRequest(t, req, []byte("x"), cred, ts.Region, ts.Clock.Now())
+		return auditSend(t, ts, req)
+	}
+	r := put("tagged", map[string]string{"X-Amz-Tagging": "a=1"})
+	assert.Equal(t, wireError{"AccessDenied", "Access Denied", nil}, requireS3Error(t, r, http.StatusForbidden))
+	assert.Contains(t, r.Header.Get("X-Stricts3-Diagnosis"), "s3:PutObjectTagging")
+	requireNoObject(t, ts, "tagged")
+
+	r = put("plain", nil)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.Body))
+}
