@@ -23,7 +23,8 @@
 // Ownership BucketOwnerEnforced (ACL headers other than
 // bucket-owner-full-control are AccessControlListNotSupported), no
 // versioning (only versionId=null exists), no public access (anonymous
-// requests other than CORS preflights are AccessDenied).
+// requests other than CORS preflights are AccessDenied, after a missing
+// bucket has been answered NoSuchBucket, as S3 does).
 //
 // Checksums follow S3's data-integrity model: every object stores a
 // full-object checksum (the client's x-amz-checksum-* value, verified, or
