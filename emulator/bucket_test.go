@@ -113,3 +113,40 @@ func TestCreateBucket_LocationConstraint_AsS3ChecksIt(t *testing.T) {
 		})
 	}
 }
+
+// strictS3 has no Object Lock: a bucket asking for it must not be created
+// without it. 501 NotImplemented, nothing created; false is S3's default.
+func TestCreateBucket_ObjectLockEnabled_IsNotImplementedAndCreatesNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		enabled bool
+		code    string
+	}{
+		{"object lock enabled", true, "NotImplemented"},
+		{"object lock disabled", false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := NewTestServer(t)
+			ctx := context.Background()
+			_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("locked"),
+				ObjectLockEnabledForBucket: aws.Bool(tc.enabled)})
+			_, headErr := ts.Client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("locked")})
+			if tc.code != "" {
+				apiErr(t, err, tc.code, http.StatusNotImplemented)
+				apiErr(t, headErr, "NotFound", http.StatusNotFound)
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, headErr)
+		})
+	}
+
+	// Re-creating an owned bucket in us-east-1 with the header changes
+	// nothing either.
+	ts := NewTestServer(t)
+	s3test.MustCreateBucket(t, ts.Client, "owned")
+	_, err := ts.Client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("owned"),
+		ObjectLockEnabledForBucket: aws.Bool(true)})
+	apiErr(t, err, "NotImplemented", http.StatusNotImplemented)
+}
