@@ -82,20 +82,22 @@ func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 }
 
 // stripAWSChunked removes the transfer coding "aws-chunked" from a
-// Content-Encoding list: S3 does not store it.
+// Content-Encoding list: S3 does not store it. Everything else is kept as
+// sent, spacing included ("deflate, gzip" stays "deflate, gzip"), because
+// S3 returns the stored value byte for byte.
 func stripAWSChunked(ce string) string {
-	if ce == "" {
-		return ""
-	}
-	var keep []string
-	for _, part := range strings.Split(ce, ",") {
-		p := strings.TrimSpace(part)
-		if p == "" || strings.EqualFold(p, "aws-chunked") {
-			continue
+	parts := strings.Split(ce, ",")
+	keep := parts[:0]
+	for _, p := range parts {
+		if !strings.EqualFold(strings.TrimSpace(p), "aws-chunked") {
+			keep = append(keep, p)
 		}
-		keep = append(keep, p)
 	}
-	return strings.Join(keep, ",")
+	if len(keep) == len(parts) {
+		return ce
+	}
+	// The separator that followed or preceded the token goes with it.
+	return strings.TrimSpace(strings.Join(keep, ","))
 }
 
 // writeObjectHeaders sets the headers GET and HEAD return for info.

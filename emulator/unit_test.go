@@ -127,13 +127,6 @@ func TestValidBucketName_AppliesS3NamingRules(t *testing.T) {
 	}
 }
 
-func TestStripAWSChunked_RemovesOnlyTheTransferCoding(t *testing.T) {
-	assert.Equal(t, "", stripAWSChunked("aws-chunked"))
-	assert.Equal(t, "gzip", stripAWSChunked("aws-chunked,gzip"))
-	assert.Equal(t, "gzip", stripAWSChunked("gzip, aws-chunked"))
-	assert.Equal(t, "br", stripAWSChunked("br"))
-}
-
 func TestCopySource_ParsesEncodedBucketKeyAndVersion(t *testing.T) {
 	tests := []struct {
 		header, bucket, key string
