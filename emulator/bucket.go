@@ -9,18 +9,6 @@ import (
 	"github.com/stricts3/stricts3/internal/s3err"
 )
 
-func (s *Server) listBuckets(c *call) error {
-	buckets, err := s.store.ListBuckets(c.r.Context())
-	if err != nil {
-		return storeErr(c, err)
-	}
-	res := listAllMyBucketsResult{NS: s3NS, Owner: theOwner, Buckets: []bucketElem{}}
-	for _, b := range buckets {
-		res.Buckets = append(res.Buckets, bucketElem{Name: b.Name, CreationDate: xmlTime(b.CreationDate), BucketRegion: b.Region})
-	}
-	return writeXML(c, res)
-}
-
 // createBucket creates a bucket in the server's region. The location
 // constraint follows S3: none (or an empty document) in us-east-1, and
 // exactly the endpoint's region elsewhere.

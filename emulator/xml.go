@@ -38,6 +38,11 @@ type listAllMyBucketsResult struct {
 	NS      string       `xml:"xmlns,attr"`
 	Owner   owner        `xml:"Owner"`
 	Buckets []bucketElem `xml:"Buckets>Bucket"`
+	// ContinuationToken is the token of the next page (S3 names it so, not
+	// NextContinuationToken); absent on the last page.
+	ContinuationToken string `xml:"ContinuationToken,omitempty"`
+	// Prefix echoes the request's prefix when it sent one.
+	Prefix *string `xml:"Prefix"`
 }
 
 type bucketElem struct {
