@@ -115,6 +115,7 @@ func (c *call) applyQueryHeaders() {
 	if c.auth == nil {
 		return
 	}
+	c.applyQueryConditions()
 	for name, vals := range c.auth.QueryHeaders {
 		if _, isValue := verifier.ChecksumAlgorithmOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
 			continue
