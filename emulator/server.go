@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -29,6 +30,13 @@ type Options struct {
 	BaseDomain string
 	// Logger gets one line per request; default discards.
 	Logger *slog.Logger
+	// ReadIdleTimeout is how long a request body may go without a byte
+	// arriving before the request is answered 400 RequestTimeout and its
+	// connection closed; WriteIdleTimeout is how long a response may go
+	// without the client taking a byte before the connection is dropped.
+	// Both restart on every read or write that makes progress. Zero means
+	// DefaultIdleTimeout, negative means no deadline.
+	ReadIdleTimeout, WriteIdleTimeout time.Duration
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -40,6 +48,7 @@ type Server struct {
 	store      store.Store
 	verifier   *verifier.Verifier
 	log        *slog.Logger
+	idle       idleTimeouts
 	ids        *requestIDs
 	router     *mux.Router
 }
@@ -70,6 +79,7 @@ func New(opts Options) (*Server, error) {
 		clock:      opts.Clock,
 		store:      opts.Store,
 		log:        opts.Logger,
+		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
 		ids:        newRequestIDs(),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
@@ -92,6 +102,7 @@ func (s *Server) Store() store.Store { return s.store }
 
 // ServeHTTP answers one S3 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, r, watched := s.idle.watch(w, r)
 	c := s.newCall(w, r)
 	defer c.finish()
 	defer func() {
@@ -100,7 +111,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(s3err.New(s3err.InternalError).WithDiagnosis("panic while serving %s: %v", c.op, p))
 		}
 	}()
-	c.fail(s.serve(c))
+	c.fail(watched.end(s.serve(c), c.w.Header()))
 }
 
 // serve runs the pipeline; a nil error means the handler wrote its answer.

@@ -62,6 +62,9 @@ type testConfig struct {
 	creds  []verifier.Credential
 	base   string
 	logger *slog.Logger
+	// readIdle and writeIdle are Options.ReadIdleTimeout and
+	// Options.WriteIdleTimeout.
+	readIdle, writeIdle time.Duration
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -87,6 +90,13 @@ func WithBaseDomain(domain string) TestOption { return func(c *testConfig) { c.b
 // to t.Log.
 func WithLogger(l *slog.Logger) TestOption { return func(c *testConfig) { c.logger = l } }
 
+// WithIdleTimeouts sets Options.ReadIdleTimeout and Options.WriteIdleTimeout
+// (default DefaultIdleTimeout each), so a test can watch a stalled client
+// being cut off in milliseconds.
+func WithIdleTimeouts(read, write time.Duration) TestOption {
+	return func(c *testConfig) { c.readIdle, c.writeIdle = read, write }
+}
+
 // NewTestServer starts a Server for t and closes it when t ends. It fails
 // t if the server cannot be built.
 func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
@@ -109,6 +119,9 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		Store:       cfg.store,
 		BaseDomain:  cfg.base,
 		Logger:      cfg.logger,
+
+		ReadIdleTimeout:  cfg.readIdle,
+		WriteIdleTimeout: cfg.writeIdle,
 	})
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)

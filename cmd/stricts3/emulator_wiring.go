@@ -30,5 +30,8 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		Store:       st,
 		BaseDomain:  c.domain,
 		Logger:      logger,
+
+		ReadIdleTimeout:  c.limits.readIdleTimeout,
+		WriteIdleTimeout: c.limits.writeIdleTimeout,
 	})
 }

@@ -45,9 +45,11 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        string
 	shutdownTimeout time.Duration
+
+	limits serveLimits
 }
 
-var serveEnv = envFlags{
+var serveEnv = withEnv(limitsEnv, envFlags{
 	"addr":             {"STRICTS3_ADDR"},
 	"region":           {"STRICTS3_REGION"},
 	"access-key":       {"STRICTS3_ACCESS_KEY"},
@@ -63,7 +65,7 @@ var serveEnv = envFlags{
 	"log-format":       {"STRICTS3_LOG_FORMAT"},
 	"log-level":        {"STRICTS3_LOG_LEVEL"},
 	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
-}
+})
 
 const serveUsage = `usage: stricts3 serve [flags]
 
@@ -115,6 +117,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
+	c.limits.addFlags(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -143,6 +146,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")
+	}
+	if err := c.limits.validate(); err != nil {
+		return nil, err
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
 	if c.tls && c.certFile == "" && c.certOut == "" {
@@ -226,10 +232,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	ln = newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: c.limits.readHeaderTimeout,
+		IdleTimeout:       c.limits.idleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}

@@ -56,6 +56,7 @@ const (
 	NotModified                        Code = "NotModified"
 	PreconditionFailed                 Code = "PreconditionFailed"
 	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
+	RequestTimeout                     Code = "RequestTimeout"
 	SignatureDoesNotMatch              Code = "SignatureDoesNotMatch"
 	XAmzContentSHA256Mismatch          Code = "XAmzContentSHA256Mismatch"
 )
@@ -117,6 +118,7 @@ var table = map[Code]row{
 	NotModified:                        {http.StatusNotModified, "Not Modified"},
 	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
 	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
+	RequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."},
 	SignatureDoesNotMatch:              {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
 	XAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 }

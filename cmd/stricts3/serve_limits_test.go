@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/internal/s3test"
+)
+
+// A bound every blocking read in these tests is given, far above the
+// configured timeouts, so a regression fails instead of hanging.
+const readBound = 10 * time.Second
+
+func TestParseServe_Limits_DefaultsFlagsAndEnvironment(t *testing.T) {
+	cfg, err := parseServe(nil, io.Discard, envMap(nil))
+	require.NoError(t, err)
+	assert.Equal(t, serveLimits{
+		readHeaderTimeout: 30 * time.Second, idleTimeout: 2 * time.Minute,
+		readIdleTimeout: 20 * time.Second, writeIdleTimeout: 20 * time.Second, maxConnections: 1024,
+	}, cfg.limits)
+
+	cfg, err = parseServe([]string{"--read-idle-timeout", "5s", "--max-connections", "10"}, io.Discard, envMap(map[string]string{
+		"STRICTS3_READ_IDLE_TIMEOUT": "9s", "STRICTS3_WRITE_IDLE_TIMEOUT": "7s", "STRICTS3_READ_HEADER_TIMEOUT": "3s",
+		"STRICTS3_IDLE_TIMEOUT": "4s", "STRICTS3_MAX_CONNECTIONS": "99",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, serveLimits{
+		readHeaderTimeout: 3 * time.Second, idleTimeout: 4 * time.Second,
+		readIdleTimeout: 5 * time.Second, writeIdleTimeout: 7 * time.Second, maxConnections: 10,
+	}, cfg.limits)
+}
+
+func TestParseServe_Limits_NonPositiveIsUsageError(t *testing.T) {
+	for _, args := range [][]string{
+		{"--read-idle-timeout", "0s"},
+		{"--write-idle-timeout", "-1s"},
+		{"--read-header-timeout", "0s"},
+		{"--idle-timeout", "0s"},
+		{"--max-connections", "0"},
+	} {
+		_, err := parseServe(args, io.Discard, envMap(nil))
+		require.Error(t, err, args)
+		assert.Equal(t, exitUsage, exitCode(err), args)
+		assert.Contains(t, err.Error(), args[0], "the message names the flag")
+	}
+}
+
+func TestConnectionBudget_NeverAboveWhatTheOpenFileLimitServes(t *testing.T) {
+	soft, err := raiseOpenFileLimit()
+	require.NoError(t, err)
+	if soft == 0 || soft > 1<<30 {
+		t.Skip("no finite open-file limit here")
+	}
+	logs := &s3test.LockedBuffer{}
+	logger := newLogger(&serveConfig{logFormat: "text", logLevel: "info"}, logs)
+	fit := int((soft - reservedFiles) / filesPerConnection)
+	assert.Equal(t, fit, connectionBudget(int(soft)*2, logger))
+	assert.Contains(t, logs.String(), "--max-connections lowered")
+	assert.Equal(t, 5, connectionBudget(5, logger), "a bound that fits is kept")
+}
+
+// With --max-connections 3 and every connection busy (one idle keep-alive,
+// one silent, one stalled anonymous POST), a new client waits in the
+// accept queue rather than failing, and is served as soon as the idle
+// timeouts free a slot. Meanwhile the stalled POST is answered 400
+// RequestTimeout and the silent connection closed.
+func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *testing.T) {
+	const idle = "300ms"
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "3",
+		"--read-header-timeout", idle, "--idle-timeout", idle, "--read-idle-timeout", idle, "--write-idle-timeout", idle)
+	addr := strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "http://")
+	s3test.MustCreateBucket(t, sdkClient(t, s.vars), "queued") // its connection stays open, idle
+
+	silent, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer silent.Close()
+	post, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer post.Close()
+	_, err = io.WriteString(post, "POST /queued HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 100000\r\n\r\n"+
+		"--xyz\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nuploads/")
+	require.NoError(t, err)
+	awaitLine(t, s, "connection limit reached")
+
+	// A fresh client, so no pooled connection: it is accepted only once a
+	// slot frees.
+	_, err = sdkClient(t, s.vars).ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	require.NoError(t, err, "the next client is served once the stalled ones time out")
+
+	require.NoError(t, post.SetReadDeadline(time.Now().Add(readBound)))
+	resp, err := http.ReadResponse(bufio.NewReader(post), nil)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), "<Code>RequestTimeout</Code>")
+
+	require.NoError(t, silent.SetReadDeadline(time.Now().Add(readBound)))
+	_, err = silent.Read(make([]byte, 1))
+	assert.True(t, errors.Is(err, io.EOF) || isReset(err), "the silent connection is closed by the server, got %v", err)
+}
+
+// awaitLine waits for a server log line containing want.
+func awaitLine(t *testing.T, s *served, want string) {
+	t.Helper()
+	timeout := time.After(readBound)
+	for {
+		select {
+		case line := <-s.stderrLines:
+			if strings.Contains(line, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no log line with %q: %s", want, s.stderr.String())
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package emulator
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/stricts3/stricts3/internal/s3err"
+)
+
+// DefaultIdleTimeout is how long a request may go without a byte of its
+// body arriving, or without a byte of its response being taken, before the
+// server gives up on it. AWS documents about 20 seconds of idle socket
+// before S3 answers 400 RequestTimeout and closes the connection (AWS
+// knowledge center, "s3-socket-connection-timeout-error"); the same
+// figure bounds writes, where S3 publishes none.
+const DefaultIdleTimeout = 20 * time.Second
+
+// idleTimeouts are the per-request read and write idle deadlines; zero
+// disables one.
+type idleTimeouts struct {
+	read, write time.Duration
+}
+
+// resolveIdleTimeout maps an Options value: zero is the default, negative
+// is off.
+func resolveIdleTimeout(d time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return DefaultIdleTimeout
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
+// watch arms the connection's deadlines for one request and returns the
+// writer and request the handler must use from then on, and the watch
+// whose end turns a timed-out read or write into RequestTimeout.
+//
+// A fixed whole-request deadline (http.Server.ReadTimeout) would cut off a
+// large upload that is merely slow; these deadlines are pushed forward by
+// every read and write that makes progress, so only a peer that stops
+// sending (or stops reading) is dropped. A writer that cannot set deadlines
+// (httptest.ResponseRecorder) is served without them.
+func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *watch) {
+	wa := &watch{rc: http.NewResponseController(w), idleTimeouts: t}
+	if t.write > 0 {
+		// No deadline yet: nothing is written before the first Write or
+		// WriteHeader, and net/http cleared the previous request's.
+		wa.writer = &idleWriter{ResponseWriter: w, watch: wa}
+		w = wa.writer
+	}
+	// A request without a body is left alone: net/http is already reading
+	// the connection in the background to notice a client going away, and
+	// a deadline would cut that read off and cancel the request's context.
+	if t.read > 0 && r.Body != nil && r.Body != http.NoBody && wa.armRead() == nil {
+		wa.body = &idleBody{ReadCloser: r.Body, watch: wa}
+		r = r.WithContext(r.Context())
+		r.Body = wa.body
+	}
+	return w, r, wa
+}
+
+// watch holds one request's deadlines and records which one expired.
+type watch struct {
+	idleTimeouts
+	rc     *http.ResponseController
+	body   *idleBody
+	writer *idleWriter
+
+	readStalled, writeStalled atomic.Bool
+}
+
+func (wa *watch) armRead() error { return wa.rc.SetReadDeadline(time.Now().Add(wa.read)) }
+
+func (wa *watch) armWrite() {
+	if wa.writer != nil {
+		_ = wa.rc.SetWriteDeadline(time.Now().Add(wa.write))
+	}
+}
+
+// end runs when the handler returns. net/http still flushes the buffered
+// response and, for a body left unread, reads up to 256 KiB of it to keep
+// the connection: both get a full idle period from now. It replaces err
+// with RequestTimeout when a deadline expired during the request: whatever
+// the handler made of the failed read (IncompleteBody, MalformedPOSTRequest,
+// a store error), the cause is the idle client; the connection is closed
+// after the answer, as S3's message says.
+func (wa *watch) end(err error, h http.Header) error {
+	if wa == nil {
+		return err
+	}
+	wa.armWrite()
+	if wa.body != nil && !wa.body.ended {
+		_ = wa.armRead()
+	}
+	if err == nil || !(wa.readStalled.Load() || wa.writeStalled.Load()) {
+		return err
+	}
+	what, idle := "no byte of the request body arrived", wa.read
+	if wa.writeStalled.Load() {
+		what, idle = "the client took no byte of the response", wa.write
+	}
+	h.Set("Connection", "close")
+	return s3err.New(s3err.RequestTimeout).WithDiagnosis("%s for %s (%v)", what, idle, err)
+}
+
+func isDeadlineExceeded(err error) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// idleBody pushes the read deadline forward before each read of the body.
+type idleBody struct {
+	io.ReadCloser
+	watch *watch
+	// ended is set once a read failed or hit EOF: from then on net/http
+	// owns the connection's read deadline (its background read must not
+	// inherit ours).
+	ended bool
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	if b.ended {
+		return b.ReadCloser.Read(p)
+	}
+	_ = b.watch.armRead()
+	// The first read may send "100 Continue".
+	b.watch.armWrite()
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.ended = true
+		if isDeadlineExceeded(err) {
+			b.watch.readStalled.Store(true)
+		}
+	}
+	return n, err
+}
+
+// idleWriter pushes the write deadline forward before each write of the
+// response.
+type idleWriter struct {
+	http.ResponseWriter
+	watch *watch
+}
+
+func (w *idleWriter) WriteHeader(code int) {
+	w.watch.armWrite()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *idleWriter) Write(p []byte) (int, error) {
+	w.watch.armWrite()
+	n, err := w.ResponseWriter.Write(p)
+	if err != nil && isDeadlineExceeded(err) {
+		w.watch.writeStalled.Store(true)
+	}
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *idleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
