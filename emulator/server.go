@@ -1,10 +1,12 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -29,6 +31,8 @@ type Options struct {
 	BaseDomain string
 	// Logger gets one line per request; default discards.
 	Logger *slog.Logger
+	// Buckets exist from the start (see BucketSetup); New creates them.
+	Buckets []BucketSetup
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -42,6 +46,10 @@ type Server struct {
 	log        *slog.Logger
 	ids        *requestIDs
 	router     *mux.Router
+	// control answers the reserved /_stricts3/ path (control.go).
+	control        *mux.Router
+	startupBuckets []BucketSetup
+	started        time.Time
 }
 
 // New returns a Server for opts.
@@ -71,6 +79,7 @@ func New(opts Options) (*Server, error) {
 		store:      opts.Store,
 		log:        opts.Logger,
 		ids:        newRequestIDs(),
+		started:    time.Now(),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
@@ -81,6 +90,14 @@ func New(opts Options) (*Server, error) {
 		}),
 	}
 	s.router = s.routes()
+	s.control = s.controlRoutes()
+	if err := validateStartupBuckets(opts.Buckets); err != nil {
+		return nil, err
+	}
+	s.startupBuckets = append([]BucketSetup(nil), opts.Buckets...)
+	if _, err := s.createStartupBuckets(context.Background()); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -105,6 +122,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs the pipeline; a nil error means the handler wrote its answer.
 func (s *Server) serve(c *call) error {
+	if err := s.checkHost(c); err != nil {
+		return err
+	}
+	if s.isControl(c) {
+		return s.serveControl(c)
+	}
 	op := s.route(c.r)
 	c.op = op.name
 	// CORS headers go on errors too, so a browser can read them; a POST
