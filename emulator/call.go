@@ -86,6 +86,10 @@ func (c *call) finish() {
 		attrs = append(attrs,
 			slog.String("auth", string(c.auth.Identity.Auth)),
 			slog.String("access_key_id", c.auth.Identity.AccessKeyID))
+	} else if id := verifier.ClaimedAccessKeyID(c.r); id != "" {
+		// A rejected request names a key it could not prove; the log still
+		// says which, so a user can tell whose signature failed.
+		attrs = append(attrs, slog.String("access_key_id", id))
 	}
 	level := slog.LevelInfo
 	if c.err != nil {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -37,6 +38,8 @@ type Options struct {
 	// Both restart on every read or write that makes progress. Zero means
 	// DefaultIdleTimeout, negative means no deadline.
 	ReadIdleTimeout, WriteIdleTimeout time.Duration
+	// Buckets exist from the start (see BucketSetup); New creates them.
+	Buckets []BucketSetup
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -51,6 +54,10 @@ type Server struct {
 	idle       idleTimeouts
 	ids        *requestIDs
 	router     *mux.Router
+	// control answers the reserved /_stricts3/ path (control.go).
+	control        *mux.Router
+	startupBuckets []BucketSetup
+	started        time.Time
 }
 
 // New returns a Server for opts.
@@ -81,6 +88,7 @@ func New(opts Options) (*Server, error) {
 		log:        opts.Logger,
 		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
 		ids:        newRequestIDs(),
+		started:    time.Now(),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
@@ -91,6 +99,14 @@ func New(opts Options) (*Server, error) {
 		}),
 	}
 	s.router = s.routes()
+	s.control = s.controlRoutes()
+	if err := validateStartupBuckets(opts.Buckets); err != nil {
+		return nil, err
+	}
+	s.startupBuckets = append([]BucketSetup(nil), opts.Buckets...)
+	if _, err := s.createStartupBuckets(context.Background()); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -116,6 +132,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs the pipeline; a nil error means the handler wrote its answer.
 func (s *Server) serve(c *call) error {
+	if err := s.checkHost(c); err != nil {
+		return err
+	}
+	if s.isControl(c) {
+		return s.serveControl(c)
+	}
 	op := s.route(c.r)
 	c.op = op.name
 	// CORS headers go on errors too, so a browser can read them; a POST
