@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // authorize checks op's IAM action for the authenticated identity. strictS3
@@ -16,8 +18,8 @@ func (s *Server) authorize(c *call, op *operation) error {
 		if err := s.anonymousBucketExists(c, op); err != nil {
 			return err
 		}
-		return s3err.New(s3err.AccessDenied).
-			WithDiagnosis("anonymous request (no Authorization header, no pre-signed query): strictS3 has no public buckets")
+		return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAnonymous,
+			Message: "anonymous request (no Authorization header, no pre-signed query): strictS3 has no public buckets"})
 	}
 	if op.action == "" {
 		return nil
@@ -50,8 +52,10 @@ func (s *Server) allow(c *call, action, bucket, key string) error {
 	if c.auth.Allowed(action, bucket, key) {
 		return nil
 	}
-	return s3err.New(s3err.AccessDenied).
-		WithDiagnosis("access key %s is not allowed %s on %s", c.auth.Identity.AccessKeyID, action, resourceARN(bucket, key))
+	id, arn := c.auth.Identity.AccessKeyID, resourceARN(bucket, key)
+	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
+		Message:  fmt.Sprintf("access key %s is not allowed %s on %s", id, action, arn),
+		Evidence: map[string]string{"access_key": id, "action": action, "resource": arn}})
 }
 
 func resourceARN(bucket, key string) string {

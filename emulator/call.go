@@ -94,6 +94,9 @@ func (c *call) finish() {
 	level := slog.LevelInfo
 	if c.err != nil {
 		attrs = append(attrs, slog.String("error", string(c.err.Code)))
+		if ids := c.err.CauseIDs(); ids != "" {
+			attrs = append(attrs, slog.String("causes", ids))
+		}
 		if c.err.Diagnosis != "" {
 			attrs = append(attrs, slog.String("diagnosis", c.err.Diagnosis))
 		}

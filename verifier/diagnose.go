@@ -2,18 +2,18 @@ package verifier
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 )
 
 // Saying why a signature does not match. S3 only answers
-// SignatureDoesNotMatch; strictS3 recomputes the signature under a few
-// plausible changes to the request (method, host, path encoding, an added
-// query parameter, a payload hash, a Content-Type parameter) and reports the
-// change that makes it match. This runs only on the failure path and tries
-// a bounded number of variants (each costs one SHA-256 and one HMAC).
+// SignatureDoesNotMatch; strictS3 recomputes the signature under plausible
+// changes to the request (method, host and port, path encoding, a query
+// parameter added or edited, a payload hash, a signed header's value, the
+// secret) and names the change that makes it match as a Cause. This runs
+// only on the failure path and tries a bounded number of variants (each
+// costs one SHA-256 and one HMAC; see TestDiagnosis_TriesABoundedNumber).
 
 var diagnoseMethods = [...]string{http.MethodGet, http.MethodPut, http.MethodHead, http.MethodPost, http.MethodDelete}
 
@@ -21,31 +21,59 @@ const (
 	maxQueryVariants   = 8
 	maxHeaderVariants  = 8
 	noVariationMatches = "the secret key differs from the signer's, or the request changed in a way strictS3 did not try (no variation matches)"
+	matchPrefix        = "the signature matches this request with "
 )
 
+// v4Variant is the request as the signer may have seen it, and the cause
+// that names the difference. key, when set, replaces the signing key.
 type v4Variant struct {
-	why string
-	q   v4Request
+	cause Cause
+	q     v4Request
+	key   []byte
 }
 
-// diagnoseV4 explains a SigV4 mismatch for q as received.
-func (v *Verifier) diagnoseV4(r *http.Request, q *v4Request, key []byte, provided string, presigned bool) string {
-	for _, vr := range v4Variants(v, r, q, presigned) {
-		_, _, sig := vr.q.sign(key)
-		if signatureEqual(sig, provided) {
-			return "the signature matches this request with " + vr.why + v4Notes(r, q)
+// v4Diag is what a SigV4 diagnosis needs beyond the request.
+type v4Diag struct {
+	r         *http.Request
+	q         *v4Request
+	cred      Credential
+	scope     v4Credential
+	provided  string
+	presigned bool
+}
+
+// diagnoseV4 names why provided does not sign q.
+func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
+	if c, bad := malformedV4Signature(d.provided); bad {
+		return []Cause{c}
+	}
+	key := v.keys.get(d.cred.SecretAccessKey, d.scope.day, d.scope.region)
+	vs := v4Variants(v, d.r, d.q, d.presigned)
+	vs = append(vs, v.secretVariantsV4(d)...)
+	for _, vr := range vs {
+		k := key
+		if vr.key != nil {
+			k = vr.key
+		}
+		_, _, sig := vr.q.sign(k)
+		if signatureEqual(sig, d.provided) {
+			return []Cause{vr.cause}
 		}
 	}
-	return noVariationMatches + v4Notes(r, q)
+	if missing := missingSignedHeaders(d.r, d.q); len(missing) > 0 {
+		return missing
+	}
+	return []Cause{noMatchCause(d.scope.accessKey, len(vs), v4SentValues(d.q))}
 }
 
+// v4Variants lists the request-side variants of q, most likely first.
 func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4Variant {
 	var out []v4Variant
-	add := func(why string, change func(c *v4Request)) {
-		c := *q
-		c.values = append([]string(nil), q.values...)
-		change(&c)
-		out = append(out, v4Variant{why, c})
+	add := func(c Cause, change func(c *v4Request)) {
+		cp := *q
+		cp.values = append([]string(nil), q.values...)
+		change(&cp)
+		out = append(out, v4Variant{cause: c, q: cp})
 	}
 	for _, m := range diagnoseMethods {
 		if m == q.method {
@@ -55,36 +83,18 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		if presigned {
 			why = fmt.Sprintf("method %s: the URL was signed for %s and used with %s", m, m, q.method)
 		}
-		add(why, func(c *v4Request) { c.method = m })
+		add(cause(CauseMethodMismatch, matchPrefix+why, "signed", m, "sent", q.method),
+			func(c *v4Request) { c.method = m })
 	}
 	if hi := slices.Index(q.signed, "host"); hi >= 0 {
 		got := q.values[hi]
 		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host")) {
-			add(fmt.Sprintf("Host '%s' (signed) instead of '%s': the client signed one host name and connected to another, or a proxy rewrote Host", h, got),
+			add(cause(CauseHostMismatch, matchPrefix+hostWhy(h, got), "signed", h, "sent", got),
 				func(c *v4Request) { c.values[hi] = h })
 		}
 	}
-	raw, _ := rawTarget(r)
-	if raw != "" && raw != q.uri {
-		add(fmt.Sprintf("the path exactly as sent (%s): the signer did not normalise the path the way S3 does (decode once, re-encode every byte but unreserved and '/')", raw),
-			func(c *v4Request) { c.uri = raw })
-	}
-	if once := uriEncode(q.uri, true); once != q.uri {
-		add(fmt.Sprintf("the path encoded once more (%s): the signer escaped an already escaped path", once),
-			func(c *v4Request) { c.uri = once })
-	}
-	if dec := percentDecode(q.uri, false); dec != q.uri {
-		add(fmt.Sprintf("the path decoded (%s): the signer did not URI-encode the path", dec),
-			func(c *v4Request) { c.uri = dec })
-	}
-	if b := v.virtualBucket(r.Host); b != "" {
-		p := "/" + b + q.uri
-		add(fmt.Sprintf("path %s: the request was signed for path-style addressing and sent virtual-hosted", p),
-			func(c *v4Request) { c.uri = p })
-	} else if i := strings.Index(strings.TrimPrefix(q.uri, "/"), "/"); i >= 0 {
-		p := q.uri[i+1:]
-		add(fmt.Sprintf("path %s: the request was signed for virtual-hosted addressing (bucket in Host) and sent path-style", p),
-			func(c *v4Request) { c.uri = p })
+	for _, pv := range pathVariants(v, r, q.uri) {
+		add(pv.cause, func(c *v4Request) { c.uri = pv.uri })
 	}
 	n := 0
 	for i, p := range q.query {
@@ -93,12 +103,14 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		}
 		n++
 		idx := i
-		add(fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name), func(c *v4Request) {
+		add(cause(CauseQueryParamAdded, matchPrefix+fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name),
+			"param", p.name, "value", p.value), func(c *v4Request) {
 			c.query = append(append([]queryParam(nil), q.query[:idx]...), q.query[idx+1:]...)
 		})
 	}
 	if hasPlus(q.query) {
-		add("'+' in the query read as a literal plus: the signer did not form-decode '+' as a space", func(c *v4Request) {
+		add(cause(CauseKeyEncoding, matchPrefix+"'+' in the query read as a literal plus: the signer did not form-decode '+' as a space",
+			"where", "query", "signed", "'+' as '+'", "sent", "'+' (S3 reads a space)"), func(c *v4Request) {
 			c.query = make([]queryParam, len(q.query))
 			for i, p := range q.query {
 				p.name, p.value = percentDecode(p.rawName, false), percentDecode(p.rawValue, false)
@@ -107,42 +119,76 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		})
 	}
 	if presigned {
+		out = append(out, presignedParamVariants(q)...)
 		if sha := r.Header.Get("X-Amz-Content-Sha256"); sha != "" && sha != q.payload {
-			add(fmt.Sprintf("payload hash %s from the x-amz-content-sha256 header: pre-signed URLs sign UNSIGNED-PAYLOAD unless X-Amz-Content-Sha256 is in the query", sha),
-				func(c *v4Request) { c.payload = sha })
+			add(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s from the x-amz-content-sha256 header: pre-signed URLs sign UNSIGNED-PAYLOAD unless X-Amz-Content-Sha256 is in the query", sha),
+				"signed", sha, "sent", q.payload), func(c *v4Request) { c.payload = sha })
 		}
 	} else {
 		for _, pl := range []string{unsignedPayload, emptySHA256} {
 			if pl != q.payload {
-				add(fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
-					func(c *v4Request) {
-						c.payload = pl
-						if i := slices.Index(c.signed, "x-amz-content-sha256"); i >= 0 {
-							c.values[i] = pl
-						}
-					})
+				add(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
+					"signed", pl, "sent", q.payload), func(c *v4Request) {
+					c.payload = pl
+					if i := slices.Index(c.signed, "x-amz-content-sha256"); i >= 0 {
+						c.values[i] = pl
+					}
+				})
 			}
 		}
 	}
 	if ci := slices.Index(q.signed, "content-type"); ci >= 0 {
-		if base, _, ok := strings.Cut(q.values[ci], ";"); ok {
-			base = strings.TrimSpace(base)
-			add(fmt.Sprintf("Content-Type '%s' (signed) instead of '%s': a parameter was appended after signing", base, q.values[ci]),
-				func(c *v4Request) { c.values[ci] = base })
+		sent := q.values[ci]
+		for _, ct := range contentTypeCandidates(sent) {
+			id, why := CauseSignedHeaderChanged, contentTypeWhy(ct, sent)
+			if sent == "" {
+				id, why = CauseSignedHeaderMissing, fmt.Sprintf("Content-Type '%s': it was signed and the request sent none", ct)
+			}
+			add(cause(id, matchPrefix+why, "header", "content-type", "signed", ct, "sent", sent),
+				func(c *v4Request) { c.values[ci] = ct })
 		}
 	}
 	return out
 }
 
-// v4Notes lists signed headers the request lacks and the values used for
-// the signed headers proxies and clients most often change.
-func v4Notes(r *http.Request, q *v4Request) string {
-	var missing, shown []string
+func hostWhy(signed, sent string) string {
+	sh, sp := splitHostPort(signed)
+	gh, gp := splitHostPort(sent)
+	switch {
+	case sh == gh && sp != "" && gp == "":
+		return fmt.Sprintf("Host '%s' (signed) instead of '%s': the port was dropped after signing (a proxy, or a client that omits default ports)", signed, sent)
+	case sh == gh && sp == "" && gp != "":
+		return fmt.Sprintf("Host '%s' (signed) instead of '%s': the signer left the port out, the request carries it", signed, sent)
+	case sh == gh:
+		return fmt.Sprintf("Host '%s' (signed) instead of '%s': the port differs", signed, sent)
+	}
+	return fmt.Sprintf("Host '%s' (signed) instead of '%s': the client signed one host name and connected to another, or a proxy rewrote Host (without X-Forwarded-Host)", signed, sent)
+}
+
+func contentTypeWhy(signed, sent string) string {
+	if base, _, ok := strings.Cut(sent, ";"); ok && strings.TrimSpace(base) == signed {
+		return fmt.Sprintf("Content-Type '%s' (signed) instead of '%s': a parameter was appended after signing", signed, sent)
+	}
+	return fmt.Sprintf("Content-Type '%s' (signed) instead of '%s': the request was sent with another Content-Type than the signed one", signed, sent)
+}
+
+// missingSignedHeaders names the signed headers the request lacks.
+func missingSignedHeaders(r *http.Request, q *v4Request) []Cause {
+	var out []Cause
 	for i, n := range q.signed {
 		if _, ok := headerValues(r, n); !ok && q.values[i] == "" {
-			missing = append(missing, n)
-			continue
+			out = append(out, cause(CauseSignedHeaderMissing,
+				fmt.Sprintf("header %s is signed but absent from the request", n), "header", n))
 		}
+	}
+	return out
+}
+
+// v4SentValues lists the values used for the signed headers proxies and
+// clients most often change, for the user to compare with the signer's.
+func v4SentValues(q *v4Request) string {
+	var shown []string
+	for i, n := range q.signed {
 		if n == "content-type" || n == "content-length" || n == "content-encoding" || n == "content-md5" || n == "host" ||
 			strings.HasPrefix(n, "x-amz-meta-") || strings.HasPrefix(n, "x-amz-checksum-") {
 			shown = append(shown, fmt.Sprintf("%s=%q", n, q.values[i]))
@@ -151,14 +197,17 @@ func v4Notes(r *http.Request, q *v4Request) string {
 			break
 		}
 	}
-	var b strings.Builder
-	if len(missing) > 0 {
-		b.WriteString("; signed but absent from the request: " + strings.Join(missing, ", "))
+	return strings.Join(shown, ", ")
+}
+
+// noMatchCause is the verdict when no variant matches.
+func noMatchCause(akid string, tried int, sent string) Cause {
+	c := cause(CauseWrongSecret, noVariationMatches, "access_key", akid, "variations_tried", fmt.Sprint(tried))
+	if sent != "" {
+		c.Evidence["signed_header_values_as_received"] = sent
+		c.Message += "; signed header values as received (compare with the signer's): " + sent
 	}
-	if len(shown) > 0 {
-		b.WriteString("; signed header values as received (compare with the signer's): " + strings.Join(shown, ", "))
-	}
-	return b.String()
+	return c
 }
 
 func hasPlus(ps []queryParam) bool {
@@ -168,108 +217,4 @@ func hasPlus(ps []queryParam) bool {
 		}
 	}
 	return false
-}
-
-// hostCandidates are host names a signer plausibly used instead of got.
-func hostCandidates(got, forwarded string) []string {
-	host, port, err := net.SplitHostPort(got)
-	if err != nil {
-		host, port = got, ""
-	}
-	withPort := func(h string) string {
-		if port == "" {
-			return h
-		}
-		return net.JoinHostPort(h, port)
-	}
-	var c []string
-	switch host {
-	case "localhost":
-		c = append(c, withPort("127.0.0.1"), withPort("::1"))
-	case "127.0.0.1", "::1":
-		c = append(c, withPort("localhost"))
-	}
-	if port != "" {
-		c = append(c, host)
-	} else {
-		c = append(c, host+":80", host+":443")
-	}
-	if forwarded != "" && forwarded != got {
-		c = append(c, forwarded)
-	}
-	return c
-}
-
-type v2Variant struct {
-	why string
-	q   v2Request
-	sig string // when set, compare against this instead of the provided signature
-}
-
-// diagnoseV2 explains a SigV2 mismatch for q as received.
-func (v *Verifier) diagnoseV2(r *http.Request, q *v2Request, secret, provided, path string, ps []queryParam) string {
-	var vs []v2Variant
-	add := func(why string, change func(c *v2Request)) {
-		c := *q
-		change(&c)
-		vs = append(vs, v2Variant{why: why, q: c})
-	}
-	for _, m := range diagnoseMethods {
-		if m != q.method {
-			add(fmt.Sprintf("method %s: it was signed for %s and sent as %s", m, m, q.method), func(c *v2Request) { c.method = m })
-		}
-	}
-	if q.contentType != "" {
-		add(fmt.Sprintf("no Content-Type: Content-Type '%s' was added after signing (SigV2 signs it)", q.contentType), func(c *v2Request) { c.contentType = "" })
-		if base, _, ok := strings.Cut(q.contentType, ";"); ok {
-			add(fmt.Sprintf("Content-Type '%s': a parameter was appended after signing", strings.TrimSpace(base)),
-				func(c *v2Request) { c.contentType = strings.TrimSpace(base) })
-		}
-	}
-	if q.contentMD5 != "" {
-		add("no Content-MD5: it was added after signing", func(c *v2Request) { c.contentMD5 = "" })
-	}
-	sub := v2SubResourceString(ps)
-	if b := v.virtualBucket(r.Host); b != "" {
-		add("resource "+path+sub+": the signer left the bucket out of the resource of a virtual-hosted request",
-			func(c *v2Request) { c.resource = path + sub })
-	}
-	res := strings.TrimSuffix(q.resource, sub)
-	if strings.HasSuffix(res, "/") && strings.Count(res, "/") == 2 {
-		add("resource "+strings.TrimSuffix(res, "/")+sub+": the signer left out the '/' S3 puts after a bucket name",
-			func(c *v2Request) { c.resource = strings.TrimSuffix(res, "/") + sub })
-	}
-	if dec := percentDecode(res, false); dec != res {
-		add("the resource decoded ("+dec+"): the signer did not URI-encode the path", func(c *v2Request) { c.resource = dec + sub })
-	}
-	if enc := uriEncode(res, true); enc != res {
-		add("the resource encoded ("+enc+"): the signer escaped the path once more", func(c *v2Request) { c.resource = enc + sub })
-	}
-	lines := strings.SplitAfter(q.amzHeaders, "\n")
-	for i, l := range lines {
-		if l == "" || i >= maxHeaderVariants {
-			continue
-		}
-		name, _, _ := strings.Cut(l, ":")
-		rest := strings.Join(append(append([]string(nil), lines[:i]...), lines[i+1:]...), "")
-		add(fmt.Sprintf("no %s: that x-amz-* header was added after signing (SigV2 signs every x-amz-* header)", name),
-			func(c *v2Request) { c.amzHeaders = rest })
-	}
-	if d := r.Header.Get("Date"); d != "" && q.date == "" {
-		add("the Date header in the date line: the signer ignored x-amz-date", func(c *v2Request) { c.date = d })
-	}
-	if strings.Contains(provided, " ") {
-		vs = append(vs, v2Variant{why: "its spaces read as '+': the Signature parameter was not URL-encoded, so '+' arrived as a space",
-			q: *q, sig: strings.ReplaceAll(provided, " ", "+")})
-	}
-	for _, vr := range vs {
-		want := provided
-		if vr.sig != "" {
-			want = vr.sig
-		}
-		if signatureEqual(signV2(secret, vr.q.stringToSign()), want) {
-			return "the signature matches this request with " + vr.why
-		}
-	}
-	return noVariationMatches
 }

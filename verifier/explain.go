@@ -32,6 +32,8 @@ type Explanation struct {
 	Err error
 	// Diagnosis is strictS3's explanation of Err, if any.
 	Diagnosis string
+	// Causes name what was wrong, with evidence (see Cause).
+	Causes []Cause
 	// Result is Authenticate's result when Err is nil.
 	Result *Result
 }
@@ -49,6 +51,7 @@ func (v *Verifier) Explain(r *http.Request) Explanation {
 		e.Err = err
 		if se, ok := s3err.As(err); ok {
 			e.Diagnosis = se.Diagnosis
+			e.Causes = se.Causes
 		}
 	}
 	return e

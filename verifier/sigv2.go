@@ -45,7 +45,9 @@ var v2SubResources = map[string]bool{
 func (v *Verifier) acceptsSigV2() bool { return v.region == "" || sigV2Regions[v.region] }
 
 func sigV2NotSupported() *s3err.Error {
-	return s3err.Newf(s3err.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+	return s3err.Newf(s3err.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.").
+		WithCauses(cause(CauseSigV2Used, "the request is signed with SigV2, which this region does not accept: sign with SigV4 (boto3: Config(signature_version='s3v4'); aws CLI: aws configure set default.s3.signature_version s3v4)",
+			"signature_version", "2"))
 }
 
 // v2Request is what a SigV2 signature covers.
@@ -234,10 +236,10 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 		return nil, s3err.Newf(s3err.AccessDenied, "Request has expired").
 			With("Expires", isoSecond(expiresAt)).
 			With("ServerTime", isoSecond(now)).
-			WithDiagnosis("the URL expired at %s, %s ago", isoSecond(expiresAt), now.Sub(expiresAt).Round(time.Second))
+			WithCauses(expiredCause(expiresAt, now))
 	}
 	if !signatureEqual(want, sig) {
-		return nil, v2SignatureMismatch(akid, sts, sig).WithDiagnosis("%s", v.diagnoseV2(r, q, cred.SecretAccessKey, sig, path, ps))
+		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: ps, expires: exp})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -283,7 +285,8 @@ func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path
 		return nil, s3err.New(s3err.RequestTimeTooSkewed).
 			With("RequestTime", raw).
 			With("ServerTime", isoSecond(now)).
-			With("MaxAllowedSkewMilliseconds", strconv.FormatInt(v.maxSkew.Milliseconds(), 10))
+			With("MaxAllowedSkewMilliseconds", strconv.FormatInt(v.maxSkew.Milliseconds(), 10)).
+			WithCauses(v.skewCause(t, now))
 	}
 	token, tokenSent := headerToken(r)
 	cred, kerr := v.lookupKey(akid, tokenSent)
@@ -302,7 +305,7 @@ func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path
 	want := signV2(cred.SecretAccessKey, sts)
 	tr.setSigned("", sts, want)
 	if !signatureEqual(want, sig) {
-		return nil, v2SignatureMismatch(akid, sts, sig).WithDiagnosis("%s", v.diagnoseV2(r, q, cred.SecretAccessKey, sig, path, ps))
+		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: ps})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err

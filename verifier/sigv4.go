@@ -3,6 +3,7 @@ package verifier
 import (
 	"crypto/hmac"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -226,7 +227,9 @@ func signatureMismatch(akid, sts, provided, canonical string) *s3err.Error {
 // headersNotSigned is S3's answer to x-amz-* headers outside the signature.
 func headersNotSigned(names []string) *s3err.Error {
 	return s3err.Newf(s3err.AccessDenied, "There were headers present in the request which were not signed").
-		With("HeadersNotSigned", strings.Join(names, ", "))
+		With("HeadersNotSigned", strings.Join(names, ", ")).
+		WithCauses(cause(CauseUnsignedAmzHeader, "headers sent but not signed: "+strings.Join(names, ", ")+" (sign them, or send them as query parameters of the pre-signed URL)",
+			"headers", strings.Join(names, ", ")))
 }
 
 func invalidAccessKey(akid string) *s3err.Error {
@@ -242,10 +245,12 @@ func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Er
 		c, ok = v.creds.Lookup(akid)
 	}
 	if !ok {
-		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %q is not one of the emulator's credentials", akid)
+		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseUnknownAccessKey,
+			fmt.Sprintf("access key %q is not one of the emulator's credentials", akid), "access_key", akid))
 	}
 	if c.SessionToken != "" && !tokenSent {
-		return Credential{}, invalidAccessKey(akid).WithDiagnosis("access key %s is temporary and needs X-Amz-Security-Token", akid)
+		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseTokenMissing,
+			fmt.Sprintf("access key %s is temporary and needs X-Amz-Security-Token", akid), "access_key", akid))
 	}
 	return c, nil
 }
@@ -257,11 +262,12 @@ func (v *Verifier) checkToken(c Credential, token string, sent bool) *s3err.Erro
 		return nil
 	}
 	if c.SessionToken == "" || !hmac.Equal([]byte(token), []byte(c.SessionToken)) {
-		return s3err.New(s3err.InvalidToken).With("Token-0", token)
+		return s3err.New(s3err.InvalidToken).With("Token-0", token).WithCauses(cause(CauseTokenInvalid,
+			fmt.Sprintf("the session token sent is not the one issued with access key %s", c.AccessKeyID), "access_key", c.AccessKeyID))
 	}
 	if !c.Expires.IsZero() && !v.clock.Now().Before(c.Expires) {
-		return s3err.New(s3err.ExpiredToken).With("Token-0", token).
-			WithDiagnosis("the session token expired at %s", isoSecond(c.Expires))
+		return s3err.New(s3err.ExpiredToken).With("Token-0", token).WithCauses(cause(CauseTokenExpired,
+			fmt.Sprintf("the session token expired at %s", isoSecond(c.Expires)), "access_key", c.AccessKeyID, "expired_at", isoSecond(c.Expires)))
 	}
 	return nil
 }

@@ -75,10 +75,14 @@ func unsupportedAuthorization(h string) *s3err.Error {
 // query flavour, which word the same details differently around them.
 func checkScope(c v4Credential, region string, msg func(detail string) *s3err.Error) *s3err.Error {
 	if c.region != region {
-		return msg("the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region)
+		return msg("the region '"+c.region+"' is wrong; expecting '"+region+"'").With("Region", region).
+			WithCauses(cause(CauseRegionMismatch, "the request was signed for region "+c.region+"; this server answers for "+region+" (set the client's region)",
+				"signed", c.region, "server", region))
 	}
 	if c.service != serviceS3 {
-		return msg(`incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
+		return msg(`incorrect service "` + c.service + `". This endpoint belongs to "s3".`).
+			WithCauses(cause(CauseServiceMismatch, "the request was signed for service "+c.service+", not s3: the client signed for another AWS service",
+				"signed", c.service, "server", serviceS3))
 	}
 	if c.terminal != scopeTerminal {
 		return msg(`incorrect terminal "` + c.terminal + `". This endpoint uses "aws4_request".`)
@@ -150,7 +154,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 			With("RequestTime", rawDate).
 			With("ServerTime", isoSecond(now)).
 			With("MaxAllowedSkewMilliseconds", strconv.FormatInt(v.maxSkew.Milliseconds(), 10)).
-			WithDiagnosis("request time %s is %s away from the server's %s", isoSecond(t), absDuration(now.Sub(t)).Round(1e9), isoSecond(now))
+			WithCauses(v.skewCause(t, now))
 	}
 	token, tokenSent := headerToken(r)
 	cred, kerr := v.lookupKey(a.cred.accessKey, tokenSent)
@@ -177,7 +181,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	}
 	if !signatureEqual(want, a.signature) {
 		return nil, signatureMismatch(a.cred.accessKey, sts, a.signature, canonical).
-			WithDiagnosis("%s", v.diagnoseV4(r, q, key, a.signature, false))
+			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: a.cred, provided: a.signature})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -96,7 +97,9 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		return presignedParams{}, queryParamsError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
 	}
 	if c.day != t.Format(dayLayout) {
-		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`)
+		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`).
+			WithCauses(cause(CauseQueryParamEdited, "X-Amz-Date is on another day than the credential scope: one of them was edited after signing",
+				"param", qDate, "sent", date, "credential_day", c.day))
 	}
 	exp, err := strconv.ParseInt(expires, 10, 64)
 	if err != nil {
@@ -105,7 +108,8 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 			if strings.HasPrefix(expires, "-") {
 				return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
 			}
-			return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
+			return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds").
+				WithCauses(expiresTooLong(expires))
 		}
 		return presignedParams{}, queryParamsError("X-Amz-Expires should be a number")
 	}
@@ -113,7 +117,8 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		return presignedParams{}, queryParamsError("X-Amz-Expires must be non-negative")
 	}
 	if exp > maxPresignExpires {
-		return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
+		return presignedParams{}, queryParamsError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds").
+			WithCauses(expiresTooLong(expires))
 	}
 	return presignedParams{
 		cred: c, date: t, amzDate: date, expires: time.Duration(exp) * time.Second,
@@ -172,21 +177,22 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 			With("X-Amz-Date", epochMillis(p.date)).
 			With("Expires", isoSecond(expiresAt)).
 			With("ServerTime", isoSecond(now)).
-			WithDiagnosis("the URL is dated %s, %s ahead of the server clock", isoSecond(p.date), p.date.Sub(now).Round(time.Second))
+			WithCauses(cause(CauseNotYetValid, fmt.Sprintf("the URL is dated %s, %s ahead of the server clock", isoSecond(p.date), p.date.Sub(now).Round(time.Second)),
+				"signed_at", isoSecond(p.date), "server_time", isoSecond(now)))
 	}
 	if now.After(expiresAt) {
 		return nil, s3err.Newf(s3err.AccessDenied, "Request has expired").
 			With("X-Amz-Expires", strconv.FormatInt(int64(p.expires/time.Second), 10)).
 			With("Expires", isoSecond(expiresAt)).
 			With("ServerTime", isoSecond(now)).
-			WithDiagnosis("the URL expired at %s, %s ago", isoSecond(expiresAt), now.Sub(expiresAt).Round(time.Second))
+			WithCauses(expiredCause(expiresAt, now))
 	}
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
 	if !signatureEqual(want, p.signature) {
 		return nil, signatureMismatch(p.cred.accessKey, sts, p.signature, canonical).
-			WithDiagnosis("%s", v.diagnoseV4(r, q, key, p.signature, true))
+			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: p.cred, provided: p.signature, presigned: true})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err

@@ -295,10 +295,13 @@ func TestPresigned_SignedHeaderMissingOrChanged_IsSignatureDoesNotMatch(t *testi
 		e := wantErr(t, err, 403, s3err.SignatureDoesNotMatch,
 			"The request signature we calculated does not match the signature you provided. Check your key and signing method.",
 			"AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes")
+		require.Len(t, e.Causes, 1)
 		if len(sent) == 0 {
-			assert.Contains(t, e.Diagnosis, "signed but absent from the request: content-type")
+			assert.Equal(t, CauseSignedHeaderMissing, e.Causes[0].ID)
+			assert.Equal(t, map[string]string{"header": "content-type", "signed": "image/png", "sent": ""}, e.Causes[0].Evidence)
 		} else {
-			assert.Contains(t, e.Diagnosis, `content-type="text/html"`)
+			assert.Equal(t, CauseSignedHeaderChanged, e.Causes[0].ID)
+			assert.Equal(t, map[string]string{"header": "content-type", "signed": "image/png", "sent": "text/html"}, e.Causes[0].Evidence)
 		}
 	}
 }

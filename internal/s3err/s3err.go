@@ -39,6 +39,43 @@ type Error struct {
 	Extra []Element
 	// Diagnosis explains, in strictS3's words, what was wrong. Not sent in XML.
 	Diagnosis string
+	// Causes name what was wrong with stable ids (see Cause). Not sent in
+	// XML; their ids lead the diagnosis header and the log line.
+	Causes []Cause
+}
+
+// Cause is one named reason a request was refused: a stable id such as
+// "method-mismatch", a one-line message, and the evidence (for example the
+// signed value and the sent value). Evidence never holds a secret, a
+// session token or a signature the server computed.
+type Cause struct {
+	ID       string            `json:"id"`
+	Message  string            `json:"message"`
+	Evidence map[string]string `json:"evidence,omitempty"`
+}
+
+// WithCauses returns a copy of e carrying cs after its own causes. When e
+// has no diagnosis yet, the causes' messages become it.
+func (e *Error) WithCauses(cs ...Cause) *Error {
+	c := *e
+	c.Causes = append(append([]Cause(nil), e.Causes...), cs...)
+	if c.Diagnosis == "" {
+		msgs := make([]string, len(c.Causes))
+		for i, x := range c.Causes {
+			msgs[i] = x.Message
+		}
+		c.Diagnosis = strings.Join(msgs, "; ")
+	}
+	return &c
+}
+
+// CauseIDs returns the ids of e's causes, comma-separated ("" for none).
+func (e *Error) CauseIDs() string {
+	ids := make([]string, len(e.Causes))
+	for i, c := range e.Causes {
+		ids[i] = c.ID
+	}
+	return strings.Join(ids, ",")
 }
 
 // Error implements error: the code and message, then the diagnosis.
@@ -219,9 +256,14 @@ const DiagnosisHeader = "X-Stricts3-Diagnosis"
 // in the body.
 func Write(w http.ResponseWriter, r *http.Request, e *Error, requestID, hostID string) {
 	h := w.Header()
-	if e.Diagnosis != "" {
-		// Header values cannot carry newlines.
-		h.Set(DiagnosisHeader, headerSafe(oneLine.Replace(e.Diagnosis)))
+	if e.Diagnosis != "" || len(e.Causes) > 0 {
+		// Header values cannot carry newlines. The cause ids lead, in
+		// brackets, so scripts can match them without parsing prose.
+		d := e.Diagnosis
+		if ids := e.CauseIDs(); ids != "" {
+			d = "[" + ids + "] " + d
+		}
+		h.Set(DiagnosisHeader, headerSafe(oneLine.Replace(d)))
 	}
 	if r != nil && r.Method == http.MethodHead {
 		w.WriteHeader(e.Status)
