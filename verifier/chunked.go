@@ -248,8 +248,12 @@ func (d *chunkDecoder) verifyChunk(dataSHA string) {
 	sts := "AWS4-HMAC-SHA256-PAYLOAD\n" + d.cfg.amzDate + "\n" + d.cfg.scope + "\n" + d.prevSig + "\n" + emptySHA256 + "\n" + dataSHA
 	want := hex.EncodeToString(hmacSHA256(d.cfg.key, sts))
 	if !signatureEqual(want, d.sig) {
-		d.err = errSignature("chunk-signature of %s does not match: sent %s, calculated %s over string to sign %q (previous signature %s)",
-			describeChunk(d.index, d.size), d.sig, want, sts, d.prevSig)
+		// The diagnosis names the chunk and the string to sign (all of it
+		// known to the client) but never want: a calculated signature in a
+		// header or log line would let anyone holding a captured request's
+		// headers sign a body of their own, one chunk per request.
+		d.err = errSignature("chunk-signature of %s does not match the one calculated from the signing key over string to sign %q (sent %s; previous signature in the chain %s)",
+			describeChunk(d.index, d.size), sts, d.sig, d.prevSig)
 		return
 	}
 	d.prevSig = d.sig
@@ -372,8 +376,9 @@ func (d *chunkDecoder) readTrailers() error {
 	sts := "AWS4-HMAC-SHA256-TRAILER\n" + d.cfg.amzDate + "\n" + d.cfg.scope + "\n" + d.prevSig + "\n" + sha256Hex([]byte(canonical.String()))
 	want := hex.EncodeToString(hmacSHA256(d.cfg.key, sts))
 	if !signatureEqual(want, signature) {
-		return errSignature("x-amz-trailer-signature does not match: sent %s, calculated %s over string to sign %q (trailers hashed: %q)",
-			signature, want, sts, canonical.String())
+		// As for chunks: name what was signed, never the calculated value.
+		return errSignature("x-amz-trailer-signature does not match the one calculated from the signing key over string to sign %q (sent %s; trailers hashed: %q)",
+			sts, signature, canonical.String())
 	}
 	return nil
 }

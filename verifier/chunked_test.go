@@ -158,7 +158,7 @@ func TestChunked_WrongSeedSignature_FailsFirstChunk(t *testing.T) {
 	e := requireS3Error(t, err, s3err.SignatureDoesNotMatch, http.StatusForbidden,
 		"The request signature we calculated does not match the signature you provided. Check your key and signing method.")
 	assert.Contains(t, e.Diagnosis, "chunk 1 (10 bytes)")
-	assert.Contains(t, e.Diagnosis, "previous signature "+other)
+	assert.Contains(t, e.Diagnosis, "previous signature in the chain "+other)
 }
 
 // TestChunked_BadChunkSignature_SurfacesBeforeTheBodyEnds proves a broken

@@ -23,7 +23,9 @@ type Explanation struct {
 	StringToSign string
 	// Expected is the signature strictS3 computed; empty when the check
 	// stopped before a signature could be computed (parse error, unknown
-	// key).
+	// key). It is for the key holder checking their own signer locally
+	// (stricts3 explain): a server must never send it or log it, since it
+	// is a valid signature for whatever request was presented.
 	Expected string
 	// Provided is the signature the request carries.
 	Provided string
