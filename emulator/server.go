@@ -29,6 +29,12 @@ type Options struct {
 	BaseDomain string
 	// Logger gets one line per request; default discards.
 	Logger *slog.Logger
+	// MaxCompletedUploads is how many completed multipart uploads the
+	// server remembers, so that a repeated CompleteMultipartUpload answers
+	// as the first did, as S3 does; the oldest is forgotten first (its
+	// repeat is then NoSuchUpload). Default DefaultMaxCompletedUploads;
+	// negative remembers none.
+	MaxCompletedUploads int
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -42,6 +48,8 @@ type Server struct {
 	log        *slog.Logger
 	ids        *requestIDs
 	router     *mux.Router
+	// completed answers repeated CompleteMultipartUploads.
+	completed *completedUploads
 }
 
 // New returns a Server for opts.
@@ -71,6 +79,7 @@ func New(opts Options) (*Server, error) {
 		store:      opts.Store,
 		log:        opts.Logger,
 		ids:        newRequestIDs(),
+		completed:  newCompletedUploads(opts.MaxCompletedUploads),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
