@@ -12,12 +12,13 @@
 // store, and the response. Every failure is an *s3err.Error written in S3's
 // XML envelope with the request id.
 //
-// Operations: ListBuckets; CreateBucket, HeadBucket, DeleteBucket,
+// Operations: ListBuckets (paginated); CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation; ListObjects and ListObjectsV2; PutObject, GetObject
 // (ranges, ?partNumber, conditional headers, response-* overrides),
 // HeadObject, DeleteObject, DeleteObjects, CopyObject; the multipart family
 // (Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts,
-// ListMultipartUploads); POST object uploads; bucket CORS.
+// ListMultipartUploads; a repeated Complete answers as the first did, see
+// Options.MaxCompletedUploads); POST object uploads; bucket CORS.
 //
 // Buckets follow S3's current defaults: one region per server, Object
 // Ownership BucketOwnerEnforced (ACL headers other than

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -201,9 +202,19 @@ func checkCopySourceRange(hdr string, size int64) error {
 // Its ETag is the MD5 of the parts' binary MD5s followed by
 // "-<number of parts>".
 func (s *Server) completeMultipartUpload(c *call) error {
-	u, err := s.upload(c)
+	u, err := s.store.GetUpload(c.r.Context(), c.bucket, c.key, uploadID(c))
+	if errors.Is(err, store.ErrNoSuchUpload) {
+		if _, ok := s.completed.get(uploadID(c)); !ok {
+			return storeErr(c, err)
+		}
+		var req completeMultipartUpload
+		if _, err := readXML(c, &req); err != nil {
+			return err
+		}
+		return s.completeAgain(c, req.Parts)
+	}
 	if err != nil {
-		return err
+		return storeErr(c, err)
 	}
 	cond, err := writeCondition(c.r.Header)
 	if err != nil {
@@ -297,13 +308,16 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	// The store judges the condition and the parts' ETags as it commits,
 	// so a concurrent write or UploadPart cannot slip in between.
 	info, err := s.store.CompleteUpload(c.r.Context(), c.bucket, c.key, u.UploadID, parts, etag, meta, cond)
+	if errors.Is(err, store.ErrNoSuchUpload) {
+		// A concurrent CompleteMultipartUpload of the same upload won.
+		return s.completeAgain(c, req.Parts)
+	}
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}
-	return writeXML(c, completeMultipartUploadResult{
-		NS: s3NS, Location: objectLocation(c, c.key), Bucket: c.bucket, Key: c.key, ETag: info.ETag,
-		checksumElems: newChecksumElems(info.Meta.Checksum, true),
-	})
+	rec := completedUpload{bucket: c.bucket, key: c.key, parts: partsDigest(req.Parts), etag: info.ETag, checksum: info.Meta.Checksum}
+	s.completed.add(u.UploadID, rec)
+	return writeCompleteResult(c, rec)
 }
 
 func (s *Server) abortMultipartUpload(c *call) error {

@@ -40,6 +40,12 @@ type Options struct {
 	ReadIdleTimeout, WriteIdleTimeout time.Duration
 	// Buckets exist from the start (see BucketSetup); New creates them.
 	Buckets []BucketSetup
+	// MaxCompletedUploads is how many completed multipart uploads the
+	// server remembers, so that a repeated CompleteMultipartUpload answers
+	// as the first did, as S3 does; the oldest is forgotten first (its
+	// repeat is then NoSuchUpload). Default DefaultMaxCompletedUploads;
+	// negative remembers none.
+	MaxCompletedUploads int
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -58,6 +64,8 @@ type Server struct {
 	control        *mux.Router
 	startupBuckets []BucketSetup
 	started        time.Time
+	// completed answers repeated CompleteMultipartUploads.
+	completed *completedUploads
 }
 
 // New returns a Server for opts.
@@ -89,6 +97,7 @@ func New(opts Options) (*Server, error) {
 		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
 		ids:        newRequestIDs(),
 		started:    time.Now(),
+		completed:  newCompletedUploads(opts.MaxCompletedUploads),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,

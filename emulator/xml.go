@@ -216,12 +216,14 @@ type initiateMultipartUploadResult struct {
 
 // completeMultipartUpload is CompleteMultipartUpload's request body.
 type completeMultipartUpload struct {
-	XMLName xml.Name `xml:"CompleteMultipartUpload"`
-	Parts   []struct {
-		PartNumber int    `xml:"PartNumber"`
-		ETag       string `xml:"ETag"`
-		checksumElems
-	} `xml:"Part"`
+	XMLName xml.Name              `xml:"CompleteMultipartUpload"`
+	Parts   []completeRequestPart `xml:"Part"`
+}
+
+type completeRequestPart struct {
+	PartNumber int    `xml:"PartNumber"`
+	ETag       string `xml:"ETag"`
+	checksumElems
 }
 
 type completeMultipartUploadResult struct {

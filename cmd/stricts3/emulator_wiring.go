@@ -33,5 +33,17 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 
 		ReadIdleTimeout:  c.limits.readIdleTimeout,
 		WriteIdleTimeout: c.limits.writeIdleTimeout,
+		// 0 means the default to emulator.New; the flag's default is that
+		// default, so 0 from the command line means "none" here.
+		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
 	})
+}
+
+// completedUploadsOption maps --max-completed-uploads to
+// Options.MaxCompletedUploads, whose 0 means the default.
+func completedUploadsOption(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

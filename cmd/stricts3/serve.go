@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/internal/selfsigned"
 	"github.com/stricts3/stricts3/verifier"
 )
@@ -36,6 +37,8 @@ type serveConfig struct {
 	dataDir         string
 	fsync           bool
 	domain          string
+	// maxCompletedUploads is --max-completed-uploads.
+	maxCompletedUploads int
 
 	tls      bool
 	certOut  string
@@ -50,21 +53,22 @@ type serveConfig struct {
 }
 
 var serveEnv = withEnv(limitsEnv, envFlags{
-	"addr":             {"STRICTS3_ADDR"},
-	"region":           {"STRICTS3_REGION"},
-	"access-key":       {"STRICTS3_ACCESS_KEY"},
-	"secret-key":       {"STRICTS3_SECRET_KEY"},
-	"credentials":      {"STRICTS3_CREDENTIALS"},
-	"data-dir":         {"STRICTS3_DATA_DIR"},
-	"fsync":            {"STRICTS3_FSYNC"},
-	"domain":           {"STRICTS3_DOMAIN"},
-	"tls":              {"STRICTS3_TLS"},
-	"cert-out":         {"STRICTS3_CERT_OUT"},
-	"cert":             {"STRICTS3_CERT"},
-	"key":              {"STRICTS3_KEY"},
-	"log-format":       {"STRICTS3_LOG_FORMAT"},
-	"log-level":        {"STRICTS3_LOG_LEVEL"},
-	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"addr":                  {"STRICTS3_ADDR"},
+	"region":                {"STRICTS3_REGION"},
+	"access-key":            {"STRICTS3_ACCESS_KEY"},
+	"secret-key":            {"STRICTS3_SECRET_KEY"},
+	"credentials":           {"STRICTS3_CREDENTIALS"},
+	"data-dir":              {"STRICTS3_DATA_DIR"},
+	"fsync":                 {"STRICTS3_FSYNC"},
+	"domain":                {"STRICTS3_DOMAIN"},
+	"tls":                   {"STRICTS3_TLS"},
+	"cert-out":              {"STRICTS3_CERT_OUT"},
+	"cert":                  {"STRICTS3_CERT"},
+	"key":                   {"STRICTS3_KEY"},
+	"log-format":            {"STRICTS3_LOG_FORMAT"},
+	"log-level":             {"STRICTS3_LOG_LEVEL"},
+	"shutdown-timeout":      {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -116,6 +120,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.keyFile, "key", "", "PEM private key for --cert")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.IntVar(&c.maxCompletedUploads, "max-completed-uploads", emulator.DefaultMaxCompletedUploads,
+		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
 	envHelp(fs, serveEnv)
