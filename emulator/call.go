@@ -36,12 +36,18 @@ type call struct {
 	// err is the S3 error answered, if any, for the log line.
 	err      *s3err.Error
 	panicked any
+	// signed are the SigV4 texts authentication built, for the inspector.
+	signed signedStrings
+	// warnings are the failed checks warn mode let pass (warn.go).
+	warnings []*s3err.Error
+	// inspected is set once the inspector has c.
+	inspected bool
 }
 
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, start: time.Now()}
 	c.requestID, c.hostID = s.ids.next()
-	c.w = &statusWriter{ResponseWriter: w}
+	c.w = &statusWriter{ResponseWriter: w, onStatus: c.inspectOnce}
 	h := w.Header()
 	h.Set("X-Amz-Request-Id", c.requestID)
 	h.Set("X-Amz-Id-2", c.hostID)
@@ -106,11 +112,13 @@ func (c *call) finish() {
 	} else {
 		attrs = append(attrs, slog.String("verdict", "ok"))
 	}
+	attrs, level = c.warnAttrs(attrs, level)
 	if c.panicked != nil {
 		attrs = append(attrs, slog.Any("panic", c.panicked))
 		level = slog.LevelError
 	}
 	c.s.log.LogAttrs(c.r.Context(), level, "s3 request", attrs...)
+	c.inspectOnce()
 }
 
 // applyQueryHeaders makes x-amz-* values that rode in a pre-signed URL's
@@ -147,6 +155,9 @@ func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 	if c.auth == nil {
 		return nil, errors.New("body requested on an unauthenticated operation")
 	}
+	if c.s.enforce == EnforceWarn {
+		opts = append(opts, verifier.WarnOnly(c.warn))
+	}
 	return c.s.verifier.Body(c.r, c.auth, opts...)
 }
 
@@ -154,11 +165,15 @@ func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// onStatus runs once, when the status is decided and before the
+	// client can see it (see call.inspectOnce).
+	onStatus func()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.onStatus()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -166,6 +181,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.onStatus()
 	}
 	return w.ResponseWriter.Write(p)
 }

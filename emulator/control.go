@@ -50,6 +50,7 @@ func (s *Server) controlRoutes() *mux.Router {
 	add(http.MethodPost, "clock/advance", &controlEndpoint{name: "ControlAdvanceClock", owner: true, run: (*Server).controlAdvanceClock})
 	add(http.MethodPost, "clock/reset", &controlEndpoint{name: "ControlResetClock", owner: true, run: (*Server).controlResetClock})
 	add(http.MethodPost, "reset", &controlEndpoint{name: "ControlReset", owner: true, run: (*Server).controlReset})
+	s.addInspectorRoutes(add)
 	return r
 }
 
@@ -75,7 +76,7 @@ func (s *Server) serveControl(c *call) error {
 				WithDiagnosis("%s does not take %s", c.r.URL.Path, c.r.Method)
 		}
 		return s3err.Newf(s3err.InvalidRequest, "Unknown strictS3 control endpoint.").
-			WithDiagnosis("%s is not a control endpoint; they are %shealth, clock, clock/set, clock/advance, clock/reset and reset", c.r.URL.Path, ControlPrefix)
+			WithDiagnosis("%s is not a control endpoint; they are %[2]shealth, clock, clock/set, clock/advance, clock/reset, reset, and the inspector's %[2]s, requests, requests/{id} and report", c.r.URL.Path, ControlPrefix)
 	}
 	e, ok := m.Handler.(*controlEndpoint)
 	if !ok {

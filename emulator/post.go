@@ -21,7 +21,7 @@ import (
 func (s *Server) postObject(c *call) error {
 	// The pipeline has already set the CORS headers (see Server.serve), so
 	// a page that uploads with fetch/XHR can read the answer, errors included.
-	up, err := s.verifier.ReadPost(c.r, c.bucket)
+	up, err := s.verifier.ReadPost(c.r, c.bucket, s.postOptions(c)...)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,16 @@ type Options struct {
 	// repeat is then NoSuchUpload). Default DefaultMaxCompletedUploads;
 	// negative remembers none.
 	MaxCompletedUploads int
+	// Inspector says who may read the request inspector (the page under
+	// ControlPrefix, its JSON and the warn report); default
+	// InspectorLoopback. InspectorOff records nothing.
+	Inspector InspectorAccess
+	// InspectorSize is how many recent requests the inspector keeps, and
+	// how many warned requests the report lists; default
+	// DefaultInspectorSize.
+	InspectorSize int
+	// Enforce is EnforceStrict (default) or EnforceWarn.
+	Enforce Enforce
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -66,6 +76,13 @@ type Server struct {
 	started        time.Time
 	// completed answers repeated CompleteMultipartUploads.
 	completed *completedUploads
+	// inspector keeps recent requests (nil when off); inspectorAccess
+	// says who may read them. warned is warn mode's report (nil in
+	// strict mode).
+	inspector       *inspector
+	inspectorAccess InspectorAccess
+	enforce         Enforce
+	warned          *warnReport
 }
 
 // New returns a Server for opts.
@@ -106,6 +123,9 @@ func New(opts Options) (*Server, error) {
 			// the verifier must address requests as the server does.
 			BaseDomain: opts.BaseDomain,
 		}),
+	}
+	if err := s.setupInspection(opts); err != nil {
+		return nil, err
 	}
 	s.router = s.routes()
 	s.control = s.controlRoutes()
@@ -154,9 +174,12 @@ func (s *Server) serve(c *call) error {
 	s.corsHeaders(c)
 
 	if !op.unauthenticated {
-		res, err := s.verifier.Authenticate(c.r)
+		res, err := s.authenticate(c)
 		if err != nil {
-			return err
+			if err := s.tolerate(c, err); err != nil {
+				return err
+			}
+			res = s.verifier.LaxResult(c.r)
 		}
 		c.auth = res
 		c.applyQueryHeaders()

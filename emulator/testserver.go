@@ -65,6 +65,8 @@ type testConfig struct {
 	// readIdle and writeIdle are Options.ReadIdleTimeout and
 	// Options.WriteIdleTimeout.
 	readIdle, writeIdle time.Duration
+	// configure adjusts the Options last (WithOptions).
+	configure []func(*Options)
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -97,6 +99,13 @@ func WithIdleTimeouts(read, write time.Duration) TestOption {
 	return func(c *testConfig) { c.readIdle, c.writeIdle = read, write }
 }
 
+// WithOptions lets f adjust the server's Options after NewTestServer has
+// filled them in, for settings without an option of their own (the
+// inspector, warn-only mode).
+func WithOptions(f func(*Options)) TestOption {
+	return func(c *testConfig) { c.configure = append(c.configure, f) }
+}
+
 // NewTestServer starts a Server for t and closes it when t ends. It fails
 // t if the server cannot be built.
 func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
@@ -112,7 +121,7 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		cfg.logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	clock := NewManualClock(time.Now())
-	srv, err := New(Options{
+	opt := Options{
 		Region:      cfg.region,
 		Credentials: verifier.NewStaticCredentials(cfg.creds...),
 		Clock:       clock,
@@ -122,7 +131,11 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 
 		ReadIdleTimeout:  cfg.readIdle,
 		WriteIdleTimeout: cfg.writeIdle,
-	})
+	}
+	for _, f := range cfg.configure {
+		f(&opt)
+	}
+	srv, err := New(opt)
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)
 	}

@@ -58,6 +58,8 @@ type BodyOption func(*bodyOptions)
 
 type bodyOptions struct {
 	expectedDigestBase64 bool
+	// report takes integrity failures in warn-only mode (see WarnOnly).
+	report func(*s3err.Error)
 }
 
 // ExpectedDigestBase64 makes a Content-MD5 mismatch report ExpectedDigest in
@@ -104,6 +106,7 @@ func (v *Verifier) Body(r *http.Request, res *Result, opts ...BodyOption) (*Body
 	}
 
 	b.src = raw
+	cfg.report = b.opts.report
 	if b.mode.Streaming() {
 		b.dec = newChunkDecoder(raw, cfg)
 		b.src = b.dec
@@ -140,7 +143,8 @@ func chunkSetup(h http.Header, p *Payload) (chunkConfig, error) {
 		}
 		cfg.trailer = name
 	}
-	if cfg.signed {
+	cfg.unverified = p.unverified
+	if cfg.signed && !cfg.unverified {
 		if len(p.signingKey) == 0 || p.SeedSignature == "" || p.Scope == "" || p.RequestTime.IsZero() {
 			return cfg, errInternal("signed aws-chunked body but the authentication result carries no signing key, seed signature, scope or time")
 		}
@@ -279,10 +283,12 @@ func (b *Body) Read(p []byte) (int, error) {
 func (b *Body) finish() error {
 	if b.sha != nil {
 		if got := hex.EncodeToString(b.sha.Sum(nil)); got != b.wantSHA {
-			return s3err.New(s3err.XAmzContentSHA256Mismatch).
+			if err := b.tolerate(s3err.New(s3err.XAmzContentSHA256Mismatch).
 				With("ClientComputedContentSHA256", b.wantSHA).
 				With("S3ComputedContentSHA256", got).
-				WithDiagnosis("the body's SHA-256 is %s, x-amz-content-sha256 says %s", got, b.wantSHA)
+				WithDiagnosis("the body's SHA-256 is %s, x-amz-content-sha256 says %s", got, b.wantSHA)); err != nil {
+				return err
+			}
 		}
 	}
 	md5Sum := b.md5.Sum(nil)
@@ -291,11 +297,13 @@ func (b *Body) finish() error {
 		if b.opts.expectedDigestBase64 {
 			expected = base64.StdEncoding.EncodeToString(b.contentMD5)
 		}
-		return s3err.New(s3err.BadDigest).
+		if err := b.tolerate(s3err.New(s3err.BadDigest).
 			With("CalculatedDigest", base64.StdEncoding.EncodeToString(md5Sum)).
 			With("ExpectedDigest", expected).
 			WithDiagnosis("Content-MD5 is %s, the body's MD5 is %s",
-				base64.StdEncoding.EncodeToString(b.contentMD5), base64.StdEncoding.EncodeToString(md5Sum))
+				base64.StdEncoding.EncodeToString(b.contentMD5), base64.StdEncoding.EncodeToString(md5Sum))); err != nil {
+			return err
+		}
 	}
 	supplied := b.wantSum
 	if b.fromTrailer {
@@ -310,7 +318,9 @@ func (b *Body) finish() error {
 	if supplied != "" {
 		raw, _ := decodeChecksum(b.alg, supplied)
 		if !bytes.Equal(raw, computed) {
-			return errChecksumMismatch(b.alg, supplied, value)
+			if err := b.tolerate(errChecksumMismatch(b.alg, supplied, value)); err != nil {
+				return err
+			}
 		}
 	}
 	b.checksum = &Checksum{Algorithm: b.alg, Value: value, Supplied: supplied != ""}

@@ -61,7 +61,11 @@ const MaxPostPreDataLength = 20480
 // expiry, its conditions and the fields it does not cover, and that a file
 // was sent. The error, when not nil, is an *s3err.Error; the request body
 // is then partly consumed and must not be used.
-func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error) {
+func (v *Verifier) ReadPost(r *http.Request, bucket string, opts ...PostOption) (*PostUpload, error) {
+	var o postOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	form, err := readPostForm(r)
 	if err != nil {
 		return nil, err
@@ -75,7 +79,10 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 	}
 	id, err := v.checkPostSignature(form.fields, scheme)
 	if err != nil {
-		return nil, err
+		if err := o.tolerate(err); err != nil {
+			return nil, err
+		}
+		id = v.laxPostIdentity(form.fields, scheme)
 	}
 	if form.file != nil && form.hasFilename {
 		// ${filename} "is recognized by all form fields" (POST docs), not
@@ -86,18 +93,17 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 		}
 	}
 	key := form.fields.Get("key")
+	var sizes *sizeRange
 	pol, err := parsePostPolicy(form.fields.Get("policy"))
 	if err != nil {
-		return nil, err
-	}
-	if now := v.clock.Now(); now.After(pol.expiration) {
-		return nil, s3err.Newf(s3err.AccessDenied, "Invalid according to Policy: Policy expired.").
-			WithDiagnosis("the policy's expiration %s is before the server time %s",
-				isoSecond(pol.expiration), isoSecond(now))
-	}
-	in := postInputs{fields: form.fields, order: form.order, bucket: bucket, key: key, scheme: scheme}
-	if err := pol.evaluate(in); err != nil {
-		return nil, err
+		if err := o.tolerate(err); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := o.tolerate(v.checkPolicy(pol, postInputs{fields: form.fields, order: form.order, bucket: bucket, key: key, scheme: scheme})); err != nil {
+			return nil, err
+		}
+		sizes = pol.sizeRange
 	}
 	if form.file == nil {
 		return nil, s3err.Newf(s3err.InvalidArgument, "POST requires exactly one file upload per request.").
@@ -109,8 +115,18 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 		Key:      key,
 		Fields:   form.fields,
 		Filename: form.filename,
-		File:     newPostFileReader(form.file, pol.sizeRange),
+		File:     &postFileReader{r: form.file, lim: sizes, report: o.report},
 	}, nil
+}
+
+// checkPolicy checks the policy's expiry, then its conditions.
+func (v *Verifier) checkPolicy(pol *postPolicy, in postInputs) error {
+	if now := v.clock.Now(); now.After(pol.expiration) {
+		return s3err.Newf(s3err.AccessDenied, "Invalid according to Policy: Policy expired.").
+			WithDiagnosis("the policy's expiration %s is before the server time %s",
+				isoSecond(pol.expiration), isoSecond(now))
+	}
+	return pol.evaluate(in)
 }
 
 // missingPostField is S3's answer for a form field it needed before the file

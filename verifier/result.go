@@ -51,6 +51,9 @@ type Payload struct {
 	Scope       string
 	// signingKey is the derived SigV4 key for chunk signatures.
 	signingKey []byte
+	// unverified: authentication was waived (LaxResult), so chunk and
+	// trailer signatures are read but not checked.
+	unverified bool
 }
 
 // Result is what Authenticate learned about a request before its body.
