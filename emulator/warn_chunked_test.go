@@ -1,0 +1,60 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/internal/s3test"
+)
+
+// In warn mode an aws-chunked upload whose chunk signatures, seed
+// signature or trailing checksum are wrong is stored as sent and reported;
+// one whose framing is cut short is still refused and stores nothing.
+func TestWarnMode_AWSChunked(t *testing.T) {
+	data := payload(10500)
+	chunks := [][]byte{data[:10000], data[10000:]}
+	tests := []struct {
+		name        string
+		spec        chunkedSpec
+		wrongSecret bool
+		status      int
+		code        string
+	}{
+		{name: "bad chunk signature", spec: chunkedSpec{mode: streamingSigned, chunks: chunks, badSignature: 2}, status: 200, code: "SignatureDoesNotMatch"},
+		{name: "seed signed with a wrong secret", spec: chunkedSpec{mode: streamingSigned, chunks: chunks}, wrongSecret: true, status: 200, code: "SignatureDoesNotMatch"},
+		{name: "bad trailer checksum", spec: chunkedSpec{mode: streamingUnsignedTrailer, chunks: chunks,
+			trailer: [2]string{"x-amz-checksum-crc32", sumOf(t, "CRC32", []byte("other"))}}, status: 200, code: "BadDigest"},
+		{name: "truncated body", spec: chunkedSpec{mode: streamingSigned, chunks: chunks, cut: 120}, status: 400, code: "IncompleteBody"},
+	}
+	ts := NewTestServer(t, WithOptions(func(o *Options) { o.Enforce = EnforceWarn }))
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			signer := ts
+			if tt.wrongSecret {
+				cp := *ts
+				cp.SecretAccessKey = "not-the-secret"
+				signer = &cp
+			}
+			resp, body := do(t, ts, chunkedRequest(t, signer, ts.URL+"/bkt/k", tt.spec))
+			require.Equal(t, tt.status, resp.StatusCode, "%s", body)
+			_, err := ts.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			if tt.status != http.StatusOK {
+				assert.Equal(t, tt.code, parseError(t, body).Code)
+				assert.Empty(t, resp.Header.Get(WarningHeader))
+				apiErr(t, err, "NotFound", 404)
+				return
+			}
+			assert.Contains(t, resp.Header.Get(WarningHeader), tt.code)
+			assert.Equal(t, data, []byte(s3test.MustGetBody(t, ts.Client, "bkt", "k")))
+			_, err = ts.Client.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			require.NoError(t, err)
+		})
+	}
+}
