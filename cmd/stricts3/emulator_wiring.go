@@ -23,7 +23,7 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		}
 		st = dir
 	}
-	return emulator.New(emulator.Options{
+	opts := emulator.Options{
 		Region:      c.region,
 		Credentials: verifier.NewStaticCredentials(c.creds...),
 		Clock:       clock,
@@ -36,7 +36,9 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		// 0 means the default to emulator.New; the flag's default is that
 		// default, so 0 from the command line means "none" here.
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
-	})
+	}
+	c.inspection.apply(&opts)
+	return emulator.New(opts)
 }
 
 // completedUploadsOption maps --max-completed-uploads to

@@ -49,10 +49,11 @@ type serveConfig struct {
 	logLevel        string
 	shutdownTimeout time.Duration
 
-	limits serveLimits
+	limits     serveLimits
+	inspection serveInspection
 }
 
-var serveEnv = withEnv(limitsEnv, envFlags{
+var serveEnv = withEnv(withEnv(limitsEnv, inspectionEnv), envFlags{
 	"addr":                  {"STRICTS3_ADDR"},
 	"region":                {"STRICTS3_REGION"},
 	"access-key":            {"STRICTS3_ACCESS_KEY"},
@@ -124,6 +125,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
+	c.inspection.addFlags(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -154,6 +156,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, usageErrorf("--shutdown-timeout must be positive")
 	}
 	if err := c.limits.validate(); err != nil {
+		return nil, err
+	}
+	if err := c.inspection.validate(); err != nil {
 		return nil, err
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
@@ -275,6 +280,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if s, ok := handler.(*emulator.Server); ok {
+		printWarnSummary(stderr, s.Report())
 	}
 	logger.Info("stopped")
 	return nil
