@@ -146,10 +146,11 @@ func (in *inspector) get(id string) (*InspectedRequest, bool) {
 	return in.ring[i], true
 }
 
-// signedStrings are the SigV4 texts authentication built for a request,
-// kept for the inspector. The signature strictS3 computed is deliberately
-// not among them.
+// signedStrings are the scheme a request tried and the SigV4 texts
+// authentication built for it, kept for the inspector. The signature
+// strictS3 computed is deliberately not among them.
 type signedStrings struct {
+	auth                    verifier.AuthType
 	canonical, stringToSign string
 }
 
@@ -161,7 +162,7 @@ func (s *Server) authenticate(c *call) (*verifier.Result, error) {
 		return s.verifier.Authenticate(c.r)
 	}
 	ex := s.verifier.Explain(c.r)
-	c.signed = signedStrings{canonical: ex.CanonicalRequest, stringToSign: ex.StringToSign}
+	c.signed = signedStrings{auth: ex.AuthType, canonical: ex.CanonicalRequest, stringToSign: ex.StringToSign}
 	if ex.Err != nil {
 		return nil, ex.Err
 	}
@@ -219,12 +220,12 @@ func newWarning(e *s3err.Error) Warning {
 }
 
 // authSummary is how c authenticated and as whom: the verified identity,
-// else the scheme and key the request claimed.
+// else the scheme it tried and the key it claimed.
 func (c *call) authSummary() (auth, accessKeyID string) {
 	if c.auth != nil {
 		return string(c.auth.Identity.Auth), c.auth.Identity.AccessKeyID
 	}
-	return "", verifier.ClaimedAccessKeyID(c.r)
+	return string(c.signed.auth), verifier.ClaimedAccessKeyID(c.r)
 }
 
 func clipCauses(cs []s3err.Cause) []s3err.Cause {

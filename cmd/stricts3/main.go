@@ -6,6 +6,8 @@
 //	stricts3 verify <url>          say whether S3 would accept a request
 //	stricts3 explain <url>         the same, with the canonical request,
 //	                               string to sign and both signatures
+//	stricts3 explain --server URL --request-id ID
+//	                               explain a request a running server recorded
 //
 // Every flag also reads an environment variable (listed by `stricts3 <cmd> -h`);
 // a flag on the command line wins over the environment, which wins over the
@@ -29,6 +31,7 @@ commands:
   presign    print a pre-signed URL (get, put, delete) or POST form (post)
   verify     check a request the way S3 would: exit 0 when valid, 1 when rejected
   explain    verify, and print the canonical request, string to sign and signatures
+             (--server URL --request-id ID: a request a running server recorded)
 
 Run 'stricts3 <command> -h' for the command's flags.
 `
@@ -66,6 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Ge
 	case "verify":
 		return runVerify(ctx, rest, stdout, stderr, getenv, false)
 	case "explain":
+		if explainsRecorded(rest) {
+			return runExplainServer(ctx, rest, stdout, stderr, getenv)
+		}
 		return runVerify(ctx, rest, stdout, stderr, getenv, true)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
