@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -34,13 +37,17 @@ func explainsRecorded(args []string) bool {
 // texts are clipped to a few tens of kilobytes there.
 const maxRecordSize = 4 << 20
 
-var explainServerEnv = envFlags{"server": {"STRICTS3_SERVER", "AWS_ENDPOINT_URL"}}
+var explainServerEnv = envFlags{
+	"server":    {"STRICTS3_SERVER", "AWS_ENDPOINT_URL"},
+	"ca-bundle": {"STRICTS3_CA_BUNDLE", "AWS_CA_BUNDLE"},
+}
 
 type explainServerConfig struct {
 	server    string
 	requestID string
 	json      bool
 	timeout   time.Duration
+	caBundle  string
 }
 
 func parseExplainServer(args []string, stderr io.Writer, getenv Getenv) (*explainServerConfig, error) {
@@ -59,6 +66,7 @@ func parseExplainServer(args []string, stderr io.Writer, getenv Getenv) (*explai
 	fs.StringVar(&c.requestID, "request-id", "", "the request's x-amz-request-id (RequestId in an S3 error)")
 	fs.BoolVar(&c.json, "json", false, "print the record as JSON")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "how long to wait for the server")
+	fs.StringVar(&c.caBundle, "ca-bundle", "", "PEM file of the CA to trust for an https --server (serve --tls prints it as AWS_CA_BUNDLE)")
 	envHelp(fs, explainServerEnv)
 	rest, err := parseFlags(fs, args, getenv, explainServerEnv)
 	if err != nil {
@@ -114,7 +122,11 @@ func fetchRecord(ctx context.Context, c *explainServerConfig) ([]byte, error) {
 	if err != nil {
 		return nil, usageErrorf("--server: %v", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client, err := httpsClient(c.caBundle)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("reaching the server: %w", err)
 	}
@@ -192,4 +204,20 @@ func printCauses(w io.Writer, rec *emulator.InspectedRequest) {
 			fmt.Fprintf(w, "      %s: %s\n", k, c.Evidence[k])
 		}
 	}
+}
+
+// httpsClient trusts caBundle's certificates, or the system's when it is "".
+func httpsClient(caBundle string) (*http.Client, error) {
+	if caBundle == "" {
+		return http.DefaultClient, nil
+	}
+	pem, err := os.ReadFile(caBundle)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-bundle: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-bundle: %s holds no PEM certificate", caBundle)
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}, nil
 }

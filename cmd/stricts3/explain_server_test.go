@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,4 +91,25 @@ func TestExplain_Server_Errors(t *testing.T) {
 		err := run(t.Context(), args, &bytes.Buffer{}, &bytes.Buffer{}, envMap(nil))
 		assert.Equal(t, exitUsage, exitCode(err), args)
 	}
+}
+
+// Against `serve --tls`, explain trusts the CA that serve printed as
+// AWS_CA_BUNDLE, read from the same environment as the endpoint.
+func TestExplain_Server_OverTLS_TrustsTheCABundle(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--tls")
+	_, err := sdkClient(t, s.vars).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("tls")})
+	require.NoError(t, err)
+	client, err := httpsClient(s.vars["AWS_CA_BUNDLE"])
+	require.NoError(t, err)
+	resp, err := client.Get(s.vars["AWS_ENDPOINT_URL"] + "/tls/missing")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+	var out bytes.Buffer
+	err = run(t.Context(), []string{"explain", "--request-id", resp.Header.Get("X-Amz-Request-Id")}, &out, &bytes.Buffer{}, envMap(s.vars))
+	assert.Equal(t, exitRejected, exitCode(err), "%v", err)
+	assert.Contains(t, out.String(), "REJECTED: 403 AccessDenied")
+	assert.Contains(t, out.String(), "  - anonymous:")
+	require.NoError(t, s.stop())
 }
