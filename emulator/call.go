@@ -38,8 +38,10 @@ type call struct {
 	panicked any
 	// signed are the SigV4 texts authentication built, for the inspector.
 	signed signedStrings
-	// warnings are the failed checks warn mode let pass (warn.go).
-	warnings []*s3err.Error
+	// warnings are the failed checks warn mode let pass (warn.go), at
+	// most maxWarningsPerRequest; moreWarnings counts the rest.
+	warnings     []*s3err.Error
+	moreWarnings int
 	// inspected is set once the inspector has c.
 	inspected bool
 }

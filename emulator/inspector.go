@@ -215,8 +215,10 @@ func (s *Server) inspect(c *call, elapsed time.Duration) {
 	}
 }
 
+// newWarning keeps a warning's diagnosis short: the first one's is the
+// entry's Diagnosis in full.
 func newWarning(e *s3err.Error) Warning {
-	return Warning{Code: string(e.Code), Message: e.Message, Causes: clipCauses(e.Causes), Diagnosis: clip(e.Diagnosis, maxInspectedText)}
+	return Warning{Code: string(e.Code), Message: e.Message, Causes: clipCauses(e.Causes), Diagnosis: clip(e.Diagnosis, maxInspectedShort)}
 }
 
 // authSummary is how c authenticated and as whom: the verified identity,

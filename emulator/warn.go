@@ -53,11 +53,20 @@ func (s *Server) tolerate(c *call, err error) error {
 	return nil
 }
 
+// maxWarningsPerRequest bounds the warnings one request keeps (and the
+// WarningHeader values it gets): DeleteObjects alone can fail a permission
+// check per key. Later ones are only counted.
+const maxWarningsPerRequest = 16
+
 // warn records e as a check warn mode let pass. The header is only
 // possible while the response has not started; a check found later (none
 // is today: bodies are read before answering) is still logged and
 // recorded.
 func (c *call) warn(e *s3err.Error) {
+	if len(c.warnings) == maxWarningsPerRequest {
+		c.moreWarnings++
+		return
+	}
 	c.warnings = append(c.warnings, e)
 	if c.w.status == 0 {
 		v := string(e.Code)
@@ -82,8 +91,8 @@ func (c *call) warnAttrs(attrs []slog.Attr, level slog.Level) ([]slog.Attr, slog
 	if first.Diagnosis != "" {
 		attrs = append(attrs, slog.String("diagnosis", first.Diagnosis))
 	}
-	if len(c.warnings) > 1 {
-		attrs = append(attrs, slog.Int("warnings", len(c.warnings)))
+	if n := len(c.warnings) + c.moreWarnings; n > 1 {
+		attrs = append(attrs, slog.Int("warnings", n))
 	}
 	return attrs, max(level, slog.LevelWarn)
 }

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stricts3/stricts3/internal/s3err"
 	"github.com/stricts3/stricts3/internal/s3test"
 )
 
@@ -57,4 +60,34 @@ func TestWarnMode_AWSChunked(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+}
+
+// A broken chunk-signature chain is one finding, not one per later chunk:
+// what a client sends cannot grow the warnings without bound.
+func TestWarnMode_BrokenChunkChain_IsOneWarning(t *testing.T) {
+	data := payload(5 * 8192)
+	var chunks [][]byte
+	for i := 0; i < len(data); i += 8192 {
+		chunks = append(chunks, data[i:i+8192])
+	}
+	ts := NewTestServer(t, WithOptions(func(o *Options) { o.Enforce = EnforceWarn }))
+	s3test.MustCreateBucket(t, ts.Client, "bkt")
+	resp, body := do(t, ts, chunkedRequest(t, ts, ts.URL+"/bkt/k", chunkedSpec{mode: streamingSigned, chunks: chunks, badSignature: 2}))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Equal(t, []string{"SignatureDoesNotMatch"}, resp.Header.Values(WarningHeader))
+}
+
+// DeleteObjects checks a permission per key; the warnings a request keeps
+// are bounded all the same.
+func TestWarnMode_WarningsPerRequestAreBounded(t *testing.T) {
+	c := &call{w: &statusWriter{ResponseWriter: httptest.NewRecorder(), onStatus: func() {}}}
+	for range 3 * maxWarningsPerRequest {
+		c.warn(s3err.New(s3err.AccessDenied))
+	}
+	assert.Len(t, c.warnings, maxWarningsPerRequest)
+	assert.Len(t, c.w.Header().Values(WarningHeader), maxWarningsPerRequest)
+	assert.Equal(t, 2*maxWarningsPerRequest, c.moreWarnings)
+	attrs, level := c.warnAttrs(nil, slog.LevelInfo)
+	assert.Equal(t, slog.LevelWarn, level)
+	assert.Contains(t, attrs, slog.Int("warnings", 3*maxWarningsPerRequest))
 }

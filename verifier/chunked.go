@@ -268,7 +268,10 @@ func (d *chunkDecoder) verifyChunk(dataSHA string) {
 			d.err = err
 			return
 		}
+		// The chain is broken from here on: every later chunk would fail
+		// too, one report each. One is the finding; the rest is unchecked.
 		d.cfg.report(err)
+		d.cfg.unverified = true
 	}
 	d.prevSig = d.sig
 }
