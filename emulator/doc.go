@@ -60,6 +60,17 @@
 // S3's 20 KB), and error documents and response headers never carry bytes
 // XML or HTTP cannot: FuzzServer holds the server to this.
 //
+// The request inspector keeps the most recent requests (Options.Inspector,
+// Options.InspectorSize) and serves them under ControlPrefix: a page that
+// updates live, and the same as JSON (requests, requests/{id}). It answers
+// loopback peers only by default, never holds a computed signature, secret
+// or session token, and records each request when its status is decided.
+// Warn-only mode (Options.Enforce = EnforceWarn) runs every check but
+// serves what S3 would refuse as a lax emulator would (the identity a
+// request claims, access granted, the body stored as sent), marking the
+// response with WarningHeader and counting it in Server.Report; checks that
+// protect the server itself still refuse.
+//
 // NewTestServer starts a Server on a loopback port for Go tests, with a
 // manual clock and a ready aws-sdk-go-v2 client, in the style of
 // net/http/httptest.

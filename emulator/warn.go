@@ -77,10 +77,10 @@ func (c *call) warn(e *s3err.Error) {
 	}
 }
 
-// warnAttrs adds warn mode's findings to a served request's log line and
-// raises it to WARN.
+// warnAttrs adds warn mode's findings to a request's log line and raises
+// it to WARN at least.
 func (c *call) warnAttrs(attrs []slog.Attr, level slog.Level) ([]slog.Attr, slog.Level) {
-	if c.err != nil || len(c.warnings) == 0 {
+	if len(c.warnings) == 0 {
 		return attrs, level
 	}
 	first := c.warnings[0]
