@@ -58,7 +58,7 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 // over the policy string exactly as submitted, before the policy is decoded.
 // The key and the session token follow the same rules as header and query
 // auth: a temporary key without a token is unknown (before the signature,
-// spec §5.5), the token itself is checked after it.
+// as S3 orders it), the token itself is checked after it.
 func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity, error) {
 	policy := f.Get("policy")
 	token, tokenSent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
