@@ -3,9 +3,12 @@ package emulator_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // TestPostObject_TwoFileParts_IsInvalidArgumentAndStoresNothing: S3
@@ -51,4 +56,34 @@ func TestPostObject_TwoFileParts_IsInvalidArgumentAndStoresNothing(t *testing.T)
 	assert.Equal(t, wireError{"InvalidArgument", "POST requires exactly one file upload per request.",
 		[]string{"ArgumentName", "file", "ArgumentValue", "2"}}, readError(t, resp))
 	assert.Equal(t, "previous", getBody(t, ts, "k"), "a rejected upload leaves the previous object intact")
+}
+
+// TestPostObject_MalformedPolicy_IsInvalidPolicyDocumentAndStoresNothing:
+// a policy S3 cannot use is refused whole with 400 InvalidPolicyDocument,
+// not evaluated into a 403.
+func TestPostObject_MalformedPolicy_IsInvalidPolicyDocumentAndStoresNothing(t *testing.T) {
+	ts := auditServer(t)
+	exp := ts.Clock.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+	conds := append([]string{fmt.Sprintf(`{"bucket": %q}`, auditBucket), fmt.Sprintf(`{"key": %q}`, auditKey)}, v4PostConds(ts)...)
+	doc := func(format string, args ...any) string {
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf(format, args...)))
+	}
+	tests := []struct {
+		name, policy, message string
+	}{
+		{"no conditions", doc(`{"expiration": %q}`, exp), "Invalid Policy: Policy missing conditions."},
+		{"CONDITIONS in upper case", doc(`{"expiration": %q, "CONDITIONS": [%s]}`, exp, strings.Join(conds, ", ")),
+			"Invalid Policy: Unexpected: 'conditions'"},
+		{"content-length-range with one bound", postPolicy(ts.Clock.Now().Add(time.Hour), append(conds, `["content-length-range", 10]`)...),
+			"Invalid Policy: Invalid content-length-range: wrong number of arguments."},
+		{"content-length-range with a negative bound", postPolicy(ts.Clock.Now().Add(time.Hour), append(conds, `["content-length-range", -1, 10]`)...),
+			"Invalid Policy: Invalid JSON."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := postForm(t, ts, v4PostFields(ts, auditKey, tt.policy), aFile("forged"))
+			assert.Equal(t, wireError{"InvalidPolicyDocument", tt.message, nil}, requireS3Error(t, r, http.StatusBadRequest))
+			assert.Equal(t, auditContent, s3test.MustGetBody(t, ts.Client, auditBucket, auditKey), "the previous object is intact")
+		})
+	}
 }
