@@ -71,7 +71,8 @@ func TestReadPost_PreDataOneByteOverTheLimit_IsMaxPostPreDataLengthExceeded(t *t
 func TestReadPost_ManyEmptyNamedParts_AreCountedAndCheap(t *testing.T) {
 	part := "--" + testBoundary + "\r\nContent-Disposition: form-data; name=\"\"\r\n\r\n\r\n"
 	const parts = 400_000
-	body := []byte(strings.Repeat(part, parts) + "--" + testBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nx\r\n--" + testBoundary + "--\r\n")
+	body := append(bytes.Repeat([]byte(part), parts),
+		"--"+testBoundary+"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nx\r\n--"+testBoundary+"--\r\n"...)
 	v := newPostVerifier(s3test.NewClock(testNow))
 
 	c := &countingReader{r: bytes.NewReader(body)}
@@ -83,9 +84,9 @@ func TestReadPost_ManyEmptyNamedParts_AreCountedAndCheap(t *testing.T) {
 		_, err := v.ReadPost(rawPost(bytes.NewReader(body)), testBucket)
 		require.Error(t, err)
 	})
-	// About 20 allocations per part for the ~20480/46 parts that fit.
-	t.Logf("allocs %v", allocs)
-	assert.Less(t, allocs, 20_000.0, "allocations per ReadPost")
+	// About 10 allocations for each of the ~450 parts that fit in 20 KB
+	// (4.6k measured); reading all 400k parts would cost millions.
+	assert.Less(t, allocs, 10_000.0, "allocations per ReadPost")
 }
 
 // TestReadPost_HugePartHeader_IsRefusedWithoutBufferingIt: mime/multipart
