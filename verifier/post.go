@@ -104,7 +104,7 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 		return nil, err
 	}
 	if form.file == nil {
-		return nil, tooManyFiles(0).WithDiagnosis("the form has no part named \"file\"; it must be the last field")
+		return nil, fileCountError(0).WithDiagnosis("the form has no part named \"file\"; it must be the last field")
 	}
 	return &PostUpload{
 		Identity: id,

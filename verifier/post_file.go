@@ -57,7 +57,7 @@ func (f *postFileReader) Read(p []byte) (int, error) {
 		if later, ferr := f.form.laterFileParts(); ferr != nil {
 			err = ferr
 		} else if later > 0 {
-			err = tooManyFiles(1 + later)
+			err = fileCountError(1 + later)
 		}
 	} else if err != nil {
 		err = malformedPost("reading the file part: %v", err)
@@ -100,10 +100,10 @@ func (f *postForm) laterFileParts() (int, error) {
 	}
 }
 
-// tooManyFiles is S3's answer to a form with n file parts, n != 1: a
+// fileCountError is S3's answer to a form with n file parts, n != 1: a
 // recorded AWS body for none names ArgumentValue 0; for several, the count
 // is inferred.
-func tooManyFiles(n int) *s3err.Error {
+func fileCountError(n int) *s3err.Error {
 	return s3err.Newf(s3err.InvalidArgument, "POST requires exactly one file upload per request.").
 		With("ArgumentName", "file").With("ArgumentValue", strconv.Itoa(n))
 }
