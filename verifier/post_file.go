@@ -57,7 +57,7 @@ func (f *postFileReader) Read(p []byte) (int, error) {
 		if later, ferr := f.form.laterFileParts(); ferr != nil {
 			err = ferr
 		} else if later > 0 {
-			err = fileCountError(1 + later)
+			err = fileCountError(1+later).WithDiagnosis("the form has %d parts named \"file\"; S3 takes one file per POST", 1+later)
 		}
 	} else if err != nil {
 		err = malformedPost("reading the file part: %v", err)
