@@ -40,7 +40,7 @@ func (s *Server) postObject(c *call) error {
 	meta, err := metaFromPostFields(up.Fields)
 	if err != nil {
 		// S3 measures the file against content-length-range before it
-		// validates the object's fields (spec §5 steps 10 and 12).
+		// validates the object's fields.
 		if _, ferr := io.Copy(io.Discard, up.File); ferr != nil {
 			return ferr
 		}

@@ -14,6 +14,11 @@ import (
 // secret) and names the change that makes it match as a Cause. This runs
 // only on the failure path and tries a bounded number of variants (each
 // costs one SHA-256 and one HMAC; see TestDiagnosis_TriesABoundedNumber).
+//
+// A diagnosis travels in a response header and the request log, so it
+// compares computed signatures with the one the client sent and names the
+// variant that matches; it never shows a computed signature, which would
+// be a valid signature for a request the client may not be able to sign.
 
 var diagnoseMethods = [...]string{http.MethodGet, http.MethodPut, http.MethodHead, http.MethodPost, http.MethodDelete}
 

@@ -25,7 +25,9 @@ type PostUpload struct {
 	// content-length-range while reading: a read returns an *s3err.Error
 	// EntityTooLarge once the maximum is passed (after counting the rest of
 	// the part, so ProposedSize is the real size) and EntityTooSmall at EOF.
-	// Callers must store nothing when any read fails.
+	// At the file's end it reads the rest of the form, discarding every
+	// value, and fails with InvalidArgument if another part named "file"
+	// follows. Callers must store nothing when any read fails.
 	File io.Reader
 }
 
@@ -49,13 +51,15 @@ func (f PostFields) Has(name string) bool {
 	return ok
 }
 
-// MaxPostPreDataLength is how many bytes of form fields may precede the
-// file part (field names plus values).
+// MaxPostPreDataLength is how many bytes of the form may precede the file
+// part's content: every boundary, part header and value, as S3 fixes it
+// (its MaxPostPreDataLengthExceeded answer names 20480). It also caps each
+// part header after the file part.
 const MaxPostPreDataLength = 20480
 
 // ReadPost authenticates and evaluates a browser POST upload to bucket (the
 // bucket named by the URL). It reads the form up to the file part, then
-// checks, in S3's order (shared/spec/aws-behavior.md §5): the enclosure
+// checks, in the order S3 answers them: the enclosure
 // type, the form itself, the key field, the signature fields, the access
 // key, the signature over the policy string, the policy document, its
 // expiry, its conditions and the fields it does not cover, and that a file
@@ -100,16 +104,14 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 		return nil, err
 	}
 	if form.file == nil {
-		return nil, s3err.Newf(s3err.InvalidArgument, "POST requires exactly one file upload per request.").
-			With("ArgumentName", "file").With("ArgumentValue", "0").
-			WithDiagnosis("the form has no part named \"file\"; it must be the last field")
+		return nil, fileCountError(0).WithDiagnosis("the form has no part named \"file\"; it must be the last field")
 	}
 	return &PostUpload{
 		Identity: id,
 		Key:      key,
 		Fields:   form.fields,
 		Filename: form.filename,
-		File:     newPostFileReader(form.file, pol.sizeRange),
+		File:     newPostFileReader(form, pol.sizeRange),
 	}, nil
 }
 

@@ -58,7 +58,7 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 // over the policy string exactly as submitted, before the policy is decoded.
 // The key and the session token follow the same rules as header and query
 // auth: a temporary key without a token is unknown (before the signature,
-// spec §5.5), the token itself is checked after it.
+// as S3 orders it), the token itself is checked after it.
 func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity, error) {
 	policy := f.Get("policy")
 	token, tokenSent := f.Get("x-amz-security-token"), f.Has("x-amz-security-token")
@@ -92,7 +92,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		key := v.keys.get(cred.SecretAccessKey, sc.day, sc.region) // sc.service is "s3"
 		want = hex.EncodeToString(hmacSHA256(key, policy))
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
-		if provided != want {
+		if !signatureEqual(provided, want) {
 			if d, ok := v.signedOnOtherDay(cred.SecretAccessKey, sc, policy, provided); ok {
 				how += "; the signature matches a key derived for day " + d + ", not the day X-Amz-Credential states"
 			}
@@ -179,7 +179,7 @@ func (v *Verifier) signedOnOtherDay(secret string, sc postCredential, policy, pr
 		if ds == sc.day {
 			continue
 		}
-		if hex.EncodeToString(hmacSHA256(deriveSigningKey(secret, ds, sc.region, sc.service), policy)) == provided {
+		if signatureEqual(hex.EncodeToString(hmacSHA256(deriveSigningKey(secret, ds, sc.region, sc.service), policy)), provided) {
 			return ds, true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/stricts3/stricts3/internal/s3err"
 )
@@ -13,12 +14,14 @@ import (
 type postFileReader struct {
 	r   io.Reader
 	lim *sizeRange
-	n   int64
-	err error
+	// form reads on past the file part at its end, to count file parts.
+	form *postForm
+	n    int64
+	err  error
 }
 
-func newPostFileReader(r io.Reader, lim *sizeRange) io.Reader {
-	return &postFileReader{r: r, lim: lim}
+func newPostFileReader(form *postForm, lim *sizeRange) io.Reader {
+	return &postFileReader{r: form.file, lim: lim, form: form}
 }
 
 // Read implements io.Reader. Once the maximum is passed it discards the
@@ -50,11 +53,57 @@ func (f *postFileReader) Read(p []byte) (int, error) {
 			WithDiagnosis("the file is %d bytes; the policy's content-length-range allows %d to %d", f.n, f.lim.min, f.lim.max)
 		return n, f.err
 	}
-	if err != nil && !errors.Is(err, io.EOF) {
+	if errors.Is(err, io.EOF) {
+		if later, ferr := f.form.laterFileParts(); ferr != nil {
+			err = ferr
+		} else if later > 0 {
+			err = fileCountError(1+later).WithDiagnosis("the form has %d parts named \"file\"; S3 takes one file per POST", 1+later)
+		}
+	} else if err != nil {
 		err = malformedPost("reading the file part: %v", err)
 	}
 	if err != nil {
 		f.err = err
 	}
 	return n, err
+}
+
+// maxLaterPartHeader caps each part header after the file part, which is
+// read only to count file parts; before the file, MaxPostPreDataLength
+// bounds every header. strictS3's own bound: S3 documents none.
+const maxLaterPartHeader = MaxPostPreDataLength
+
+// laterFileParts reads the rest of the form after the file part and
+// counts the further parts named "file". S3 ignores the other fields that
+// follow the file but refuses a form with more than one file, so the rest
+// is read, every value discarded.
+func (f *postForm) laterFileParts() (int, error) {
+	n := 0
+	for {
+		f.budget.allow(maxLaterPartHeader + formReadAhead)
+		p, err := f.mr.NextRawPart()
+		f.budget.unlimited()
+		switch {
+		case errors.Is(err, io.EOF):
+			return n, nil
+		case errors.Is(err, errFormBudget):
+			return 0, malformedPost("a part header after the file part is longer than %d bytes", maxLaterPartHeader)
+		case err != nil:
+			return 0, malformedPost("reading the parts after the file part: %v", err)
+		}
+		if name, _, _ := partName(p); strings.EqualFold(name, "file") {
+			n++
+		}
+		if _, err := io.Copy(io.Discard, p); err != nil {
+			return 0, malformedPost("reading a part after the file part: %v", err)
+		}
+	}
+}
+
+// fileCountError is S3's answer to a form with n file parts, n != 1: a
+// recorded AWS body for none names ArgumentValue 0; for several, the count
+// is inferred.
+func fileCountError(n int) *s3err.Error {
+	return s3err.Newf(s3err.InvalidArgument, "POST requires exactly one file upload per request.").
+		With("ArgumentName", "file").With("ArgumentValue", strconv.Itoa(n))
 }
