@@ -45,6 +45,8 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        string
 	shutdownTimeout time.Duration
+
+	startup startupFlags
 }
 
 var serveEnv = envFlags{
@@ -63,6 +65,8 @@ var serveEnv = envFlags{
 	"log-format":       {"STRICTS3_LOG_FORMAT"},
 	"log-level":        {"STRICTS3_LOG_LEVEL"},
 	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"bucket":           startupEnv["bucket"],
+	"cors":             startupEnv["cors"],
 }
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -115,6 +119,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
+	c.startup.register(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -133,12 +138,15 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, usageErrorf("--log-format must be text or json, got %q", c.logFormat)
 	}
 	if _, err := parseLevel(c.logLevel); err != nil {
-		return nil, usageErrorf("--log-level: %v", err)
+		return nil, usageErrorf("--log-level must be debug, info, warn or error, got %q", c.logLevel)
 	}
 	if c.region == "" || c.accessKey == "" || c.secretKey == "" {
 		return nil, usageErrorf("--region, --access-key and --secret-key must not be empty")
 	}
 	if err := c.resolveCredentials(fs); err != nil {
+		return nil, err
+	}
+	if err := c.startup.resolve(); err != nil {
 		return nil, err
 	}
 	if c.shutdownTimeout <= 0 {
@@ -323,11 +331,20 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 	if c.dataDir != "" {
 		store = "data in " + c.dataDir
 	}
-	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", endpoint, c.region, store)
+	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", listenDescription(c.addr, addr, endpoint), c.region, store)
 	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {
 		scheme, _, _ := strings.Cut(endpoint, "://")
-		fmt.Fprintf(w, "virtual-hosted buckets: %s://<bucket>.%s\n", scheme, net.JoinHostPort(c.domain, port))
+		fmt.Fprintln(w, addressingNote(scheme, c.domain, port, endpoint))
 	}
+	if names := c.startup.buckets; len(names) > 0 {
+		corsNote := ""
+		if c.startup.corsFile != "" {
+			corsNote = " (CORS from " + c.startup.corsFile + ")"
+		}
+		fmt.Fprintf(w, "buckets: %s%s\n", strings.Join(names, ", "), corsNote)
+	}
+	fmt.Fprintf(w, "control: %s%shealth; stricts3 health|clock|reset --endpoint %s\n", endpoint, controlPrefix, endpoint)
+	fmt.Fprintf(w, "aws CLI v2 before 2.13 ignores AWS_ENDPOINT_URL and goes to real AWS: pass --endpoint-url %s\n", endpoint)
 	if caPath != "" {
 		fmt.Fprintf(w, "CA certificate: %s\n", caPath)
 	}
