@@ -86,6 +86,7 @@ func TestControlClock_SetAndRead(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, json.Unmarshal(body, &rep))
 	assert.Equal(t, at, rep.Now)
+	assert.Equal(t, "20300102T030405Z", rep.AmzDate)
 	assert.Equal(t, at.Sub(controlT0).Seconds(), rep.OffsetSeconds)
 }
 
