@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -140,4 +143,33 @@ func httpDo(t *testing.T, method, url, body string) (int, string) {
 
 func listInput(bucket string) *s3.ListObjectsV2Input {
 	return &s3.ListObjectsV2Input{Bucket: aws.String(bucket)}
+}
+
+// The README's Python example, run as printed: it must move the clock of a
+// running binary, also once the clock is past the allowed skew (it signs at
+// the server's time).
+func TestReadme_PythonControlExample_MovesTheClock(t *testing.T) {
+	py := requireBoto3(t)
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	block := regexp.MustCompile("(?s)```python\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, block, "README has a python example")
+	script := filepath.Join(t.TempDir(), "readme_example.py")
+	// Run it twice: the second call is signed while the clock is 16 minutes off.
+	code := string(block[1]) + "\nstricts3_control(os.environ[\"AWS_ENDPOINT_URL\"], \"clock/advance\", duration=\"16m\")\n"
+	require.NoError(t, os.WriteFile(script, []byte(code), 0o600))
+
+	bin := buildBinary(t)
+	srv := serveBinary(t, bin)
+	env := clientEnv(t, srv.Exports)
+	out, err := run(t, time.Minute, t.TempDir(), env, py, script)
+	require.NoError(t, err, "%s", out)
+
+	status, body := httpDo(t, http.MethodGet, srv.Exports["AWS_ENDPOINT_URL"]+"/_stricts3/clock", "")
+	require.Equal(t, http.StatusOK, status)
+	var clock struct {
+		OffsetSeconds float64 `json:"offsetSeconds"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &clock))
+	assert.Equal(t, 1920.0, clock.OffsetSeconds)
 }
