@@ -164,3 +164,20 @@ func TestParseFlags_UnknownFlag_ShortMessage(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, errOut, "-shutdown-timeout")
 }
+
+// Over --tls the control commands trust the CA the export line names
+// (AWS_CA_BUNDLE), as the SDKs do, and refuse the server without it.
+func TestControl_TLS_TrustsExportedCABundle(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--tls", "--cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+	require.NotEmpty(t, s.vars["AWS_CA_BUNDLE"])
+	out, errOut, code := runCmd(t, s.vars, "health")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "ok: https://")
+	_, errOut, code = runCmd(t, s.vars, "clock", "advance", "1m")
+	require.Equal(t, 0, code, errOut)
+
+	withoutCA := map[string]string{"AWS_ENDPOINT_URL": s.vars["AWS_ENDPOINT_URL"]}
+	_, errOut, code = runCmd(t, withoutCA, "health")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "certificate")
+}
