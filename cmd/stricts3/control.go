@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ type controlFlags struct {
 func (c *controlFlags) register(fs *flag.FlagSet, getenv Getenv) {
 	c.credentialFlags.register(fs)
 	fs.StringVar(&c.endpoint, "endpoint", defaultControlEndpoint(getenv), "server URL")
-	fs.StringVar(&c.caBundle, "ca-bundle", "", "PEM file of the CA to trust for an https endpoint (serve --tls prints it)")
+	fs.StringVar(&c.caBundle, "ca-bundle", defaultControlCABundle(getenv), "PEM file of the CA to trust for an https endpoint (serve --tls prints it)")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long the whole command may take")
 }
 
@@ -91,6 +92,24 @@ func parseControl(name, usage string, args []string, stderr io.Writer, getenv Ge
 		return nil, nil, err
 	}
 	return c, rest, c.validate()
+}
+
+// defaultControlCABundle is the CA a `serve --tls` started with the same
+// environment wrote (STRICTS3_CERT_OUT, else serve's default path), so that
+// `stricts3 health` in a TLS container trusts its own server without
+// AWS_CA_BUNDLE. With a user certificate (STRICTS3_CERT) its CA is unknown.
+func defaultControlCABundle(getenv Getenv) string {
+	if out := getenv("STRICTS3_CERT_OUT"); out != "" {
+		return out
+	}
+	if on, _ := strconv.ParseBool(getenv("STRICTS3_TLS")); !on || getenv("STRICTS3_CERT") != "" {
+		return ""
+	}
+	dir := getenv("STRICTS3_DATA_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "stricts3-ca.pem")
 }
 
 func (c *controlFlags) validate() error {

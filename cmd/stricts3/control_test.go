@@ -181,3 +181,18 @@ func TestControl_TLS_TrustsExportedCABundle(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "certificate")
 }
+
+// In a container started with STRICTS3_TLS, health runs with the server's
+// environment only: it finds the generated CA where serve wrote it.
+func TestHealth_TLSFromServeEnvironment_TrustsGeneratedCA(t *testing.T) {
+	dir := t.TempDir()
+	serveEnv := map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": dir}
+	s := startServe(t, serveEnv, "--addr", "127.0.0.1:0")
+	_, port, _ := strings.Cut(strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "https://"), ":")
+	assert.Equal(t, filepath.Join(dir, "stricts3-ca.pem"), s.vars["AWS_CA_BUNDLE"])
+
+	healthEnv := map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": dir, "STRICTS3_ADDR": "0.0.0.0:" + port}
+	out, errOut, code := runCmd(t, healthEnv, "health")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "ok: https://127.0.0.1:"+port)
+}
