@@ -15,6 +15,7 @@ policy expiry, clock skew and LastModified. The clock keeps ticking after
 set and advance; reset returns it to system time.
 
   stricts3 clock advance 16m        # a 15-minute pre-signed URL has now expired
+  stricts3 clock advance -- -1h     # back an hour ("--" ends the flags)
   stricts3 clock set 2030-01-01T00:00:00Z
   stricts3 clock reset
 

@@ -69,6 +69,9 @@ func TestClock_AdvanceGetReset_SignsAtServerTime(t *testing.T) {
 	out, errOut, code = runCmd(t, env, "clock", "reset")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "(offset 0s)")
+	out, errOut, code = runCmd(t, env, "clock", "advance", "--", "-30s")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "(offset -30s)")
 	_, err = sdkClient(t, env).ListBuckets(context.Background(), &s3.ListBucketsInput{})
 	require.NoError(t, err)
 }
