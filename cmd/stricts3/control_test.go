@@ -97,7 +97,7 @@ func TestClock_UsageMistakes_ExitTwo(t *testing.T) {
 func TestServe_StartupBuckets_FlagAndEnv_WithCORSJSON_ResetRecreates(t *testing.T) {
 	corsFile := filepath.Join(t.TempDir(), "cors.json")
 	require.NoError(t, os.WriteFile(corsFile, []byte(`{"CORSRules": [{"AllowedOrigins": ["http://app.test"], "AllowedMethods": ["PUT", "GET"], "MaxAgeSeconds": 600}]}`), 0o600))
-	s := startServe(t, map[string]string{"STRICTS3_BUCKETS": "uploads, photos"}, "--addr", "127.0.0.1:0", "--cors", corsFile)
+	s := startServe(t, map[string]string{"STRICTS3_BUCKETS": "uploads, photos,uploads"}, "--addr", "127.0.0.1:0", "--cors", corsFile)
 	assert.Contains(t, strings.Join(s.banner, "\n"), "buckets: uploads, photos (CORS from "+corsFile+")")
 	client := sdkClient(t, s.vars)
 	ctx := context.Background()

@@ -336,7 +336,7 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 		scheme, _, _ := strings.Cut(endpoint, "://")
 		fmt.Fprintln(w, addressingNote(scheme, c.domain, port, endpoint))
 	}
-	if names := c.startup.buckets; len(names) > 0 {
+	if names := c.startup.names(); len(names) > 0 {
 		corsNote := ""
 		if c.startup.corsFile != "" {
 			corsNote = " (CORS from " + c.startup.corsFile + ")"

@@ -73,6 +73,15 @@ func (s *startupFlags) resolve() error {
 	return nil
 }
 
+// names are the start-up buckets, each once, in the order given.
+func (s *startupFlags) names() []string {
+	names := make([]string, 0, len(s.setups))
+	for _, b := range s.setups {
+		names = append(names, b.Name)
+	}
+	return names
+}
+
 // loadCORS reads a CORS configuration in S3's XML or the aws CLI's JSON
 // form and validates it as PutBucketCors would.
 func loadCORS(path string) (*cors.Configuration, error) {
