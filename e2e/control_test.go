@@ -47,6 +47,17 @@ func TestBinary_ControlSubcommands_HealthClockReset(t *testing.T) {
 	status, body = httpDo(t, http.MethodPut, url, "on time")
 	require.Equal(t, http.StatusOK, status, body)
 
+	assert.True(t, strings.HasPrefix(stricts3("clock", "set", "2031-02-03T04:05:06Z"), "2031-02-03T04:05:"))
+	assert.True(t, strings.HasPrefix(stricts3("clock", "get"), "2031-02-03T04:05:"))
+	stricts3("clock", "reset")
+	_, err = client.CreateBucket(ctxT(t, 10*time.Second), &s3.CreateBucketInput{Bucket: aws.String("e2e-scratch")})
+	require.NoError(t, err)
+	assert.Contains(t, stricts3("reset", "e2e-scratch"), "deleted buckets: e2e-scratch")
+	_, err = client.HeadBucket(ctxT(t, 10*time.Second), &s3.HeadBucketInput{Bucket: aws.String("e2e-scratch")})
+	require.Error(t, err, "reset of one bucket deletes it")
+	_, err = client.HeadObject(ctxT(t, 10*time.Second), &s3.HeadObjectInput{Bucket: aws.String("e2e-startup"), Key: aws.String("k")})
+	require.NoError(t, err, "and leaves the others alone")
+
 	out := stricts3("reset")
 	assert.Contains(t, out, "deleted buckets: e2e-startup")
 	assert.Contains(t, out, "re-created start-up buckets: e2e-startup")
