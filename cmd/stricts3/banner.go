@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
+	"strings"
 )
 
 // listenDescription says where the server listens: the endpoint itself for
@@ -36,4 +38,18 @@ func addressingNote(scheme, domain, port, endpoint string) string {
 	}
 	return fmt.Sprintf("virtual-hosted buckets: %s://<bucket>.%s (the name must resolve to this server); path-style: %s/<bucket>/<key>",
 		scheme, net.JoinHostPort(domain, port), endpoint)
+}
+
+// printStartupNotes prints the start-up buckets, where the control API is,
+// and the one client trap that sends requests to real AWS.
+func printStartupNotes(w io.Writer, c *serveConfig, endpoint string) {
+	if names := c.startup.names(); len(names) > 0 {
+		corsNote := ""
+		if c.startup.corsFile != "" {
+			corsNote = " (CORS from " + c.startup.corsFile + ")"
+		}
+		fmt.Fprintf(w, "buckets: %s%s\n", strings.Join(names, ", "), corsNote)
+	}
+	fmt.Fprintf(w, "control: %s%shealth; stricts3 health|clock|reset --endpoint %s\n", endpoint, controlPrefix, endpoint)
+	fmt.Fprintf(w, "aws CLI v2 before 2.13 ignores AWS_ENDPOINT_URL and goes to real AWS: pass --endpoint-url %s\n", endpoint)
 }

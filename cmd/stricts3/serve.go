@@ -336,15 +336,7 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 		scheme, _, _ := strings.Cut(endpoint, "://")
 		fmt.Fprintln(w, addressingNote(scheme, c.domain, port, endpoint))
 	}
-	if names := c.startup.names(); len(names) > 0 {
-		corsNote := ""
-		if c.startup.corsFile != "" {
-			corsNote = " (CORS from " + c.startup.corsFile + ")"
-		}
-		fmt.Fprintf(w, "buckets: %s%s\n", strings.Join(names, ", "), corsNote)
-	}
-	fmt.Fprintf(w, "control: %s%shealth; stricts3 health|clock|reset --endpoint %s\n", endpoint, controlPrefix, endpoint)
-	fmt.Fprintf(w, "aws CLI v2 before 2.13 ignores AWS_ENDPOINT_URL and goes to real AWS: pass --endpoint-url %s\n", endpoint)
+	printStartupNotes(w, c, endpoint)
 	if caPath != "" {
 		fmt.Fprintf(w, "CA certificate: %s\n", caPath)
 	}
