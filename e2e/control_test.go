@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +175,35 @@ func TestReadme_PythonControlExample_MovesTheClock(t *testing.T) {
 	srv := serveBinary(t, bin)
 	env := clientEnv(t, srv.Exports)
 	out, err := run(t, time.Minute, t.TempDir(), env, py, script)
+	require.NoError(t, err, "%s", out)
+
+	status, body := httpDo(t, http.MethodGet, srv.Exports["AWS_ENDPOINT_URL"]+"/_stricts3/clock", "")
+	require.Equal(t, http.StatusOK, status)
+	var clock struct {
+		OffsetSeconds float64 `json:"offsetSeconds"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &clock))
+	assert.Equal(t, 1920.0, clock.OffsetSeconds)
+}
+
+// The README's JavaScript example, run as printed with Node and the e2e
+// package's @smithy/signature-v4: run twice, the second time while the
+// clock is already 16 minutes off.
+func TestReadme_JavaScriptControlExample_MovesTheClock(t *testing.T) {
+	node := requireNodeModules(t)
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	block := regexp.MustCompile("(?s)```js\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, block, "README has a js example")
+	dir := jsDir(t)
+	script := filepath.Join(dir, "readme-example-"+strconv.Itoa(os.Getpid())+".mjs")
+	code := string(block[1]) + "\nawait stricts3Control(process.env.AWS_ENDPOINT_URL, \"clock/advance\", { duration: \"16m\" });\n"
+	require.NoError(t, os.WriteFile(script, []byte(code), 0o600))
+	t.Cleanup(func() { _ = os.Remove(script) })
+
+	bin := buildBinary(t)
+	srv := serveBinary(t, bin)
+	out, err := run(t, time.Minute, dir, clientEnv(t, srv.Exports), node, script)
 	require.NoError(t, err, "%s", out)
 
 	status, body := httpDo(t, http.MethodGet, srv.Exports["AWS_ENDPOINT_URL"]+"/_stricts3/clock", "")
