@@ -59,7 +59,7 @@ const MaxPostPreDataLength = 20480
 
 // ReadPost authenticates and evaluates a browser POST upload to bucket (the
 // bucket named by the URL). It reads the form up to the file part, then
-// checks, in the order S3 answers them: the enclosure
+// checks, in S3's order (docs/aws-behavior.md §5): the enclosure
 // type, the form itself, the key field, the signature fields, the access
 // key, the signature over the policy string, the policy document, its
 // expiry, its conditions and the fields it does not cover, and that a file

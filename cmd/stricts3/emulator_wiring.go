@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/emulator/store"
@@ -12,11 +13,16 @@ import (
 
 // newEmulator builds the S3 handler for c: its access keys, a directory
 // store under --data-dir (else emulator.New's default, the memory store),
-// and logger for the per-request lines.
+// the start-up buckets, and logger for the per-request lines. The clock is
+// the system clock plus an offset the control API can move
+// (`stricts3 clock`).
 func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
-	clock := verifier.SystemClock{}
+	clock := emulator.NewOffsetClock(verifier.SystemClock{})
 	var st store.Store
 	if c.dataDir != "" {
+		if fi, err := os.Stat(c.dataDir); err == nil && !fi.IsDir() {
+			return nil, usageErrorf("--data-dir %s is a file, not a directory (a missing directory is created)", c.dataDir)
+		}
 		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync))
 		if err != nil {
 			return nil, fmt.Errorf("--data-dir: %w", err)
@@ -36,6 +42,7 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		// 0 means the default to emulator.New; the flag's default is that
 		// default, so 0 from the command line means "none" here.
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
+		Buckets:             c.startup.setups,
 	})
 }
 

@@ -6,6 +6,10 @@
 //	stricts3 verify <url>          say whether S3 would accept a request
 //	stricts3 explain <url>         the same, with the canonical request,
 //	                               string to sign and both signatures
+//	stricts3 health                exit 0 when a server answers its health check
+//	stricts3 clock get|set|advance|reset
+//	                               read or move a running server's clock
+//	stricts3 reset [bucket]        delete a running server's buckets
 //
 // Every flag also reads an environment variable (listed by `stricts3 <cmd> -h`);
 // a flag on the command line wins over the environment, which wins over the
@@ -29,6 +33,9 @@ commands:
   presign    print a pre-signed URL (get, put, delete) or POST form (post)
   verify     check a request the way S3 would: exit 0 when valid, 1 when rejected
   explain    verify, and print the canonical request, string to sign and signatures
+  health     check that a server is up: exit 0 when healthy, 1 otherwise
+  clock      read or move a running server's clock: get, set RFC3339, advance 16m, reset
+  reset      delete every bucket and object of a running server (or one bucket)
 
 Run 'stricts3 <command> -h' for the command's flags.
 `
@@ -67,6 +74,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Ge
 		return runVerify(ctx, rest, stdout, stderr, getenv, false)
 	case "explain":
 		return runVerify(ctx, rest, stdout, stderr, getenv, true)
+	case "health":
+		return runHealth(ctx, rest, stdout, stderr, getenv)
+	case "clock":
+		return runClock(ctx, rest, stdout, stderr, getenv)
+	case "reset":
+		return runReset(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

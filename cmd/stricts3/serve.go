@@ -49,7 +49,8 @@ type serveConfig struct {
 	logLevel        string
 	shutdownTimeout time.Duration
 
-	limits serveLimits
+	limits  serveLimits
+	startup startupFlags
 }
 
 var serveEnv = withEnv(limitsEnv, envFlags{
@@ -69,6 +70,8 @@ var serveEnv = withEnv(limitsEnv, envFlags{
 	"log-level":             {"STRICTS3_LOG_LEVEL"},
 	"shutdown-timeout":      {"STRICTS3_SHUTDOWN_TIMEOUT"},
 	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
+	"bucket":                startupEnv["bucket"],
+	"cors":                  startupEnv["cors"],
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -124,6 +127,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
+	c.startup.register(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -142,12 +146,15 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, usageErrorf("--log-format must be text or json, got %q", c.logFormat)
 	}
 	if _, err := parseLevel(c.logLevel); err != nil {
-		return nil, usageErrorf("--log-level: %v", err)
+		return nil, usageErrorf("--log-level must be debug, info, warn or error, got %q", c.logLevel)
 	}
 	if c.region == "" || c.accessKey == "" || c.secretKey == "" {
 		return nil, usageErrorf("--region, --access-key and --secret-key must not be empty")
 	}
 	if err := c.resolveCredentials(fs); err != nil {
+		return nil, err
+	}
+	if err := c.startup.resolve(); err != nil {
 		return nil, err
 	}
 	if c.shutdownTimeout <= 0 {
@@ -336,11 +343,12 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 	if c.dataDir != "" {
 		store = "data in " + c.dataDir
 	}
-	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", endpoint, c.region, store)
+	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", listenDescription(c.addr, addr, endpoint), c.region, store)
 	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {
 		scheme, _, _ := strings.Cut(endpoint, "://")
-		fmt.Fprintf(w, "virtual-hosted buckets: %s://<bucket>.%s\n", scheme, net.JoinHostPort(c.domain, port))
+		fmt.Fprintln(w, addressingNote(scheme, c.domain, port, endpoint))
 	}
+	printStartupNotes(w, c, endpoint)
 	if caPath != "" {
 		fmt.Fprintf(w, "CA certificate: %s\n", caPath)
 	}
