@@ -9,212 +9,186 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
-// Memory is a Store that keeps everything in memory. Object bytes live in a
-// gofakes3 s3mem backend; the S3 fields s3mem has no place for (metadata
-// headers, checksum, multipart ETag and part sizes) travel as one encoded
-// record inside s3mem's per-object metadata map, so they are replaced
-// together with the bytes under s3mem's lock. Buckets' regions, bucket
-// configurations and multipart uploads are kept beside it.
-type Memory struct {
-	clock   Clock
-	objects *s3mem.Backend
-
-	// mu guards buckets and everything hanging off them. Bucket creation and
-	// deletion hold it across the s3mem call, so a bucket cannot disappear
-	// while an upload is being added to it. Every change to an object
-	// (commit, delete) holds it too, so a PutCondition judged under it
-	// still holds when the commit lands.
-	mu      sync.Mutex
-	buckets map[string]*memBucket
-}
-
-type memBucket struct {
-	info    BucketInfo
-	configs map[string][]byte
-	uploads map[string]*memUpload
-}
-
-type memUpload struct {
-	info  UploadInfo
-	parts map[int]memPart
-}
-
-type memPart struct {
-	info PartInfo
-	data []byte
-}
-
-var _ Store = (*Memory)(nil)
-
-// NewMemory returns an empty in-memory store.
-func NewMemory(opts ...Option) *Memory {
+// FromGofakes3 turns any gofakes3.Backend (s3mem, s3bolt, s3afero or one of
+// your own) into a Store, so a team keeps its storage and puts strictS3's
+// checks in front of it:
+//
+//	srv, err := emulator.New(emulator.Options{Credentials: creds, Store: store.FromGofakes3(backend)})
+//
+// Object bytes live in the backend. The S3 fields a gofakes3 backend has no
+// place for (metadata headers, checksum, multipart ETag and part sizes)
+// travel as one encoded record in the object's metadata map, so they are
+// replaced together with the bytes. An object the backend holds without
+// that record (written by gofakes3's own front end or directly) is read
+// from gofakes3's conventional metadata entries: Content-Type and the other
+// content headers, X-Amz-Meta-*, Last-Modified, and its MD5 for the ETag.
+//
+// Bucket regions, bucket configurations and multipart uploads (parts
+// included) are kept in the adapter's memory, not in the backend; a bucket
+// the backend already holds is adopted with the server's region.
+func FromGofakes3(backend gofakes3.Backend, opts ...Option) Store {
 	o := applyOptions(opts)
-	return &Memory{
-		clock:   o.clock,
-		objects: s3mem.New(s3mem.WithTimeSource(timeSource{o.clock}), s3mem.WithVersionSeed(0)),
-		buckets: make(map[string]*memBucket),
-	}
+	g := &gofakes3Store{backend: backend, sides: make(map[string]*bucketSide)}
+	g.sideKeeper = sideKeeper{clock: o.clock, mu: &g.mu, side: g.side}
+	return g
 }
 
-// timeSource lends our clock to s3mem.
-type timeSource struct{ Clock }
+type gofakes3Store struct {
+	// sideKeeper holds bucket configurations and multipart uploads.
+	sideKeeper
+	backend gofakes3.Backend
 
-func (t timeSource) Since(at time.Time) time.Duration { return t.Now().Sub(at) }
+	// mu guards sides. Bucket creation and deletion hold it across the
+	// backend call, so a bucket cannot disappear while an upload is being
+	// added to it. Every change to an object (commit, delete, tagging)
+	// holds it too, so a PutCondition judged under it still holds when the
+	// commit lands, and a tagging update re-puts the version it read.
+	// It is taken for writing only: looking a bucket up may adopt it.
+	mu    sync.RWMutex
+	sides map[string]*bucketSide
+}
 
-func (m *Memory) now() time.Time { return m.clock.Now().UTC() }
+var _ Store = (*gofakes3Store)(nil)
 
-// CreateBucket creates an empty bucket.
-func (m *Memory) CreateBucket(_ context.Context, name, region string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.buckets[name]; ok {
+// side returns a bucket's side state, adopting a bucket the backend holds
+// that this adapter has not seen; the caller holds g.mu.
+func (g *gofakes3Store) side(name string) (*bucketSide, error) {
+	if b, ok := g.sides[name]; ok {
+		return b, nil
+	}
+	ok, err := g.backend.BucketExists(name)
+	if err != nil {
+		return nil, fromGofakes3(err)
+	}
+	if !ok {
+		return nil, ErrNoSuchBucket
+	}
+	info := BucketInfo{Name: name, CreationDate: g.now()}
+	if all, err := g.backend.ListBuckets(); err == nil {
+		for _, b := range all {
+			if b.Name == name {
+				info.CreationDate = b.CreationDate.Time.UTC()
+			}
+		}
+	}
+	b := newBucketSide(info)
+	g.sides[name] = &b
+	return &b, nil
+}
+
+// CreateBucket creates an empty bucket in the backend.
+func (g *gofakes3Store) CreateBucket(_ context.Context, name, region string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, err := g.side(name); err == nil {
 		return ErrBucketExists
 	}
-	if err := m.objects.CreateBucket(name); err != nil {
-		return fromS3mem(err)
+	if err := g.backend.CreateBucket(name); err != nil {
+		return fromGofakes3(err)
 	}
-	m.buckets[name] = &memBucket{
-		info:    BucketInfo{Name: name, CreationDate: m.now(), Region: region},
-		configs: make(map[string][]byte),
-		uploads: make(map[string]*memUpload),
-	}
+	b := newBucketSide(BucketInfo{Name: name, CreationDate: g.now(), Region: region})
+	g.sides[name] = &b
 	return nil
 }
 
 // BucketInfo describes a bucket.
-func (m *Memory) BucketInfo(_ context.Context, name string) (BucketInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[name]
-	if !ok {
-		return BucketInfo{}, ErrNoSuchBucket
+func (g *gofakes3Store) BucketInfo(_ context.Context, name string) (BucketInfo, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	b, err := g.side(name)
+	if err != nil {
+		return BucketInfo{}, err
 	}
 	return b.info, nil
 }
 
-// ListBuckets returns all buckets sorted by name.
-func (m *Memory) ListBuckets(context.Context) ([]BucketInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]BucketInfo, 0, len(m.buckets))
-	for _, b := range m.buckets {
-		out = append(out, b.info)
+// ListBuckets returns the backend's buckets sorted by name.
+func (g *gofakes3Store) ListBuckets(context.Context) ([]BucketInfo, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	all, err := g.backend.ListBuckets()
+	if err != nil {
+		return nil, fromGofakes3(err)
+	}
+	out := make([]BucketInfo, 0, len(all))
+	for _, bi := range all {
+		if b, err := g.side(bi.Name); err == nil {
+			out = append(out, b.info)
+		}
 	}
 	slices.SortFunc(out, func(a, b BucketInfo) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
 // DeleteBucket removes an empty bucket with its configurations.
-func (m *Memory) DeleteBucket(_ context.Context, name string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[name]
-	if !ok {
-		return ErrNoSuchBucket
+func (g *gofakes3Store) DeleteBucket(_ context.Context, name string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	b, err := g.side(name)
+	if err != nil {
+		return err
 	}
 	if len(b.uploads) > 0 {
 		return ErrBucketNotEmpty
 	}
-	if err := m.objects.DeleteBucket(name); err != nil {
-		return fromS3mem(err)
+	if err := g.backend.DeleteBucket(name); err != nil {
+		return fromGofakes3(err)
 	}
-	delete(m.buckets, name)
-	return nil
-}
-
-// PutBucketConfig stores a bucket sub-resource document.
-func (m *Memory) PutBucketConfig(_ context.Context, bucket, name string, doc []byte) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[bucket]
-	if !ok {
-		return ErrNoSuchBucket
-	}
-	b.configs[name] = bytes.Clone(doc)
-	return nil
-}
-
-// GetBucketConfig returns a bucket sub-resource document.
-func (m *Memory) GetBucketConfig(_ context.Context, bucket, name string) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[bucket]
-	if !ok {
-		return nil, ErrNoSuchBucket
-	}
-	doc, ok := b.configs[name]
-	if !ok {
-		return nil, ErrNoSuchBucketConfig
-	}
-	return bytes.Clone(doc), nil
-}
-
-// DeleteBucketConfig removes a bucket sub-resource document; removing an
-// absent one succeeds, as S3's DELETE ?cors does.
-func (m *Memory) DeleteBucketConfig(_ context.Context, bucket, name string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[bucket]
-	if !ok {
-		return ErrNoSuchBucket
-	}
-	delete(b.configs, name)
+	delete(g.sides, name)
 	return nil
 }
 
 // PutObject reads body whole, then, if cond holds, replaces the object and
-// its metadata.
-func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error) {
-	if err := checkKey(key); err != nil {
-		return ObjectInfo{}, err
-	}
-	if ok, _ := m.objects.BucketExists(bucket); !ok {
-		return ObjectInfo{}, ErrNoSuchBucket // do not read a body that cannot be stored
-	}
-	data, sum, err := readAllMD5(body)
+// its metadata in the backend. gofakes3 backends take the size up front,
+// so the body is read (and verified) before the backend sees it.
+func (g *gofakes3Store) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error) {
+	data, sum, err := readBody(ctx, func() error { return checkBucketAndKey(ctx, g, bucket, key) }, body)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := ctx.Err(); err != nil {
-		return ObjectInfo{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.commit(bucket, key, cond, data, memRecord{ETag: quotedETag(sum), Meta: cloneMeta(meta)})
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.commit(bucket, key, cond, data, gofakes3Record{ETag: quotedETag(sum), Meta: cloneMeta(meta)})
 }
 
 // commit stores data under key with rec if cond holds for the key's
-// current object; rec.LastModified is set here. The caller holds m.mu.
-func (m *Memory) commit(bucket, key string, cond PutCondition, data []byte, rec memRecord) (ObjectInfo, error) {
-	if err := m.checkCondition(bucket, key, cond); err != nil {
+// current object; rec.LastModified is set here. The caller holds g.mu.
+func (g *gofakes3Store) commit(bucket, key string, cond PutCondition, data chunks, rec gofakes3Record) (ObjectInfo, error) {
+	if err := g.checkCondition(bucket, key, cond); err != nil {
 		return ObjectInfo{}, err
 	}
-	rec.LastModified = m.now()
+	rec.LastModified = g.now()
+	return g.putRecord(bucket, key, data, rec)
+}
+
+// putRecord writes data with rec to the backend; the caller holds g.mu.
+func (g *gofakes3Store) putRecord(bucket, key string, data chunks, rec gofakes3Record) (ObjectInfo, error) {
 	enc, err := rec.encode()
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	_, err = m.objects.PutObject(bucket, key, map[string]string{recordKey: enc}, bytes.NewReader(data), int64(len(data)), nil)
-	if err != nil {
-		return ObjectInfo{}, fromS3mem(err)
+	meta := map[string]string{recordKey: enc, "Last-Modified": rec.LastModified.Format(http.TimeFormat)}
+	if _, err := g.backend.PutObject(bucket, key, meta, data.reader(nil), data.size(), nil); err != nil {
+		return ObjectInfo{}, fromGofakes3(err)
 	}
-	return rec.info(bucket, key, int64(len(data))), nil
+	return rec.info(bucket, key, data.size()), nil
 }
 
-// checkCondition judges cond against the key's object; the caller holds m.mu.
-func (m *Memory) checkCondition(bucket, key string, cond PutCondition) error {
+// checkCondition judges cond against the key's object; the caller holds g.mu.
+func (g *gofakes3Store) checkCondition(bucket, key string, cond PutCondition) error {
 	if cond == (PutCondition{}) {
 		return nil
 	}
-	cur, err := m.HeadObject(context.Background(), bucket, key)
+	cur, err := g.HeadObject(context.Background(), bucket, key)
 	switch {
 	case errors.Is(err, ErrNoSuchKey):
 		return cond.Check(nil)
@@ -225,71 +199,115 @@ func (m *Memory) checkCondition(bucket, key string, cond PutCondition) error {
 }
 
 // HeadObject describes an object.
-func (m *Memory) HeadObject(_ context.Context, bucket, key string) (ObjectInfo, error) {
-	obj, err := m.objects.HeadObject(bucket, key)
+func (g *gofakes3Store) HeadObject(_ context.Context, bucket, key string) (ObjectInfo, error) {
+	obj, err := g.backend.HeadObject(bucket, key)
 	if err != nil {
-		return ObjectInfo{}, fromS3mem(err)
+		return ObjectInfo{}, fromGofakes3(err)
 	}
-	return objectInfo(bucket, obj)
+	if obj.Contents != nil {
+		obj.Contents.Close()
+	}
+	return objectInfo(bucket, obj), nil
 }
 
-// GetObject returns an object and a reader over rng, clamped to its size.
-func (m *Memory) GetObject(_ context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error) {
-	var req *gofakes3.ObjectRangeRequest
-	if rng != nil {
-		req = &gofakes3.ObjectRangeRequest{Start: max(rng.Start, 0), End: max(rng.Start, 0) + rng.Length - 1}
+// OpenObject gets the whole object from the backend in one call, so its
+// record and bytes are one version; a range is cut from that stream.
+func (g *gofakes3Store) OpenObject(_ context.Context, bucket, key string) (Object, error) {
+	obj, err := g.backend.GetObject(bucket, key, nil)
+	if err != nil {
+		return nil, fromGofakes3(err)
 	}
-	obj, err := m.objects.GetObject(bucket, key, req)
-	if req != nil && gofakes3.HasErrorCode(err, gofakes3.ErrInvalidRange) {
-		// The range starts at or past the end: an empty slice of the object.
-		if obj, err = m.objects.HeadObject(bucket, key); err == nil {
-			obj.Contents = io.NopCloser(bytes.NewReader(nil))
+	return &gofakes3Object{info: objectInfo(bucket, obj), contents: obj.Contents}, nil
+}
+
+// gofakes3Object is a version a backend returned: its whole contents as a
+// stream, consumed by the one reader the Object contract allows.
+type gofakes3Object struct {
+	info     ObjectInfo
+	contents io.ReadCloser
+	used     bool
+}
+
+func (o *gofakes3Object) Info() ObjectInfo { return cloneInfo(o.info) }
+
+// Reader skips to rng's start (seeking when the backend's stream can) and
+// limits the stream to rng's length. A backend stream can be read once.
+func (o *gofakes3Object) Reader(rng *Range) (io.Reader, error) {
+	if o.used {
+		return nil, errors.New("store: a gofakes3 object's contents can be read once")
+	}
+	o.used = true
+	r := clampRange(rng, o.info.Size)
+	if r.Start > 0 {
+		if s, ok := o.contents.(io.Seeker); ok {
+			if _, err := s.Seek(r.Start, io.SeekStart); err != nil {
+				return nil, err
+			}
+		} else if _, err := io.CopyN(io.Discard, o.contents, r.Start); err != nil {
+			return nil, err
 		}
 	}
+	return io.LimitReader(o.contents, r.Length), nil
+}
+
+func (o *gofakes3Object) Close() error { return o.contents.Close() }
+
+// SetObjectTagging re-puts the object with the new tag set (a gofakes3
+// backend has no other way to change metadata) under g.mu, which every
+// object write holds, so no other write can slip in between the read and
+// the re-put; ETag and LastModified are carried over unchanged.
+func (g *gofakes3Store) SetObjectTagging(_ context.Context, bucket, key, tagging string) (ObjectInfo, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	obj, err := g.backend.GetObject(bucket, key, nil)
 	if err != nil {
-		return ObjectInfo{}, nil, fromS3mem(err)
+		return ObjectInfo{}, fromGofakes3(err)
 	}
-	info, err := objectInfo(bucket, obj)
+	defer obj.Contents.Close()
+	data, _, err := readChunks(obj.Contents)
 	if err != nil {
-		return ObjectInfo{}, nil, err
+		return ObjectInfo{}, err
 	}
-	return info, obj.Contents, nil
+	rec := decodeRecord(obj)
+	rec.Meta = cloneMeta(rec.Meta)
+	rec.Meta.Tagging = tagging
+	return g.putRecord(bucket, key, data, rec)
 }
 
 // DeleteObject removes an object; an absent key is not an error.
-func (m *Memory) DeleteObject(_ context.Context, bucket, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, err := m.objects.DeleteObject(bucket, key)
-	return fromS3mem(err)
+func (g *gofakes3Store) DeleteObject(_ context.Context, bucket, key string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	_, err := g.backend.DeleteObject(bucket, key)
+	return fromGofakes3(err)
 }
 
 // ListObjects returns one page of the bucket's keys.
-func (m *Memory) ListObjects(_ context.Context, bucket string, opts ListOptions) (ListResult, error) {
-	if ok, _ := m.objects.BucketExists(bucket); !ok {
-		return ListResult{}, ErrNoSuchBucket
+func (g *gofakes3Store) ListObjects(_ context.Context, bucket string, opts ListOptions) (ListResult, error) {
+	if ok, err := g.backend.BucketExists(bucket); err != nil || !ok {
+		return ListResult{}, cmp.Or(fromGofakes3(err), ErrNoSuchBucket)
 	}
 	var listErr error
-	res := listPage(opts, m.keys(bucket, opts, &listErr), func(key string) (ObjectInfo, bool) {
-		info, err := m.HeadObject(context.Background(), bucket, key)
+	res := listPage(opts, g.keys(bucket, opts, &listErr), func(key string) (ObjectInfo, bool) {
+		info, err := g.HeadObject(context.Background(), bucket, key)
 		return info, err == nil
 	})
 	return res, listErr
 }
 
-// keys walks s3mem's sorted key index in batches. s3mem's own listing is
-// used only as that: its delimiter handling trims leading delimiters from
-// keys, and its pages can repeat a common prefix, so listPage does the S3
-// part.
-func (m *Memory) keys(bucket string, opts ListOptions, errp *error) iter.Seq[string] {
+// keys walks the backend's sorted key listing in batches. The backend's
+// own listing is used only as that: s3mem's delimiter handling trims
+// leading delimiters from keys, and its pages can repeat a common prefix,
+// so listPage does the S3 part.
+func (g *gofakes3Store) keys(bucket string, opts ListOptions, errp *error) iter.Seq[string] {
 	const batch = 256
 	prefix := &gofakes3.Prefix{Prefix: opts.Prefix, HasPrefix: opts.Prefix != ""}
 	return func(yield func(string) bool) {
 		marker := opts.After
 		for {
-			page, err := m.objects.ListBucket(bucket, prefix, gofakes3.ListBucketPage{Marker: marker, HasMarker: marker != "", MaxKeys: batch})
+			page, err := g.backend.ListBucket(bucket, prefix, gofakes3.ListBucketPage{Marker: marker, HasMarker: marker != "", MaxKeys: batch})
 			if err != nil {
-				*errp = fromS3mem(err)
+				*errp = fromGofakes3(err)
 				return
 			}
 			for _, c := range page.Contents {
@@ -305,13 +323,13 @@ func (m *Memory) keys(bucket string, opts ListOptions, errp *error) iter.Seq[str
 	}
 }
 
-// recordKey is the s3mem metadata entry holding our memRecord. It is the
-// only entry we ever write, so s3mem's habit of carrying old metadata
-// entries over on overwrite has nothing to carry.
+// recordKey is the metadata entry holding our gofakes3Record. s3mem
+// carries old metadata entries over on overwrite; every write replaces
+// this one, and only it is read back.
 const recordKey = "X-Stricts3-Record"
 
-// memRecord is what the memory store keeps beside an object's bytes.
-type memRecord struct {
+// gofakes3Record is what the adapter keeps beside an object's bytes.
+type gofakes3Record struct {
 	ETag          string
 	LastModified  time.Time
 	Meta          ObjectMeta
@@ -320,7 +338,7 @@ type memRecord struct {
 }
 
 // encode uses gob rather than JSON because gob keeps strings byte for byte.
-func (r memRecord) encode() (string, error) {
+func (r gofakes3Record) encode() (string, error) {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(r); err != nil {
 		return "", fmt.Errorf("store: encode object record: %w", err)
@@ -328,7 +346,7 @@ func (r memRecord) encode() (string, error) {
 	return buf.String(), nil
 }
 
-func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
+func (r gofakes3Record) info(bucket, key string, size int64) ObjectInfo {
 	return cloneInfo(ObjectInfo{
 		Bucket:        bucket,
 		Key:           key,
@@ -341,24 +359,49 @@ func (r memRecord) info(bucket, key string, size int64) ObjectInfo {
 	})
 }
 
-func objectInfo(bucket string, obj *gofakes3.Object) (ObjectInfo, error) {
-	rec, err := decodeRecord(obj)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	return rec.info(bucket, obj.Name, obj.Size), nil
+func objectInfo(bucket string, obj *gofakes3.Object) ObjectInfo {
+	return decodeRecord(obj).info(bucket, obj.Name, obj.Size)
 }
 
-func decodeRecord(obj *gofakes3.Object) (memRecord, error) {
-	var rec memRecord
-	if err := gob.NewDecoder(bytes.NewReader([]byte(obj.Metadata[recordKey]))).Decode(&rec); err != nil {
-		return memRecord{}, fmt.Errorf("store: decode object record of %q: %w", obj.Name, err)
+// decodeRecord reads our record, or, for an object written without one,
+// what gofakes3 itself keeps.
+func decodeRecord(obj *gofakes3.Object) gofakes3Record {
+	var rec gofakes3Record
+	enc, ok := obj.Metadata[recordKey]
+	if ok && gob.NewDecoder(strings.NewReader(enc)).Decode(&rec) == nil {
+		return rec
 	}
-	return rec, nil
+	return foreignRecord(obj)
 }
 
-// fromS3mem maps s3mem's errors onto the store's.
-func fromS3mem(err error) error {
+// foreignRecord reads gofakes3's conventional metadata: canonical header
+// names as keys, Last-Modified in HTTP date format.
+func foreignRecord(obj *gofakes3.Object) gofakes3Record {
+	rec := gofakes3Record{ETag: quotedETag(obj.Hash)}
+	m := &rec.Meta
+	fields := map[string]*string{
+		"Content-Type": &m.ContentType, "Content-Encoding": &m.ContentEncoding,
+		"Content-Disposition": &m.ContentDisposition, "Content-Language": &m.ContentLanguage,
+		"Cache-Control": &m.CacheControl, "Expires": &m.Expires, "X-Amz-Storage-Class": &m.StorageClass,
+	}
+	for k, v := range obj.Metadata {
+		k = http.CanonicalHeaderKey(k)
+		if f, ok := fields[k]; ok {
+			*f = v
+		} else if name, ok := strings.CutPrefix(k, "X-Amz-Meta-"); ok {
+			if m.User == nil {
+				m.User = make(map[string]string)
+			}
+			m.User[strings.ToLower(name)] = v
+		} else if k == "Last-Modified" {
+			rec.LastModified, _ = time.Parse(http.TimeFormat, v)
+		}
+	}
+	return rec
+}
+
+// fromGofakes3 maps gofakes3's errors onto the store's.
+func fromGofakes3(err error) error {
 	switch {
 	case err == nil:
 		return nil
@@ -372,16 +415,4 @@ func fromS3mem(err error) error {
 		return ErrBucketExists
 	}
 	return fmt.Errorf("store: %w", err)
-}
-
-// readAllMD5 reads r to EOF, hashing as it goes (see etagHasher). Any error but EOF is
-// returned as is (a verification failure is an *s3err.Error the emulator
-// must see unwrapped) and the bytes are dropped.
-func readAllMD5(r io.Reader) ([]byte, []byte, error) {
-	var buf bytes.Buffer
-	e := newETagHasher(r)
-	if _, err := buf.ReadFrom(e.reader(r)); err != nil {
-		return nil, nil, err
-	}
-	return buf.Bytes(), e.sum(), nil
 }
