@@ -85,15 +85,7 @@ func TestCopy_OpensTheSourceOnce(t *testing.T) {
 // part. The range is judged against the opened source before it reaches
 // the store.
 func TestUploadPartCopy_RangeOutsideTheSource_IsInvalidArgument(t *testing.T) {
-	stores := map[string]func(t *testing.T) store.Store{
-		"memory": func(*testing.T) store.Store { return store.NewMemory() },
-		"dir": func(t *testing.T) store.Store {
-			d, err := store.NewDir(t.TempDir())
-			require.NoError(t, err)
-			return d
-		},
-	}
-	for name, newStore := range stores {
+	for name, newStore := range everyStore {
 		t.Run(name, func(t *testing.T) {
 			ts := NewTestServer(t, WithStore(newStore(t)))
 			ctx := context.Background()

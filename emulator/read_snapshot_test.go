@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3test"
 )
 
@@ -30,15 +29,7 @@ import (
 // GET's ETag, Content-Length and x-amz-meta-writer describe exactly the
 // body it carries. Run with -race, this also pins the stores' locking.
 func TestGetObject_ConcurrentOverwrites_HeadersMatchBody(t *testing.T) {
-	stores := map[string]func(t *testing.T) store.Store{
-		"memory": func(*testing.T) store.Store { return store.NewMemory() },
-		"dir": func(t *testing.T) store.Store {
-			d, err := store.NewDir(t.TempDir())
-			require.NoError(t, err)
-			return d
-		},
-	}
-	for name, newStore := range stores {
+	for name, newStore := range everyStore {
 		t.Run(name, func(t *testing.T) {
 			ts := NewTestServer(t, WithStore(newStore(t)), WithLogger(slog.New(slog.DiscardHandler)))
 			ctx := context.Background()
