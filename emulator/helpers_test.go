@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -120,9 +121,10 @@ func parseError(t *testing.T, body []byte) errorDoc {
 }
 
 // everyStore makes a fresh store of each kind, for tests that must hold
-// for the memory and the directory store alike.
+// for the memory store, the directory store and a gofakes3 backend alike.
 var everyStore = map[string]func(t *testing.T) store.Store{
-	"memory": func(*testing.T) store.Store { return store.NewMemory() },
+	"memory":         func(*testing.T) store.Store { return store.NewMemory() },
+	"gofakes3-s3mem": func(*testing.T) store.Store { return store.FromGofakes3(s3mem.New()) },
 	"dir": func(t *testing.T) store.Store {
 		d, err := store.NewDir(t.TempDir())
 		require.NoError(t, err)

@@ -20,11 +20,12 @@ func (c chunks) size() int64 {
 	return n
 }
 
-// reader serves rng (clamped, see clampRange) straight from the slices:
-// a bytes.Reader over each sub-slice it covers, nothing copied.
+// reader serves rng (clamped, see clampRange) straight from the slices,
+// nothing copied: a bytes.Reader when rng lies in one chunk, else a
+// chunksReader over the sub-slices it covers.
 func (c chunks) reader(rng *Range) io.Reader {
 	r := clampRange(rng, c.size())
-	var parts []io.Reader
+	var parts [][]byte
 	for _, b := range c {
 		if r.Length == 0 {
 			break
@@ -34,16 +35,52 @@ func (c chunks) reader(rng *Range) io.Reader {
 			continue
 		}
 		n := min(int64(len(b))-r.Start, r.Length)
-		parts = append(parts, bytes.NewReader(b[r.Start:r.Start+n]))
+		parts = append(parts, b[r.Start:r.Start+n])
 		r.Start, r.Length = 0, r.Length-n
 	}
 	switch len(parts) {
 	case 0:
 		return bytes.NewReader(nil)
 	case 1:
-		return parts[0]
+		return bytes.NewReader(parts[0])
 	}
-	return io.MultiReader(parts...)
+	return &chunksReader{parts: parts}
+}
+
+// chunksReader reads a list of slices in order. Unlike io.MultiReader it
+// has a WriteTo that hands each slice to the writer whole, so io.Copy to a
+// response allocates no copy buffer.
+type chunksReader struct {
+	parts [][]byte // what is left; the reader owns this list, not the bytes
+}
+
+func (r *chunksReader) Read(p []byte) (int, error) {
+	for len(r.parts) > 0 && len(r.parts[0]) == 0 {
+		r.parts = r.parts[1:]
+	}
+	if len(r.parts) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.parts[0])
+	r.parts[0] = r.parts[0][n:]
+	return n, nil
+}
+
+func (r *chunksReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for len(r.parts) > 0 {
+		n, err := w.Write(r.parts[0])
+		total += int64(n)
+		r.parts[0] = r.parts[0][n:]
+		if err == nil && len(r.parts[0]) > 0 {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			return total, err
+		}
+		r.parts = r.parts[1:]
+	}
+	return total, nil
 }
 
 const (

@@ -107,10 +107,15 @@ func TestChunksReader_RangesAcrossChunkBoundaries(t *testing.T) {
 		{&Range{1, 6}, "bcdefg"},
 	}
 	for _, tt := range tests {
-		got, err := io.ReadAll(c.reader(tt.rng))
+		got, err := io.ReadAll(iotest.OneByteReader(c.reader(tt.rng)))
 		require.NoError(t, err)
-		assert.Equal(t, tt.want, string(got), "%+v", tt.rng)
+		assert.Equal(t, tt.want, string(got), "Read %+v", tt.rng)
+		var buf bytes.Buffer
+		_, err = io.Copy(&buf, c.reader(tt.rng))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, buf.String(), "WriteTo %+v", tt.rng)
 	}
+	require.NoError(t, iotest.TestReader(c.reader(&Range{1, 6}), []byte("bcdefg")))
 	sub, ok := c.reader(&Range{3, 2}).(*bytes.Reader)
 	require.True(t, ok, "a range inside one chunk is a bytes.Reader over it")
 	assert.Equal(t, int64(2), sub.Size())
