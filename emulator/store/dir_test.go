@@ -134,7 +134,7 @@ func TestDir_OddKeysAndBucketNames_StayInsideRoot(t *testing.T) {
 	}
 	for _, b := range buckets {
 		for _, key := range oddKeys {
-			info, rc, err := d.GetObject(ctx, b, key, nil)
+			info, rc, err := GetObject(ctx, d, b, key, nil)
 			require.NoError(t, err)
 			got, _ := io.ReadAll(rc)
 			rc.Close()
@@ -278,7 +278,7 @@ func TestDir_SetObjectTagging_SurvivesRestart(t *testing.T) {
 
 	d2, err := NewDir(root, WithClock(newManualClock()))
 	require.NoError(t, err)
-	info, rc, err := d2.GetObject(ctx, "bkt", "k", nil)
+	info, rc, err := GetObject(ctx, d2, "bkt", "k", nil)
 	require.NoError(t, err)
 	defer rc.Close()
 	body, err := io.ReadAll(rc)

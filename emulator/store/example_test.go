@@ -17,7 +17,7 @@ func ExampleNewMemory() {
 	info, _ := s.PutObject(ctx, "photos", "cat.txt", store.ObjectMeta{ContentType: "text/plain"}, store.PutCondition{}, strings.NewReader("meow"))
 	fmt.Println(info.Size, info.ETag)
 
-	_, body, _ := s.GetObject(ctx, "photos", "cat.txt", &store.Range{Start: 1, Length: 2})
+	_, body, _ := store.GetObject(ctx, s, "photos", "cat.txt", &store.Range{Start: 1, Length: 2})
 	defer body.Close()
 	b, _ := io.ReadAll(body)
 	fmt.Println(string(b))
