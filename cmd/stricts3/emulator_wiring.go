@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,18 +13,21 @@ import (
 
 // newEmulator builds the S3 handler for c: its access keys, a directory
 // store under --data-dir (else emulator.New's default, the memory store),
-// and logger for the per-request lines.
-func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
+// and logger for the per-request lines. release lets go of the data
+// directory; call it once the server has stopped.
+func newEmulator(c *serveConfig, logger *slog.Logger) (handler http.Handler, release func(), err error) {
 	clock := verifier.SystemClock{}
 	var st store.Store
+	release = func() {}
 	if c.dataDir != "" {
-		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync))
+		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync), store.WithLogger(logger))
 		if err != nil {
-			return nil, fmt.Errorf("--data-dir: %w", err)
+			return nil, nil, dataDirError(err)
 		}
 		st = dir
+		release = func() { _ = dir.Close() }
 	}
-	return emulator.New(emulator.Options{
+	handler, err = emulator.New(emulator.Options{
 		Region:      c.region,
 		Credentials: verifier.NewStaticCredentials(c.creds...),
 		Clock:       clock,
@@ -34,4 +38,19 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		ReadIdleTimeout:  c.limits.readIdleTimeout,
 		WriteIdleTimeout: c.limits.writeIdleTimeout,
 	})
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return handler, release, nil
+}
+
+// dataDirError makes a folder --data-dir cannot use a usage error: the
+// user named the wrong folder. A folder in use by another server is a
+// runtime failure.
+func dataDirError(err error) error {
+	if errors.Is(err, store.ErrRootNotDirectory) || errors.Is(err, store.ErrRootForeign) || errors.Is(err, store.ErrRootFormat) {
+		return usageErrorf("--data-dir: %v", err)
+	}
+	return fmt.Errorf("--data-dir: %w", err)
 }

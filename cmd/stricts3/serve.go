@@ -213,10 +213,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logger := newLogger(c, stderr)
 
-	handler, err := newEmulator(c, logger)
+	handler, release, err := newEmulator(c, logger)
 	if err != nil {
 		return err
 	}
+	defer release()
 
 	var tlsConfig *tls.Config
 	var caPath string
