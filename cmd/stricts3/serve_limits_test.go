@@ -26,17 +26,17 @@ func TestParseServe_Limits_DefaultsFlagsAndEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, serveLimits{
 		readHeaderTimeout: 30 * time.Second, idleTimeout: 2 * time.Minute,
-		readIdleTimeout: 20 * time.Second, writeIdleTimeout: 20 * time.Second, maxConnections: 1024,
+		readIdleTimeout: 20 * time.Second, writeIdleTimeout: 20 * time.Second, maxConnections: 1024, maxHeaderBytes: 1 << 20,
 	}, cfg.limits)
 
 	cfg, err = parseServe([]string{"--read-idle-timeout", "5s", "--max-connections", "10"}, io.Discard, envMap(map[string]string{
 		"STRICTS3_READ_IDLE_TIMEOUT": "9s", "STRICTS3_WRITE_IDLE_TIMEOUT": "7s", "STRICTS3_READ_HEADER_TIMEOUT": "3s",
-		"STRICTS3_IDLE_TIMEOUT": "4s", "STRICTS3_MAX_CONNECTIONS": "99",
+		"STRICTS3_IDLE_TIMEOUT": "4s", "STRICTS3_MAX_CONNECTIONS": "99", "STRICTS3_MAX_HEADER_BYTES": "16384",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, serveLimits{
 		readHeaderTimeout: 3 * time.Second, idleTimeout: 4 * time.Second,
-		readIdleTimeout: 5 * time.Second, writeIdleTimeout: 7 * time.Second, maxConnections: 10,
+		readIdleTimeout: 5 * time.Second, writeIdleTimeout: 7 * time.Second, maxConnections: 10, maxHeaderBytes: 16384,
 	}, cfg.limits)
 }
 
@@ -47,6 +47,7 @@ func TestParseServe_Limits_NonPositiveIsUsageError(t *testing.T) {
 		{"--read-header-timeout", "0s"},
 		{"--idle-timeout", "0s"},
 		{"--max-connections", "0"},
+		{"--max-header-bytes", "0"},
 	} {
 		_, err := parseServe(args, io.Discard, envMap(nil))
 		require.Error(t, err, args)
@@ -123,4 +124,16 @@ func awaitLine(t *testing.T, s *served, want string) {
 			t.Fatalf("no log line with %q: %s", want, s.stderr.String())
 		}
 	}
+}
+
+func TestServe_MaxHeaderBytes_LargerHeadersAre431(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-header-bytes", "1024")
+	req, err := http.NewRequest(http.MethodGet, s.vars["AWS_ENDPOINT_URL"]+"/", nil)
+	require.NoError(t, err)
+	// net/http allows 4 KiB over the configured bound; 64 KiB is well past.
+	req.Header.Set("X-Padding", strings.Repeat("p", 64<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 }
