@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,34 @@ func TestServe_SecondServerOnTheSameDataDir_ExitsNamingTheHolder_LiveUploadCompl
 	require.NoError(t, res.err)
 	assert.Equal(t, http.StatusOK, res.status, "the live server's upload is unharmed")
 	assert.Equal(t, first+second, s3test.MustGetBody(t, client, "locked", "inflight"))
+}
+
+// A zero-length sidecar or a stray directory under buckets/ used to make
+// serve exit 1: now they are logged and the rest is served.
+func TestServe_DataDirWithDamagedFiles_StartsAndServesTheRest(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"STRICTS3_DATA_DIR": dir}
+	first := startServe(t, env, "--addr", "127.0.0.1:0")
+	client := sdkClient(t, first.vars)
+	s3test.MustCreateBucket(t, client, "good")
+	s3test.MustPutObject(t, client, "good", "k", "served")
+	s3test.MustPutObject(t, client, "good", "damaged", "sidecar truncated")
+	require.NoError(t, first.stop())
+
+	sidecars, err := filepath.Glob(filepath.Join(dir, "buckets", "good", "objects", "*", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, sidecars, 2)
+	for _, sc := range sidecars {
+		data, err := os.ReadFile(sc)
+		require.NoError(t, err)
+		if strings.Contains(string(data), `"damaged"`) {
+			require.NoError(t, os.Truncate(sc, 0))
+		}
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "buckets", "stray"), 0o755))
+
+	second := startServe(t, env, "--addr", "127.0.0.1:0")
+	assert.Equal(t, "served", s3test.MustGetBody(t, sdkClient(t, second.vars), "good", "k"))
+	awaitLine(t, second, "skipped unreadable object sidecar")
+	awaitLine(t, second, filepath.Join(dir, "buckets", "stray"))
 }
