@@ -227,8 +227,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	ln = newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
+	limited := newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
+	ln = limited
 	srv := &http.Server{
+		ConnState:         limited.ConnState,
 		Handler:           handler,
 		ReadHeaderTimeout: c.limits.readHeaderTimeout,
 		IdleTimeout:       c.limits.idleTimeout,

@@ -39,7 +39,7 @@ func (l *serveLimits) addFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.readIdleTimeout, "read-idle-timeout", emulator.DefaultIdleTimeout, "how long a request body may go without a byte arriving before the request is answered 400 RequestTimeout and closed")
 	fs.DurationVar(&l.writeIdleTimeout, "write-idle-timeout", emulator.DefaultIdleTimeout, "how long a response may go without the client reading a byte before the connection is dropped")
 	fs.IntVar(&l.maxHeaderBytes, "max-header-bytes", http.DefaultMaxHeaderBytes, "largest request line plus headers a client may send")
-	fs.IntVar(&l.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; more wait to be accepted until one closes (lowered to fit the open-file limit)")
+	fs.IntVar(&l.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; past it an idle keep-alive connection is closed for a new client, or the client waits to be accepted (lowered to fit the open-file limit)")
 }
 
 func (l *serveLimits) validate() error {

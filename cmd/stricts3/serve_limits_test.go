@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -70,17 +71,19 @@ func TestConnectionBudget_NeverAboveWhatTheOpenFileLimitServes(t *testing.T) {
 	assert.Equal(t, 5, connectionBudget(5, logger), "a bound that fits is kept")
 }
 
-// With --max-connections 3 and every connection busy (one idle keep-alive,
-// one silent, one stalled anonymous POST), a new client waits in the
-// accept queue rather than failing, and is served as soon as the idle
+// With --max-connections 2 and both connections stalled mid-request (one
+// silent, one anonymous POST that stopped sending), a new client waits in
+// the accept queue rather than failing, and is served as soon as the idle
 // timeouts free a slot. Meanwhile the stalled POST is answered 400
 // RequestTimeout and the silent connection closed.
 func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *testing.T) {
 	const idle = "300ms"
-	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "3",
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "2",
 		"--read-header-timeout", idle, "--idle-timeout", idle, "--read-idle-timeout", idle, "--write-idle-timeout", idle)
 	addr := strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "http://")
-	s3test.MustCreateBucket(t, sdkClient(t, s.vars), "queued") // its connection stays open, idle
+	// Its keep-alive connection is the one the stalled POST takes the slot
+	// of: the limit logs then.
+	s3test.MustCreateBucket(t, sdkClient(t, s.vars), "queued")
 
 	silent, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
@@ -108,6 +111,22 @@ func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *
 	require.NoError(t, silent.SetReadDeadline(time.Now().Add(readBound)))
 	_, err = silent.Read(make([]byte, 1))
 	assert.True(t, errors.Is(err, io.EOF) || isReset(err), "the silent connection is closed by the server, got %v", err)
+}
+
+// At the bound, a keep-alive connection waiting for its next request gives
+// its slot to a new client at once instead of holding it for --idle-timeout.
+func TestServe_MaxConnections_IdleKeepAliveYieldsItsSlotToANewClient(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "1", "--idle-timeout", "1m")
+	first := sdkClient(t, s.vars)
+	s3test.MustCreateBucket(t, first, "shared") // first's connection now idles in its pool
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err := sdkClient(t, s.vars).ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err, "served long before the minute the idle connection could hold the slot")
+	_, err = first.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err, "the first client reconnects")
+	awaitLine(t, s, "connection limit reached")
 }
 
 // awaitLine waits for a server log line containing want.

@@ -4,51 +4,113 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
+	"time"
 )
 
-// limitListener holds at most cap(slots) connections open. At the bound
-// Accept waits for one to close: new clients queue in the kernel's accept
-// backlog instead of the process running out of descriptors, and are
-// served in order as the idle timeouts free slots. Connections already
-// accepted keep being served throughout.
+// limitListener holds at most cap(slots) connections open (plus the one
+// it has just accepted and is finding a slot for). At the bound it closes
+// the keep-alive connection that has waited longest for its next request
+// (its client simply reconnects), or else waits for a connection to end:
+// later clients queue in the kernel's accept backlog instead of the process
+// running out of descriptors, and are served as the idle timeouts free
+// slots. A connection in the middle of a request is never cut short by the
+// bound.
 type limitListener struct {
 	net.Listener
 	slots  chan struct{}
 	closed chan struct{}
 	once   sync.Once
 	log    *slog.Logger
-	// full is true while Accept waits at the bound, so the warning is
-	// logged once per episode, not once per queued client.
+	// full is true from the first Accept that found no slot until one
+	// finds a slot at once, so the warning is logged once per episode.
 	full bool
+
+	mu sync.Mutex
+	// idle holds the connections between two requests, with the time each
+	// became idle.
+	idle map[net.Conn]time.Time
+	// waiting is true while an accepted client waits for a slot: a
+	// connection that turns idle then is closed at once for it.
+	waiting bool
 }
 
 func newLimitListener(ln net.Listener, max int, logger *slog.Logger) *limitListener {
-	return &limitListener{Listener: ln, slots: make(chan struct{}, max), closed: make(chan struct{}), log: logger}
+	return &limitListener{
+		Listener: ln, slots: make(chan struct{}, max), closed: make(chan struct{}), log: logger,
+		idle: make(map[net.Conn]time.Time),
+	}
 }
 
 // Accept is called from one goroutine (http.Server.Serve).
 func (l *limitListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case l.slots <- struct{}{}:
 		l.full = false
 	default:
 		if !l.full {
 			l.full = true
-			l.log.Warn("connection limit reached: new connections wait until one closes", "max_connections", cap(l.slots))
+			l.log.Warn("connection limit reached: new clients take the slot of an idle keep-alive connection, or wait for one to end", "max_connections", cap(l.slots))
 		}
+		l.startWaiting()
 		select {
 		case l.slots <- struct{}{}:
+			l.stopWaiting()
 		case <-l.closed:
+			l.stopWaiting()
+			c.Close()
 			return nil, net.ErrClosed
 		}
 	}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
-	}
 	return &limitedConn{Conn: c, release: sync.OnceFunc(func() { <-l.slots })}, nil
+}
+
+// startWaiting marks the listener full and closes the longest-idle
+// keep-alive connection, if any.
+func (l *limitListener) startWaiting() {
+	l.mu.Lock()
+	l.waiting = true
+	var oldest net.Conn
+	var since time.Time
+	for c, t := range l.idle {
+		if oldest == nil || t.Before(since) {
+			oldest, since = c, t
+		}
+	}
+	delete(l.idle, oldest)
+	l.mu.Unlock()
+	if oldest != nil {
+		oldest.Close()
+	}
+}
+
+func (l *limitListener) stopWaiting() {
+	l.mu.Lock()
+	l.waiting = false
+	l.mu.Unlock()
+}
+
+// ConnState is the http.Server hook that tells the listener which
+// connections are idle between requests.
+func (l *limitListener) ConnState(c net.Conn, state http.ConnState) {
+	l.mu.Lock()
+	if state != http.StateIdle {
+		delete(l.idle, c)
+		l.mu.Unlock()
+		return
+	}
+	if l.waiting {
+		l.mu.Unlock()
+		c.Close()
+		return
+	}
+	l.idle[c] = time.Now()
+	l.mu.Unlock()
 }
 
 // Close also wakes an Accept waiting for a slot, so shutdown never hangs
