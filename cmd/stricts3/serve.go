@@ -73,9 +73,18 @@ finish. At start it prints the endpoint and an export line for the shell.
 127.0.0.1, ::1, <domain> and *.<domain>, and prints the CA's path for
 AWS_CA_BUNDLE. With --data-dir the CA is kept in the data directory and
 reused at every start, so clients trust it once; without, it goes to a new
-temp file (removed at exit) or to --cert-out. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
-directly under a single label such as *.localhost: for virtual-hosted
-buckets over TLS with them, use a two-label --domain such as s3.localhost.
+temp file (removed at exit) or to --cert-out. OpenSSL-based clients (boto3,
+aws CLI) refuse a wildcard directly under a single label such as
+*.localhost: for virtual-hosted buckets over TLS with them, use a two-label
+--domain such as s3.localhost.
+
+--data-dir takes an absent or empty folder, or one strictS3 made; any other
+folder is refused and left untouched. One server at a time may use it.
+
+Every request is bounded in time: a body that stops arriving for
+--read-idle-timeout is answered 400 RequestTimeout, a client that stops
+reading for --write-idle-timeout is dropped, and at most --max-connections
+connections are open at once.
 
 --credentials replaces --access-key/--secret-key with a JSON array of keys,
 each with an optional IAM-style policy checked when a request is used (a

@@ -23,9 +23,12 @@ type limitListener struct {
 	closed chan struct{}
 	once   sync.Once
 	log    *slog.Logger
-	// full is true from the first Accept that found no slot until one
-	// finds a slot at once, so the warning is logged once per episode.
-	full bool
+	// lastWarn and waited rate-limit the warning to one a minute with the
+	// count of clients that found the bound since: under a flood of
+	// stalled connections slots free one at a time, and a line per client
+	// would bury the log.
+	lastWarn time.Time
+	waited   int
 
 	mu sync.Mutex
 	// idle holds the connections between two requests, with the time each
@@ -35,6 +38,8 @@ type limitListener struct {
 	// connection that turns idle then is closed at once for it.
 	waiting bool
 }
+
+const warnEvery = time.Minute
 
 func newLimitListener(ln net.Listener, max int, logger *slog.Logger) *limitListener {
 	return &limitListener{
@@ -51,11 +56,12 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 	select {
 	case l.slots <- struct{}{}:
-		l.full = false
 	default:
-		if !l.full {
-			l.full = true
-			l.log.Warn("connection limit reached: new clients take the slot of an idle keep-alive connection, or wait for one to end", "max_connections", cap(l.slots))
+		l.waited++
+		if now := time.Now(); now.Sub(l.lastWarn) >= warnEvery {
+			l.log.Warn("connection limit reached: new clients take the slot of an idle keep-alive connection, or wait for one to end",
+				"max_connections", cap(l.slots), "clients_waited", l.waited)
+			l.lastWarn, l.waited = now, 0
 		}
 		l.startWaiting()
 		select {
