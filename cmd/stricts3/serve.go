@@ -236,11 +236,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	limited := newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
+	limited := newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), c.limits.busyIdleTimeout, logger)
 	ln = limited
 	srv := &http.Server{
 		ConnState:         limited.ConnState,
-		Handler:           handler,
+		ConnContext:       limited.ConnContext,
+		Handler:           limited.WatchBodies(handler),
 		ReadHeaderTimeout: c.limits.readHeaderTimeout,
 		IdleTimeout:       c.limits.idleTimeout,
 		MaxHeaderBytes:    c.limits.maxHeaderBytes,

@@ -27,17 +27,17 @@ func TestParseServe_Limits_DefaultsFlagsAndEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, serveLimits{
 		readHeaderTimeout: 30 * time.Second, idleTimeout: 2 * time.Minute,
-		readIdleTimeout: 20 * time.Second, writeIdleTimeout: 20 * time.Second, maxConnections: 1024, maxHeaderBytes: 1 << 20,
+		readIdleTimeout: 20 * time.Second, writeIdleTimeout: 20 * time.Second, maxConnections: 1024, maxHeaderBytes: 1 << 20, busyIdleTimeout: time.Second,
 	}, cfg.limits)
 
 	cfg, err = parseServe([]string{"--read-idle-timeout", "5s", "--max-connections", "10"}, io.Discard, envMap(map[string]string{
 		"STRICTS3_READ_IDLE_TIMEOUT": "9s", "STRICTS3_WRITE_IDLE_TIMEOUT": "7s", "STRICTS3_READ_HEADER_TIMEOUT": "3s",
-		"STRICTS3_IDLE_TIMEOUT": "4s", "STRICTS3_MAX_CONNECTIONS": "99", "STRICTS3_MAX_HEADER_BYTES": "16384",
+		"STRICTS3_IDLE_TIMEOUT": "4s", "STRICTS3_MAX_CONNECTIONS": "99", "STRICTS3_MAX_HEADER_BYTES": "16384", "STRICTS3_BUSY_IDLE_TIMEOUT": "2s",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, serveLimits{
 		readHeaderTimeout: 3 * time.Second, idleTimeout: 4 * time.Second,
-		readIdleTimeout: 5 * time.Second, writeIdleTimeout: 7 * time.Second, maxConnections: 10, maxHeaderBytes: 16384,
+		readIdleTimeout: 5 * time.Second, writeIdleTimeout: 7 * time.Second, maxConnections: 10, maxHeaderBytes: 16384, busyIdleTimeout: 2 * time.Second,
 	}, cfg.limits)
 }
 
@@ -49,6 +49,7 @@ func TestParseServe_Limits_NonPositiveIsUsageError(t *testing.T) {
 		{"--idle-timeout", "0s"},
 		{"--max-connections", "0"},
 		{"--max-header-bytes", "0"},
+		{"--busy-idle-timeout", "0s"},
 	} {
 		_, err := parseServe(args, io.Discard, envMap(nil))
 		require.Error(t, err, args)
@@ -88,12 +89,7 @@ func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *
 	silent, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer silent.Close()
-	post, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer post.Close()
-	_, err = io.WriteString(post, "POST /queued HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 100000\r\n\r\n"+
-		"--xyz\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nuploads/")
-	require.NoError(t, err)
+	post := stalledPost(t, addr, "queued")
 	awaitLine(t, s, "connection limit reached")
 
 	// A fresh client, so no pooled connection: it is accepted only once a
@@ -101,12 +97,9 @@ func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *
 	_, err = sdkClient(t, s.vars).ListBuckets(t.Context(), &s3.ListBucketsInput{})
 	require.NoError(t, err, "the next client is served once the stalled ones time out")
 
-	require.NoError(t, post.SetReadDeadline(time.Now().Add(readBound)))
-	resp, err := http.ReadResponse(bufio.NewReader(post), nil)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := readResponse(t, post)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-	assert.Contains(t, string(body), "<Code>RequestTimeout</Code>")
+	assert.Contains(t, body, "<Code>RequestTimeout</Code>")
 
 	require.NoError(t, silent.SetReadDeadline(time.Now().Add(readBound)))
 	_, err = silent.Read(make([]byte, 1))
@@ -114,9 +107,10 @@ func TestServe_MaxConnections_StalledClientsTimeOutThenTheNextClientIsServed(t *
 }
 
 // At the bound, a keep-alive connection waiting for its next request gives
-// its slot to a new client at once instead of holding it for --idle-timeout.
+// its slot to a new client after --busy-idle-timeout instead of holding it
+// for --idle-timeout.
 func TestServe_MaxConnections_IdleKeepAliveYieldsItsSlotToANewClient(t *testing.T) {
-	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "1", "--idle-timeout", "1m")
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "1", "--idle-timeout", "1m", "--busy-idle-timeout", "100ms")
 	first := sdkClient(t, s.vars)
 	s3test.MustCreateBucket(t, first, "shared") // first's connection now idles in its pool
 
@@ -127,6 +121,54 @@ func TestServe_MaxConnections_IdleKeepAliveYieldsItsSlotToANewClient(t *testing.
 	_, err = first.ListBuckets(ctx, &s3.ListBucketsInput{})
 	require.NoError(t, err, "the first client reconnects")
 	awaitLine(t, s, "connection limit reached")
+}
+
+// With timeouts of a minute, a stalled upload holding the last slot is
+// timed out after --busy-idle-timeout once a new client waits: the upload
+// is answered 400 RequestTimeout and the new client served.
+func TestServe_MaxConnections_StalledUploadYieldsItsSlotToAWaitingClient(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--max-connections", "2", "--busy-idle-timeout", "200ms",
+		"--read-header-timeout", "1m", "--idle-timeout", "1m", "--read-idle-timeout", "1m", "--write-idle-timeout", "1m")
+	addr := strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "http://")
+	// Both slots taken: the stalled upload, and after it a keep-alive
+	// connection that has moved bytes more recently, so the upload is the
+	// stalest connection waiting on its client.
+	post := stalledPost(t, addr, "pressed")
+	_, err := sdkClient(t, s.vars).ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err = sdkClient(t, s.vars).ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err, "served long before any minute-long timeout")
+
+	resp, body := readResponse(t, post)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "<Code>RequestTimeout</Code>")
+}
+
+// stalledPost opens a connection that sends an anonymous POST upload's
+// headers and the start of its form, then nothing.
+func stalledPost(t *testing.T, addr, bucket string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	_, err = io.WriteString(c, "POST /"+bucket+" HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 100000\r\n\r\n"+
+		"--xyz\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nuploads/")
+	require.NoError(t, err)
+	return c
+}
+
+// readResponse reads one response from c, bounded by readBound.
+func readResponse(t *testing.T, c net.Conn) (*http.Response, string) {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(readBound)))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, string(body)
 }
 
 // awaitLine waits for a server log line containing want.
