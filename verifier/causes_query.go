@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // commonExpires are the X-Amz-Expires values signers produce most: the SDK
@@ -89,4 +90,39 @@ func editedCause(param, signed, sent string) Cause {
 	return cause(CauseQueryParamEdited,
 		matchPrefix+fmt.Sprintf("%s=%s: the URL was signed with %s and the parameter was edited to %s afterwards", param, signed, signed, sent),
 		"param", param, "signed", signed, "sent", sent)
+}
+
+// emptyBodyChecksums are the checksums of an empty body, which presigners
+// (the JS SDK v3's getSignedUrl) put into pre-signed PUT URLs.
+var emptyBodyChecksums = map[string]string{
+	"x-amz-checksum-crc32":     "AAAAAA==",
+	"x-amz-checksum-crc32c":    "AAAAAA==",
+	"x-amz-checksum-crc64nvme": "AAAAAAAAAAA=",
+	"x-amz-checksum-sha1":      "2jmj7l5rSw0yVb/vlWAYkK/YBwk=",
+	"x-amz-checksum-sha256":    "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+}
+
+func isChecksumParam(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "x-amz-checksum-") || n == "x-amz-sdk-checksum-algorithm"
+}
+
+// checksumParamVariants are q with a checksum parameter of the URL at the
+// empty-body value the presigner put there, for a URL whose checksum was
+// replaced after signing (by a client computing the body's own).
+func checksumParamVariants(q *v4Request) []v4Variant {
+	var out []v4Variant
+	for i, p := range q.query {
+		want, ok := emptyBodyChecksums[strings.ToLower(p.name)]
+		if !ok || p.value == want {
+			continue
+		}
+		c := *q
+		c.query = slices.Clone(q.query)
+		c.query[i].value, c.query[i].rawValue = want, want
+		out = append(out, v4Variant{q: c, cause: cause(CauseChecksumParamInURL,
+			matchPrefix+fmt.Sprintf("%s=%s: the URL was signed with the empty body's checksum and the parameter was changed afterwards; a checksum in a pre-signed URL is signed, so send the body's checksum as a header instead or pre-sign without it (JS SDK: requestChecksumCalculation: 'WHEN_REQUIRED')", p.name, want),
+			"param", p.name, "signed", want, "sent", p.value)})
+	}
+	return out
 }

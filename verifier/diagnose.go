@@ -103,8 +103,13 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		}
 		n++
 		idx := i
-		add(cause(CauseQueryParamAdded, matchPrefix+fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name),
-			"param", p.name, "value", p.value), func(c *v4Request) {
+		c := cause(CauseQueryParamAdded, matchPrefix+fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name),
+			"param", p.name, "value", p.value)
+		if isChecksumParam(p.name) {
+			c.ID = CauseChecksumParamInURL
+			c.Message = matchPrefix + fmt.Sprintf("checksum parameter '%s' removed: it was added to the URL after signing; a checksum in a pre-signed URL is signed and cannot change", p.name)
+		}
+		add(c, func(c *v4Request) {
 			c.query = append(append([]queryParam(nil), q.query[:idx]...), q.query[idx+1:]...)
 		})
 	}
@@ -120,6 +125,7 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 	}
 	if presigned {
 		out = append(out, presignedParamVariants(q)...)
+		out = append(out, checksumParamVariants(q)...)
 		if sha := r.Header.Get("X-Amz-Content-Sha256"); sha != "" && sha != q.payload {
 			add(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s from the x-amz-content-sha256 header: pre-signed URLs sign UNSIGNED-PAYLOAD unless X-Amz-Content-Sha256 is in the query", sha),
 				"signed", sha, "sent", q.payload), func(c *v4Request) { c.payload = sha })
