@@ -40,6 +40,8 @@ type v4Diag struct {
 	scope     v4Credential
 	provided  string
 	presigned bool
+	// tr, when set, receives the canonical request that matched.
+	tr *Explanation
 }
 
 // diagnoseV4 names why provided does not sign q.
@@ -55,8 +57,9 @@ func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
 		if vr.key != nil {
 			k = vr.key
 		}
-		_, _, sig := vr.q.sign(k)
+		canonical, sts, sig := vr.q.sign(k)
 		if signatureEqual(sig, d.provided) {
+			d.tr.setMatched(canonical, sts)
 			return []Cause{vr.cause}
 		}
 	}
