@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,9 +104,20 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 	fs.BoolVar(&c.jsonOut, "json", false, "print one JSON object per request instead of text")
 	fs.StringVar(&now, "now", "", "judge as of this time (RFC 3339, e.g. 2026-11-26T10:00:00Z; default: now)")
 	envHelp(fs, verifyEnv)
+	// After "--" comes a curl command, whose options are curl's.
+	var command []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, command = args[:i], args[i+1:]
+	}
 	rest, err := parseFlags(fs, args, getenv, verifyEnv)
 	if err != nil {
 		return nil, err
+	}
+	if command != nil {
+		if len(rest) > 0 {
+			return nil, usageErrorf("%s: %q before -- is not a flag; the curl command goes after --", name, rest[0])
+		}
+		rest = command
 	}
 	if len(rest) == 1 && strings.HasPrefix(strings.TrimSpace(rest[0]), "curl ") {
 		// The whole command pasted as one quoted argument.
