@@ -34,8 +34,10 @@ type v4Variant struct {
 
 // v4Diag is what a SigV4 diagnosis needs beyond the request.
 type v4Diag struct {
-	r         *http.Request
-	q         *v4Request
+	r *http.Request
+	// q is a copy: a pointer here would move every request's v4Request to
+	// the heap, on the success path too.
+	q         v4Request
 	cred      Credential
 	scope     v4Credential
 	provided  string
@@ -50,7 +52,7 @@ func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
 		return []Cause{c}
 	}
 	key := v.keys.get(d.cred.SecretAccessKey, d.scope.day, d.scope.region)
-	vs := v4Variants(v, d.r, d.q, d.presigned)
+	vs := v4Variants(v, d.r, &d.q, d.presigned)
 	vs = append(vs, v.secretVariantsV4(d)...)
 	for _, vr := range vs {
 		k := key
@@ -63,10 +65,10 @@ func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
 			return []Cause{vr.cause}
 		}
 	}
-	if missing := missingSignedHeaders(d.r, d.q); len(missing) > 0 {
+	if missing := missingSignedHeaders(d.r, &d.q); len(missing) > 0 {
 		return missing
 	}
-	return []Cause{noMatchCause(d.scope.accessKey, len(vs), v4SentValues(d.q))}
+	return []Cause{noMatchCause(d.scope.accessKey, len(vs), v4SentValues(&d.q))}
 }
 
 // v4Variants lists the request-side variants of q, most likely first.

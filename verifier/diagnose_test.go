@@ -71,7 +71,7 @@ func TestDiagnosis_TriesABoundedNumber(t *testing.T) {
 	signed := splitSignedHeaders(p.signedHeaders)
 	q := &v4Request{method: r.Method, uri: CanonicalURI(path), query: ps, skipQuery: qSignature, signedList: p.signedHeaders,
 		signed: signed, values: signedValues(r, signed, ps), payload: unsignedPayload, amzDate: p.amzDate, scope: p.cred.scope()}
-	n := len(v4Variants(v, r, q, true)) + len(v.secretVariantsV4(v4Diag{r: r, q: q, cred: keyMain, scope: p.cred}))
+	n := len(v4Variants(v, r, q, true)) + len(v.secretVariantsV4(v4Diag{r: r, q: *q, cred: keyMain, scope: p.cred}))
 	assert.Less(t, n, 250)
 	ex := v.Explain(r)
 	require.NotEmpty(t, ex.Causes)
