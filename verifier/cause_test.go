@@ -300,3 +300,21 @@ func TestCauses_SigV2_NameTheMistake(t *testing.T) {
 		})
 	}
 }
+
+func TestCauses_KeyInTheOtherUnicodeForm(t *testing.T) {
+	nfc := "http://localhost:9000/bucket/caf%C3%A9.txt" // é precomposed
+	nfd := "http://localhost:9000/bucket/cafe%CC%81.txt" // e + combining acute
+	for _, c := range []struct{ signed, sent, form string }{{nfc, nfd, "NFC"}, {nfd, nfc, "NFD"}} {
+		v, _ := newTestVerifier(t, testRegion)
+		u := presigned(t, "GET", c.signed)
+		sentPath := strings.TrimPrefix(c.sent, "http://localhost:9000")
+		signedPath := strings.TrimPrefix(c.signed, "http://localhost:9000")
+		ex := v.Explain(presignedRequest(t, "GET", strings.Replace(u, signedPath, sentPath, 1), nil))
+		require.NotEmpty(t, ex.Causes)
+		assert.Equal(t, CauseKeyEncoding, ex.Causes[0].ID, ex.Causes[0].Message)
+		assert.Equal(t, c.form, ex.Causes[0].Evidence["signed_form"])
+		assert.Equal(t, signedPath, ex.Causes[0].Evidence["signed_path"])
+	}
+	assert.Equal(t, "Ångström", toNFC(toNFD("Ångström")))
+	assert.Len(t, []rune(toNFD("Å")), 2)
+}
