@@ -302,7 +302,7 @@ func TestCauses_SigV2_NameTheMistake(t *testing.T) {
 }
 
 func TestCauses_KeyInTheOtherUnicodeForm(t *testing.T) {
-	nfc := "http://localhost:9000/bucket/caf%C3%A9.txt" // é precomposed
+	nfc := "http://localhost:9000/bucket/caf%C3%A9.txt"  // é precomposed
 	nfd := "http://localhost:9000/bucket/cafe%CC%81.txt" // e + combining acute
 	for _, c := range []struct{ signed, sent, form string }{{nfc, nfd, "NFC"}, {nfd, nfc, "NFD"}} {
 		v, _ := newTestVerifier(t, testRegion)
