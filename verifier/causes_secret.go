@@ -75,7 +75,7 @@ func (v *Verifier) secretVariantsV4(d v4Diag) []v4Variant {
 	guesses := v.secretGuesses(d.cred)
 	out := make([]v4Variant, len(guesses))
 	for i, g := range guesses {
-		out[i] = v4Variant{cause: g.cause, q: d.q, key: deriveSigningKey(g.secret, d.scope.day, d.scope.region, d.scope.service)}
+		out[i] = v4Variant{cause: known(g.cause), q: d.q, key: deriveSigningKey(g.secret, d.scope.day, d.scope.region, d.scope.service)}
 	}
 	return out
 }

@@ -73,7 +73,7 @@ func (v *Verifier) v2Variants(d v2Diag) []v2Variant {
 		}
 	}
 	if d.expires != "" {
-		for _, e := range digitEdits(d.expires) {
+		for _, e := range digitEdits(d.expires, 0, len(d.expires)) {
 			add(editedCause("Expires", e, d.expires), func(c *v2Request) { c.date = e })
 		}
 	}
