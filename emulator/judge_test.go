@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -73,4 +74,16 @@ func TestDiagnosisHeader_CarriesCauseIDs(t *testing.T) {
 	defer resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.True(t, strings.HasPrefix(resp.Header.Get(s3err.DiagnosisHeader), "[anonymous] "), resp.Header.Get(s3err.DiagnosisHeader))
+}
+
+// The log line names the causes too, for a test log read after the fact.
+func TestLogLine_CarriesCauseIDs(t *testing.T) {
+	var buf s3test.LockedBuffer
+	srv, err := emulator.New(emulator.Options{Credentials: verifier.NewStaticCredentials(permOwner),
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:9000/b/k", nil))
+	assert.Equal(t, http.StatusForbidden, rec.Code)
+	assert.Contains(t, buf.String(), "causes=anonymous")
 }

@@ -3,9 +3,13 @@
 //	stricts3 serve                 run the S3 emulator
 //	stricts3 presign get|put|delete|post s3://bucket/key
 //	                               print a pre-signed URL or POST form
-//	stricts3 verify <url>          say whether S3 would accept a request
+//	stricts3 verify <url>          say whether S3 would accept a request, and
+//	                               name the causes when it would not
 //	stricts3 explain <url>         the same, with the canonical request,
 //	                               string to sign and both signatures
+//
+// verify and explain also read a curl command (-- curl …), a raw HTTP
+// request (--raw) or a HAR export (--har), and print JSON with --json.
 //
 // Every flag also reads an environment variable (listed by `stricts3 <cmd> -h`);
 // a flag on the command line wins over the environment, which wins over the
@@ -27,8 +31,10 @@ const usage = `usage: stricts3 <command> [flags] [arguments]
 commands:
   serve      run the S3 emulator
   presign    print a pre-signed URL (get, put, delete) or POST form (post)
-  verify     check a request the way S3 would: exit 0 when valid, 1 when rejected
-  explain    verify, and print the canonical request, string to sign and signatures
+  verify     check a request (URL, -- curl …, --raw, --har) the way S3 would: exit 0 when
+             valid, 1 when refused, with the named causes
+  explain    verify, and print the canonical request, string to sign, signatures and
+             the diff against what the signer signed
 
 Run 'stricts3 <command> -h' for the command's flags.
 `

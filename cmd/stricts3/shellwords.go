@@ -8,8 +8,8 @@ import (
 // shellWords splits a command line the way bash does for the forms curl
 // commands are copied in: 'single quotes', "double quotes" with \" \\ \$
 // \` escapes, $'ANSI-C' quotes (Chromium's "Copy as cURL (bash)"),
-// backslash escapes, backslash-newline continuations, and ^-continuations
-// are not (that is cmd.exe's form). Variables and globs are left as text.
+// backslash escapes, backslash-newline continuations and # comments.
+// Variables and globs are left as text; cmd.exe's ^ form is not read.
 func shellWords(s string) ([]string, error) {
 	var words []string
 	var cur strings.Builder

@@ -81,7 +81,11 @@ func printJSON(w io.Writer, vd verdict) error {
 // signing steps first, then the diff against what the signer signed.
 func printVerdict(w io.Writer, r *http.Request, vd verdict, explain bool) {
 	if explain {
-		printExplanation(w, r, vd.explanation)
+		ex := vd.explanation
+		if vd.Auth == "post-form" {
+			ex.AuthType = "post-form (the policy and its signature are form fields)"
+		}
+		printExplanation(w, r, ex)
 		if vd.SignedCanonicalRequest != "" {
 			fmt.Fprintln(w, "== CanonicalRequest: as received (-) vs as signed (+)")
 			printLineDiff(w, vd.CanonicalRequest, vd.SignedCanonicalRequest)
