@@ -193,27 +193,61 @@ func TestExplainJSON_Credentials_JudgeAsTheServer(t *testing.T) {
 	}
 }
 
-// A pre-signed POST form, as curl -F sends it, is judged with its policy.
+// A pre-signed POST form, as curl -F sends it, is judged with its policy
+// and its signature; the form comes from `presign post` (aws-sdk-go-v2's
+// PresignPostObject).
 func TestExplainJSON_PostFormFromCurl(t *testing.T) {
-	var form postForm
-	require.NoError(t, json.Unmarshal([]byte(presignCLI(t, "post", "s3://bucket/up.txt", "--max-size", "10")), &form))
-	names := make([]string, 0, len(form.Fields))
-	for n := range form.Fields {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	curl := func(content string) []string {
-		args := []string{"--now", signedAt.Add(time.Minute).Format(time.RFC3339), "--", "curl", form.URL}
+	curl := func(form postForm, content string, extra ...string) []string {
+		names := make([]string, 0, len(form.Fields))
+		for n := range form.Fields {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		args := append(extra, "--", "curl", form.URL)
 		for _, n := range names {
 			args = append(args, "-F", n+"="+form.Fields[n])
 		}
 		return append(args, "-F", "file=@"+writeFile(t, "up.txt", content))
 	}
-	ok := explainJSON(t, 0, curl("small")...)
-	assert.True(t, ok[0].Valid)
-	big := explainJSON(t, 1, curl("more than ten bytes")...)
-	assert.Equal(t, "EntityTooLarge", big[0].Code)
-	assert.Equal(t, http.StatusBadRequest, big[0].Status)
+	presignForm := func(extra ...string) postForm {
+		var form postForm
+		require.NoError(t, json.Unmarshal([]byte(presignCLI(t, append([]string{"post", "s3://bucket/up.txt", "--max-size", "10"}, extra...)...)), &form))
+		return form
+	}
+	form := presignForm()
+	in := "--now=" + signedAt.Add(time.Minute).Format(time.RFC3339)
+	cases := []struct {
+		name     string
+		args     []string
+		exit     int
+		code, id string
+		evidence map[string]string
+	}{
+		{name: "valid", args: curl(form, "small", in)},
+		{name: "file too large", args: curl(form, "more than ten bytes", in), exit: 1, code: "EntityTooLarge"},
+		{name: "policy expired", args: curl(form, "small", "--now="+signedAt.Add(time.Hour).Format(time.RFC3339)), exit: 1, code: "AccessDenied", id: "expired",
+			evidence: map[string]string{"expired_at": "2026-11-26T10:15:00Z"}},
+		{name: "signed with another key's secret", args: curl(presignForm("--secret-key", "reader-secret"), "small", in, "--credentials",
+			writeFile(t, "keys.json", `[{"accessKeyId": "`+defaultAccessKey+`", "secretAccessKey": "`+defaultSecretKey+`"}, {"accessKeyId": "AKIAREADER", "secretAccessKey": "reader-secret"}]`)),
+			exit: 1, code: "SignatureDoesNotMatch", id: "wrong-secret", evidence: map[string]string{"signed_with_secret_of": "AKIAREADER"}},
+		{name: "server's secret with a trailing newline", args: curl(form, "small", in, "--secret-key", defaultSecretKey+"\n"),
+			exit: 1, code: "SignatureDoesNotMatch", id: "wrong-secret", evidence: map[string]string{"access_key": defaultAccessKey}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := explainJSON(t, c.exit, c.args...)[0]
+			assert.Equal(t, c.exit == 0, v.Valid)
+			assert.Equal(t, c.code, v.Code)
+			if c.id == "" {
+				return
+			}
+			require.NotEmpty(t, v.Causes)
+			assert.Equal(t, c.id, v.Causes[0].ID, v.Causes[0].Message)
+			for k, want := range c.evidence {
+				assert.Equal(t, want, v.Causes[0].Evidence[k], "evidence %s: %v", k, v.Causes[0].Evidence)
+			}
+		})
+	}
 }
 
 func TestVerify_Anonymous_ExitsOne(t *testing.T) {
