@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -97,5 +100,18 @@ func TestExplainJSON_MoreCauses(t *testing.T) {
 				assert.Equal(t, want, vs[0].Causes[0].Evidence[k], "evidence %s: %v", k, vs[0].Causes[0].Evidence)
 			}
 		})
+	}
+}
+
+// The README lists every cause id the verifier can name.
+func TestReadme_ListsEveryCauseID(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	src, err := os.ReadFile(filepath.Join("..", "..", "verifier", "cause.go"))
+	require.NoError(t, err)
+	ids := regexp.MustCompile(`Cause\w+\s+= "([a-z0-9-]+)"`).FindAllStringSubmatch(string(src), -1)
+	require.NotEmpty(t, ids)
+	for _, m := range ids {
+		assert.Contains(t, string(readme), "`"+m[1]+"`", "README lists cause %s", m[1])
 	}
 }

@@ -182,22 +182,18 @@ func (c *verifyConfig) requests() ([]*http.Request, []string, error) {
 		if captured, notes, err = parseHAR(data, c.entry); err != nil {
 			return nil, nil, err
 		}
-	case c.curlFile != "":
-		data, err := readFile(c.curlFile)
-		if err != nil {
-			return nil, nil, usageErrorf("--curl: %v", err)
-		}
-		words, err := shellWords(string(data))
-		if err != nil {
-			return nil, nil, usageErrorf("--curl: %v", err)
+	case c.curlFile != "" || c.positional[0] == "curl":
+		words := c.positional
+		if c.curlFile != "" {
+			data, err := readFile(c.curlFile)
+			if err != nil {
+				return nil, nil, usageErrorf("--curl: %v", err)
+			}
+			if words, err = shellWords(string(data)); err != nil {
+				return nil, nil, usageErrorf("--curl: %v", err)
+			}
 		}
 		cr, err := parseCurl(words, readFile)
-		if err != nil {
-			return nil, nil, err
-		}
-		captured = append(captured, cr)
-	case c.positional[0] == "curl":
-		cr, err := parseCurl(c.positional, readFile)
 		if err != nil {
 			return nil, nil, err
 		}
