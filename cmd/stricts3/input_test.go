@@ -152,3 +152,42 @@ func TestParseRaw_AsProxiesAndCurlVerboseShowIt(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestParseHAR_EntriesAsBrowsersRecordThem(t *testing.T) {
+	har := `{"log": {"entries": [
+	  {"request": {"method": "GET", "url": "https://example.test/", "headers": [{"name": "Accept", "value": "text/html"}]}},
+	  {"request": {"method": "PUT", "url": "https://s3.test/b/k?X-Amz-Signature=ab", "httpVersion": "h2", "headers": [
+	    {"name": ":method", "value": "PUT"}, {"name": ":authority", "value": "s3.test:8443"}, {"name": ":scheme", "value": "https"},
+	    {"name": ":path", "value": "/b/k%2Bx?X-Amz-Signature=ab"}, {"name": "content-type", "value": "image/png"}, {"name": "content-length", "value": "3"}],
+	    "postData": {"mimeType": "image/png", "text": "AQID", "encoding": "base64"}}},
+	  {"request": {"method": "PUT", "url": "http://s3.test/b/k", "headers": [
+	    {"name": "Authorization", "value": "AWS4-HMAC-SHA256 Credential=x"}, {"name": "Content-Length", "value": "1048576"}]}}
+	]}}`
+	all, notes, err := parseHAR([]byte(har), 0)
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	assert.Equal(t, []string{"HAR: 1 of 3 entries carry no S3 authentication and were skipped (select one with --entry N)"}, notes)
+
+	h2 := all[0]
+	assert.Equal(t, "HAR entry 2", h2.label)
+	assert.Equal(t, "https://s3.test:8443/b/k%2Bx?X-Amz-Signature=ab", h2.url, "HTTP/2 pseudo-headers are what was sent")
+	assert.Equal(t, []string{"content-type: image/png", "content-length: 3"}, h2.header)
+	assert.Equal(t, []byte{1, 2, 3}, h2.body)
+
+	noBody := all[1]
+	assert.Equal(t, []string{"Authorization: AWS4-HMAC-SHA256 Credential=x"}, noBody.header, "a Content-Length without the recorded body is dropped")
+	assert.Equal(t, []string{"HAR entry 3: the body was not recorded; body checks skipped"}, noBody.notes)
+
+	one, _, err := parseHAR([]byte(har), 1)
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, "https://example.test/", one[0].url, "--entry selects an entry without S3 authentication too")
+
+	for _, bad := range []struct {
+		data  string
+		entry int
+	}{{"not json", 0}, {`{"log": {"entries": []}}`, 0}, {har, 4}} {
+		_, _, err := parseHAR([]byte(bad.data), bad.entry)
+		assert.Error(t, err, "%s --entry %d", bad.data, bad.entry)
+	}
+}
