@@ -115,3 +115,20 @@ func TestReadme_ListsEveryCauseID(t *testing.T) {
 		assert.Contains(t, string(readme), "`"+m[1]+"`", "README lists cause %s", m[1])
 	}
 }
+
+func TestVerify_InputUsageMistakes_ExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"verify"},
+		{"verify", "http://h/b/k", "--raw", "-"},
+		{"verify", "--raw", "-", "--har", "x.har"},
+		{"verify", "--method", "PUT", "--", "curl", "http://h/b/k"},
+		{"verify", "-H", "a: b", "--raw", "-"},
+		{"verify", "--entry", "2", "http://h/b/k"},
+		{"verify", "--max-input", "0", "http://h/b/k"},
+		{"verify", "http://h/b/k", "--", "curl", "http://h/"},
+		{"verify", "--har", "/nonexistent.har"},
+	} {
+		_, _, code := runCmd(t, nil, args...)
+		assert.Equal(t, exitUsage, code, "%v", args)
+	}
+}

@@ -140,6 +140,9 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 		fs.Usage()
 		return nil, usageErrorf("%s takes exactly one URL (put a curl command after --)", name)
 	}
+	if (c.method != "" || len(c.headers) > 0) && (len(rest) == 0 || rest[0] == "curl") {
+		return nil, usageErrorf("--method and -H apply to a <url>; a curl command, raw request or HAR entry carries its own")
+	}
 	if c.entry != 0 && c.harFile == "" {
 		return nil, usageErrorf("--entry applies to --har")
 	}
