@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -317,4 +318,17 @@ func TestCauses_KeyInTheOtherUnicodeForm(t *testing.T) {
 	}
 	assert.Equal(t, "Ångström", toNFC(toNFD("Ångström")))
 	assert.Len(t, []rune(toNFD("Å")), 2)
+}
+
+// Behind a proxy that rewrote Host to its own name and port, the signer
+// named the server's own port, which the request's context knows.
+func TestCauses_HostMismatch_TriesTheServersOwnPort(t *testing.T) {
+	v, _ := newTestVerifier(t, testRegion)
+	r := presignedRequest(t, "GET", presigned(t, "GET", "http://localhost:31337/bucket/photo.png"), nil)
+	r.Host = "proxy.internal:8443"
+	r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 31337}))
+	ex := v.Explain(r)
+	require.NotEmpty(t, ex.Causes)
+	assert.Equal(t, CauseHostMismatch, ex.Causes[0].ID, ex.Causes[0].Message)
+	assert.Equal(t, "localhost:31337", ex.Causes[0].Evidence["signed"])
 }

@@ -99,7 +99,7 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 	}
 	if hi := slices.Index(q.signed, "host"); hi >= 0 {
 		got := q.values[hi]
-		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host")) {
+		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host"), serverPort(r)) {
 			add(func() Cause { return cause(CauseHostMismatch, matchPrefix+hostWhy(h, got), "signed", h, "sent", got) },
 				func(c *v4Request) { c.values[hi] = h })
 		}
