@@ -168,6 +168,13 @@ func TestCauses_NameTheMistake(t *testing.T) {
 			request: func(t *testing.T) *http.Request {
 				return signedHeaderRequest(t, Credential{AccessKeyID: "AKIANOBODY", SecretAccessKey: "x"}, "GET", causeObjectURL, "", nil)
 			}},
+		{name: "access key lower-cased", code: s3err.InvalidAccessKeyID, id: CauseUnknownAccessKey,
+			evidence: map[string]string{"access_key": "akiaiosfodnn7example", "similar_known_key": keyMain.AccessKeyID},
+			request: func(t *testing.T) *http.Request {
+				k := keyMain
+				k.AccessKeyID = "akiaiosfodnn7example"
+				return signedHeaderRequest(t, k, "GET", causeObjectURL, "", nil)
+			}},
 		{name: "temporary key without its token", code: s3err.InvalidAccessKeyID, id: CauseTokenMissing,
 			evidence: map[string]string{"access_key": keyTmp.AccessKeyID},
 			request: func(t *testing.T) *http.Request {
