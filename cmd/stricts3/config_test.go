@@ -155,7 +155,7 @@ func TestParseVerify_ClientEnvironment_StrictS3ThenAWSThenDefault(t *testing.T) 
 			assert.Equal(t, c.wantRegion, cfg.region)
 			assert.Equal(t, c.wantKey, cfg.accessKey)
 			assert.Equal(t, c.wantSecret, cfg.secretKey)
-			assert.Equal(t, "http://127.0.0.1:9000/b/k", cfg.rawURL)
+			assert.Equal(t, []string{"http://127.0.0.1:9000/b/k"}, cfg.positional)
 		})
 	}
 }
