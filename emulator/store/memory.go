@@ -15,7 +15,8 @@ import (
 // declared size (SizedBody), hashed at most once (not at all for a
 // HashedBody), and served without copying. A delete or overwrite drops the
 // store's only reference, so the memory goes back to the Go heap as soon
-// as the last reader of that version is done.
+// as the last reader of that version is done, and to the operating system
+// once enough was dropped (see releaseThreshold).
 type Memory struct {
 	// sideKeeper holds bucket configurations and multipart uploads.
 	sideKeeper
@@ -125,6 +126,7 @@ func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectM
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.commit(bucket, key, cond, &memObject{
@@ -151,6 +153,9 @@ func (m *Memory) commit(bucket, key string, cond PutCondition, obj *memObject) (
 	obj.info.Bucket, obj.info.Key = bucket, key
 	obj.info.Size = obj.data.size()
 	obj.info.LastModified = m.now()
+	if prev, ok := b.objects[key]; ok {
+		m.drop(prev.info.Size)
+	}
 	b.setObject(obj)
 	return cloneInfo(obj.info), nil
 }
@@ -229,15 +234,18 @@ func (m *Memory) SetObjectTagging(_ context.Context, bucket, key, tagging string
 
 // DeleteObject removes an object; an absent key is not an error.
 func (m *Memory) DeleteObject(_ context.Context, bucket, key string) error {
+	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, err := m.bucket(bucket)
 	if err != nil {
 		return err
 	}
-	if _, ok := b.objects[key]; !ok {
+	obj, ok := b.objects[key]
+	if !ok {
 		return nil
 	}
+	m.drop(obj.info.Size)
 	delete(b.objects, key)
 	if i, found := slices.BinarySearch(b.keys, key); found {
 		b.keys = slices.Delete(b.keys, i, i+1)
