@@ -10,5 +10,10 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stricts3 ./cmd/str
 FROM gcr.io/distroless/static-debian12
 COPY --from=build /out/stricts3 /stricts3
 EXPOSE 9000
-# Listen on every interface inside the container; the compose file maps the port.
-ENTRYPOINT ["/stricts3", "serve", "--addr", "0.0.0.0:9000"]
+# Listen on every interface inside the container; the compose file maps the
+# port. Set through the environment rather than a flag so that
+# `stricts3 health` (which reads STRICTS3_ADDR too) follows a changed port.
+ENV STRICTS3_ADDR=0.0.0.0:9000
+# The image has no shell and no curl: the binary checks itself.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 CMD ["/stricts3", "health"]
+ENTRYPOINT ["/stricts3", "serve"]

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/store"
 )
 
 // defaultConfig is what config.LoadDefaultConfig would produce for an
@@ -73,7 +74,7 @@ func createBucket(t *testing.T, ts *emulator.TestServer, bucket string) {
 // so still works after a test moved the server's clock).
 func stored(t *testing.T, ts *emulator.TestServer, bucket, key string) []byte {
 	t.Helper()
-	_, rc, err := ts.Server.Store().GetObject(ctxT(t, 60*time.Second), bucket, key, nil)
+	_, rc, err := store.GetObject(ctxT(t, 60*time.Second), ts.Server.Store(), bucket, key, nil)
 	require.NoError(t, err, "store GetObject %s/%s", bucket, key)
 	defer rc.Close()
 	b, err := io.ReadAll(rc)

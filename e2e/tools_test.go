@@ -50,7 +50,7 @@ func requireBoto3(t *testing.T) string {
 func requireNodeModules(t *testing.T) string {
 	t.Helper()
 	node := requireTool(t, "node", "apt-get install -y nodejs npm (Node.js 20 or later)")
-	for _, pkg := range []string{"@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "@aws-sdk/s3-presigned-post", "playwright-core"} {
+	for _, pkg := range []string{"@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner", "@aws-sdk/s3-presigned-post", "@smithy/signature-v4", "playwright-core"} {
 		if _, err := os.Stat(filepath.Join(jsDir(t), "node_modules", pkg, "package.json")); err != nil {
 			missing(t, "npm package "+pkg, "npm ci --prefix e2e/js")
 		}

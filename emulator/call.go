@@ -44,6 +44,14 @@ type call struct {
 	moreWarnings int
 	// inspected is set once the inspector has c.
 	inspected bool
+	// hangup is set when the client closed the connection while the
+	// response body was being sent.
+	hangup *hangup
+}
+
+// hangup records a download the client cut short.
+type hangup struct {
+	sent, length int64
 }
 
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
@@ -111,6 +119,10 @@ func (c *call) finish() {
 		if c.err.Code == s3err.InternalError {
 			level = slog.LevelError
 		}
+	} else if c.hangup != nil {
+		// Not a server failure: the client went away mid-body.
+		attrs = append(attrs, slog.String("verdict", "client closed connection"),
+			slog.Int64("bytes_sent", c.hangup.sent), slog.Int64("bytes_expected", c.hangup.length))
 	} else {
 		attrs = append(attrs, slog.String("verdict", "ok"))
 	}

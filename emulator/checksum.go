@@ -68,6 +68,8 @@ type checksumOnEOF struct {
 	body *verifier.Body
 	dst  *store.Checksum
 	typ  string
+	// size is the request's declared payload length, -1 for none.
+	size int64
 }
 
 func (r *checksumOnEOF) Read(p []byte) (int, error) {
@@ -84,15 +86,24 @@ func (r *checksumOnEOF) Read(p []byte) (int, error) {
 // hashed the bytes for the ETag.
 func (r *checksumOnEOF) MD5() []byte { return r.body.MD5() }
 
-var _ store.HashedBody = (*checksumOnEOF)(nil)
+// ExpectedSize makes checksumOnEOF a store.SizedBody, so a memory store
+// allocates the body once.
+func (r *checksumOnEOF) ExpectedSize() int64 { return r.size }
+
+var (
+	_ store.HashedBody = (*checksumOnEOF)(nil)
+	_ store.SizedBody  = (*checksumOnEOF)(nil)
+	_ store.SizedBody  = (*hashOnEOF)(nil)
+)
 
 // hashOnEOF is checksumOnEOF for bytes the server reads itself (a copy
 // source): it computes dst.Algorithm over what passes through and writes the
 // base64 digest into dst.Value at io.EOF.
 type hashOnEOF struct {
-	r   io.Reader
-	h   hash.Hash
-	dst *store.Checksum
+	r    io.Reader
+	h    hash.Hash
+	dst  *store.Checksum
+	size int64
 }
 
 func newHashOnEOF(r io.Reader, dst *store.Checksum) *hashOnEOF {
@@ -101,8 +112,17 @@ func newHashOnEOF(r io.Reader, dst *store.Checksum) *hashOnEOF {
 		dst.Algorithm = verifier.CRC64NVME
 		h, _ = verifier.NewChecksumHash(dst.Algorithm)
 	}
-	return &hashOnEOF{r: r, h: h, dst: dst}
+	return &hashOnEOF{r: r, h: h, dst: dst, size: -1}
 }
+
+// withSize sets the length r is known to have (a copy source's, a
+// request's declared one), for store.SizedBody.
+func (r *hashOnEOF) withSize(n int64) *hashOnEOF {
+	r.size = n
+	return r
+}
+
+func (r *hashOnEOF) ExpectedSize() int64 { return r.size }
 
 func (r *hashOnEOF) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)

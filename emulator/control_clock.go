@@ -11,6 +11,10 @@ import (
 type clockReport struct {
 	// Now is the server's time: what expiry, skew and LastModified use.
 	Now time.Time `json:"now"`
+	// AmzDate is Now as X-Amz-Date spells it, for a client that signs a
+	// control request at the server's time (needed once the clock is more
+	// than 15 minutes off).
+	AmzDate string `json:"amzDate"`
 	// OffsetSeconds is how far Now is from the system clock.
 	OffsetSeconds float64 `json:"offsetSeconds"`
 	// Adjustable says whether the clock endpoints can move it.
@@ -19,7 +23,7 @@ type clockReport struct {
 
 func (s *Server) clockReport() clockReport {
 	now := s.clock.Now()
-	rep := clockReport{Now: now.UTC(), OffsetSeconds: now.Sub(time.Now()).Round(time.Millisecond).Seconds()}
+	rep := clockReport{Now: now.UTC(), AmzDate: now.UTC().Format("20060102T150405Z"), OffsetSeconds: now.Sub(time.Now()).Round(time.Millisecond).Seconds()}
 	if ac, ok := s.clock.(AdjustableClock); ok {
 		rep.Adjustable = true
 		rep.OffsetSeconds = ac.Offset().Seconds()

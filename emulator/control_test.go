@@ -86,6 +86,7 @@ func TestControlClock_SetAndRead(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, json.Unmarshal(body, &rep))
 	assert.Equal(t, at, rep.Now)
+	assert.Equal(t, "20300102T030405Z", rep.AmzDate)
 	assert.Equal(t, at.Sub(controlT0).Seconds(), rep.OffsetSeconds)
 }
 
@@ -203,11 +204,23 @@ func TestControlClock_ManualClockIsNotAdjustable(t *testing.T) {
 }
 
 func TestControlReset_DeletesEverythingThenRecreatesStartupBuckets(t *testing.T) {
+	for name, newStore := range map[string]func(t *testing.T) store.Store{
+		"memory": func(*testing.T) store.Store { return store.NewMemory() },
+		"directory": func(t *testing.T) store.Store {
+			dir, err := store.NewDir(t.TempDir())
+			require.NoError(t, err)
+			return dir
+		},
+	} {
+		t.Run(name, func(t *testing.T) { testControlReset(t, newStore(t)) })
+	}
+}
+
+func testControlReset(t *testing.T, st store.Store) {
 	corsCfg, err := cors.Parse([]byte(`<CORSConfiguration><CORSRule><AllowedOrigin>http://app.test</AllowedOrigin><AllowedMethod>PUT</AllowedMethod></CORSRule></CORSConfiguration>`))
 	require.NoError(t, err)
-	cs := newControlServer(t, Options{Buckets: []BucketSetup{{Name: "uploads", CORS: corsCfg}}})
+	cs := newControlServer(t, Options{Store: st, Buckets: []BucketSetup{{Name: "uploads", CORS: corsCfg}}})
 	ctx := context.Background()
-	st := cs.ts.Server.Store()
 	require.NoError(t, st.CreateBucket(ctx, "scratch", "us-east-1"))
 	for _, b := range []string{"uploads", "scratch"} {
 		for _, k := range []string{"a", "b/c"} {

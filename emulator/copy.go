@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/xml"
-	"io"
 	"net/url"
 	"strings"
 
@@ -49,32 +48,32 @@ func copyDirective(c *call, header string) (replace bool, err error) {
 	}
 }
 
-// openCopySource authorizes, opens and checks the x-amz-copy-source object,
-// returning a reader over rng of it (the whole object when nil; the store
-// clamps rng to the object). The source is looked up once: the copy-source
-// conditions and the readable check judge the very version whose bytes rc
-// returns, so an overwrite in between cannot slip other bytes under a
-// condition. On success the caller closes rc.
-func (s *Server) openCopySource(c *call, rng *store.Range) (bucket, key string, info store.ObjectInfo, rc io.ReadCloser, err error) {
+// openCopySource authorizes, opens and checks the x-amz-copy-source
+// object. The source is opened once: the copy-source conditions and the
+// readable check judge the very version whose bytes the returned Object
+// reads, so an overwrite in between cannot slip other bytes under a
+// condition. On success the caller closes the Object.
+func (s *Server) openCopySource(c *call) (bucket, key string, src store.Object, err error) {
 	bucket, key, err = copySource(c.r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
-		return "", "", store.ObjectInfo{}, nil, err
+		return "", "", nil, err
 	}
 	if err = s.allow(c, "s3:GetObject", bucket, key); err != nil {
-		return "", "", store.ObjectInfo{}, nil, err
+		return "", "", nil, err
 	}
-	info, rc, err = s.store.GetObject(c.r.Context(), bucket, key, rng)
+	src, err = s.store.OpenObject(c.r.Context(), bucket, key)
 	if err != nil {
-		return "", "", store.ObjectInfo{}, nil, resourceErr(err, bucket, key, "")
+		return "", "", nil, resourceErr(err, bucket, key, "")
 	}
+	info := src.Info()
 	if err = evalConditions(c.r.Header, copyConds, info, true); err == nil {
 		err = checkReadable(info)
 	}
 	if err != nil {
-		rc.Close()
-		return "", "", store.ObjectInfo{}, nil, err
+		src.Close()
+		return "", "", nil, err
 	}
-	return bucket, key, info, rc, nil
+	return bucket, key, src, nil
 }
 
 // copyObject is PUT with x-amz-copy-source: metadata is copied unless the
@@ -84,11 +83,12 @@ func (s *Server) copyObject(c *call) error {
 	if err := checkKey(c.key); err != nil {
 		return err
 	}
-	srcBucket, srcKey, src, rc, err := s.openCopySource(c, nil)
+	srcBucket, srcKey, srcObj, err := s.openCopySource(c)
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer srcObj.Close()
+	src := srcObj.Info()
 	replaceMeta, err := copyDirective(c, "X-Amz-Metadata-Directive")
 	if err != nil {
 		return err
@@ -142,7 +142,11 @@ func (s *Server) copyObject(c *call) error {
 	if err := s.checkWriteCondition(c, cond); err != nil {
 		return err
 	}
-	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, cond, newHashOnEOF(rc, meta.Checksum))
+	rc, err := srcObj.Reader(nil)
+	if err != nil {
+		return err
+	}
+	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, cond, newHashOnEOF(rc, meta.Checksum).withSize(src.Size))
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}

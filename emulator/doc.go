@@ -60,6 +60,19 @@
 // S3's 20 KB), and error documents and response headers never carry bytes
 // XML or HTTP cannot: FuzzServer holds the server to this.
 //
+// Addressing reads path-style from IP addresses, single-label hosts
+// (localhost, a compose service name) and the BaseDomain itself. Any other
+// Host is answered 404 NoSuchBucket naming the Host, as S3 answers a Host
+// that is none of its endpoints (it reads it as a bucket name), with a
+// diagnosis naming the base domain: a virtual-hosted request for an
+// endpoint outside it can never be misread as path-style.
+//
+// The path prefix ControlPrefix ("/_stricts3/") is the server's own API on
+// path-style requests, never a bucket: GET health and clock are open; the
+// clock endpoints that move an AdjustableClock (OffsetClock) and the reset
+// of the store need a SigV4 signature by a key without a policy. Options.Buckets
+// are created at start and again by a reset.
+//
 // The request inspector keeps the most recent requests (Options.Inspector,
 // Options.InspectorSize) and serves them under ControlPrefix: a page that
 // updates live, and the same as JSON (requests, requests/{id}). It answers

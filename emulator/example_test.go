@@ -12,8 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -62,6 +64,47 @@ func ExampleNew() {
 	// Output:
 	// hello, strict world
 	// true
+}
+
+// Any gofakes3 backend (here s3mem) can keep the bytes while strictS3
+// checks the requests: wrap it with store.FromGofakes3 and pass it as the
+// Store. What a client uploads lands in the backend.
+func ExampleNew_gofakes3Backend() {
+	backend := s3mem.New()
+	srv, err := emulator.New(emulator.Options{
+		Credentials: verifier.NewStaticCredentials(verifier.Credential{
+			AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		}),
+		Store: store.FromGofakes3(backend),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	client := s3.New(s3.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(hs.URL),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
+	})
+	ctx := context.Background()
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("team")}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("team"), Key: aws.String("notes.txt"),
+		Body: strings.NewReader("kept by s3mem")}); err != nil {
+		log.Fatal(err)
+	}
+
+	obj, err := backend.GetObject("team", "notes.txt", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer obj.Contents.Close()
+	b, _ := io.ReadAll(obj.Contents)
+	fmt.Println(string(b))
+	// Output: kept by s3mem
 }
 
 // A ManualClock lets a test cross an expiry without sleeping.

@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3test"
 )
 
@@ -115,4 +118,16 @@ func parseError(t *testing.T, body []byte) errorDoc {
 	}
 	require.NoError(t, xml.Unmarshal(body, &raw), "body: %s", body)
 	return errorDoc{WireError: s3test.ParseError(t, body), RequestID: raw.RequestID, HostID: raw.HostID, Inner: raw.Inner}
+}
+
+// everyStore makes a fresh store of each kind, for tests that must hold
+// for the memory store, the directory store and a gofakes3 backend alike.
+var everyStore = map[string]func(t *testing.T) store.Store{
+	"memory":         func(*testing.T) store.Store { return store.NewMemory() },
+	"gofakes3-s3mem": func(*testing.T) store.Store { return store.FromGofakes3(s3mem.New()) },
+	"dir": func(t *testing.T) store.Store {
+		d, err := store.NewDir(t.TempDir())
+		require.NoError(t, err)
+		return d
+	},
 }

@@ -100,13 +100,13 @@ func (s *Server) uploadPart(c *call) error {
 		typ = spec.Type
 	}
 	sum := &store.Checksum{}
-	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ}
+	var src io.Reader = &checksumOnEOF{body: body, dst: sum, typ: typ, size: declaredSize(c.r)}
 	if spec == nil && declared != "" && declared != verifier.CRC64NVME {
 		// The parts of an upload without an algorithm keep S3's default
 		// CRC64NVME, from which the object's full-object checksum is
 		// combined; the client's own checksum is verified and echoed only.
 		sum = &store.Checksum{Algorithm: verifier.CRC64NVME}
-		src = newHashOnEOF(body, sum)
+		src = newHashOnEOF(body, sum).withSize(declaredSize(c.r))
 	}
 	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, src)
 	if err != nil {
@@ -141,15 +141,21 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if first, last, ok := parseCopySourceRange(hdr); ok {
 		rng = &store.Range{Start: first, Length: last - first + 1}
 	}
-	_, _, src, rc, err := s.openCopySource(c, rng)
+	_, _, srcObj, err := s.openCopySource(c)
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer srcObj.Close()
+	size := srcObj.Info().Size
 	if hdr != "" {
-		if err := checkCopySourceRange(hdr, src.Size); err != nil {
+		if err := checkCopySourceRange(hdr, size); err != nil {
 			return err
 		}
+		size = rng.Length
+	}
+	rc, err := srcObj.Reader(rng)
+	if err != nil {
+		return err
 	}
 	// A copied part gets a checksum of its upload's algorithm, computed
 	// over the copied bytes, else S3's default CRC64NVME.
@@ -158,7 +164,7 @@ func (s *Server) uploadPartCopy(c *call) error {
 	if spec != nil {
 		sum = &store.Checksum{Algorithm: spec.Algorithm, Type: spec.Type}
 	}
-	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, newHashOnEOF(rc, sum))
+	part, err := s.store.UploadPart(c.r.Context(), c.bucket, c.key, uploadID(c), pn, sum, newHashOnEOF(rc, sum).withSize(size))
 	if err != nil {
 		return storeErr(c, err)
 	}

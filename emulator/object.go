@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,23 +31,34 @@ const maxUploadSize = 5 << 30
 // Transfer-Encoding: chunked, as x-amz-decoded-content-length. A declared
 // payload over 5 GiB is EntityTooLarge before a byte is read.
 func requireContentLength(r *http.Request) error {
-	size := r.ContentLength
 	if isAWSChunked(r) {
-		if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				size = n
-			}
-		} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
+		if r.Header.Get("X-Amz-Decoded-Content-Length") == "" && r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
 			return s3err.New(s3err.MissingContentLength)
 		}
 	} else if r.Header.Get("Content-Length") == "" && r.ContentLength <= 0 {
 		return s3err.New(s3err.MissingContentLength)
 	}
-	if size > maxUploadSize {
+	if size := declaredSize(r); size > maxUploadSize {
 		return s3err.New(s3err.EntityTooLarge).
 			With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.Itoa(maxUploadSize))
 	}
 	return nil
+}
+
+// declaredSize is the payload length a write declares: for an aws-chunked
+// body x-amz-decoded-content-length (the chunk framing is not payload),
+// else Content-Length; -1 when it declares none. A store may allocate this
+// much up front (store.SizedBody); the verifier holds the body to it.
+func declaredSize(r *http.Request) int64 {
+	if !isAWSChunked(r) {
+		return r.ContentLength
+	}
+	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+			return n
+		}
+	}
+	return -1
 }
 
 func isAWSChunked(r *http.Request) bool {
@@ -111,7 +124,7 @@ func (s *Server) putObject(c *call) error {
 	// CRC64NVME. It is filled in when the body ends cleanly.
 	meta.Checksum = &store.Checksum{}
 	info, err := s.store.PutObject(c.r.Context(), c.bucket, c.key, meta, cond,
-		&checksumOnEOF{body: body, dst: meta.Checksum, typ: checksumFullObject})
+		&checksumOnEOF{body: body, dst: meta.Checksum, typ: checksumFullObject, size: declaredSize(c.r)})
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}
@@ -137,8 +150,21 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	if err := checkVersionID(c); err != nil {
 		return err
 	}
-	ctx := c.r.Context()
-	info, err := s.store.HeadObject(ctx, c.bucket, c.key)
+	// A GET opens the object once, so the conditions, the headers and the
+	// bytes all come from one version however the key changes meanwhile; a
+	// HEAD needs only the info.
+	var obj store.Object
+	var info store.ObjectInfo
+	var err error
+	if withBody {
+		obj, err = s.store.OpenObject(c.r.Context(), c.bucket, c.key)
+		if err == nil {
+			defer obj.Close()
+			info = obj.Info()
+		}
+	} else {
+		info, err = s.store.HeadObject(c.r.Context(), c.bucket, c.key)
+	}
 	if err != nil {
 		return storeErr(c, err)
 	}
@@ -170,13 +196,11 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	if err != nil {
 		return err
 	}
-	var rc io.ReadCloser
+	var body io.Reader
 	if withBody {
-		info, rc, err = s.store.GetObject(ctx, c.bucket, c.key, rng)
-		if err != nil {
-			return storeErr(c, err)
+		if body, err = obj.Reader(rng); err != nil {
+			return err
 		}
-		defer rc.Close()
 	}
 	writeObjectHeaders(h, info)
 	if h.Get("X-Amz-Tagging-Count") != "" && !c.auth.Allowed("s3:GetObjectTagging", c.bucket, c.key) {
@@ -203,12 +227,34 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	c.w.WriteHeader(status)
 	if withBody {
-		if _, err := io.Copy(c.w, rc); err != nil {
-			// The status is sent; the client sees a short body.
-			return s3err.New(s3err.InternalError).WithDiagnosis("sending object: %v", err)
-		}
+		return sendBody(c, body, length)
 	}
 	return nil
+}
+
+// sendBody copies an object's bytes to the client after the headers went
+// out. It writes to the underlying ResponseWriter (the status is recorded
+// already) so net/http can hand a file to sendfile(2). A client that hangs
+// up mid-download is not a server error: the call records it for the log
+// line, with the bytes that got out.
+func sendBody(c *call, body io.Reader, length int64) error {
+	n, err := io.Copy(c.w.ResponseWriter, body)
+	if err == nil {
+		return nil
+	}
+	if isDeadlineExceeded(err) {
+		// Not a hangup: the server gave up on a client that took no byte
+		// for the write idle timeout; the watch (deadline.go) answers it as
+		// RequestTimeout in the log.
+		return err
+	}
+	var netErr *net.OpError
+	if c.r.Context().Err() != nil || errors.As(err, &netErr) {
+		c.hangup = &hangup{sent: n, length: length}
+		return nil
+	}
+	// The status is sent; the client sees a short body.
+	return s3err.New(s3err.InternalError).WithDiagnosis("reading the object after %d of %d bytes: %v", n, length, err)
 }
 
 // objectRange picks the bytes to send: ?partNumber=N (one part of a

@@ -21,13 +21,8 @@ import (
 func (s *Server) postObject(c *call) error {
 	// The pipeline has already set the CORS headers (see Server.serve), so
 	// a page that uploads with fetch/XHR can read the answer, errors included.
-	up, err := s.verifier.ReadPost(c.r, c.bucket, s.postOptions(c)...)
+	up, err := s.acceptPost(c)
 	if err != nil {
-		return err
-	}
-	c.auth = &verifier.Result{Identity: up.Identity}
-	c.key = up.Key
-	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
 		return err
 	}
 	if up.Key == "" {
@@ -40,7 +35,7 @@ func (s *Server) postObject(c *call) error {
 	meta, err := metaFromPostFields(up.Fields)
 	if err != nil {
 		// S3 measures the file against content-length-range before it
-		// validates the object's fields (spec §5 steps 10 and 12).
+		// validates the object's fields.
 		if _, ferr := io.Copy(io.Discard, up.File); ferr != nil {
 			return ferr
 		}
@@ -60,6 +55,21 @@ func (s *Server) postObject(c *call) error {
 		return storeErr(c, err)
 	}
 	return writePostResponse(c, up, info, sum.Value)
+}
+
+// acceptPost reads a form up to its file part and checks its signature,
+// its policy and the signer's s3:PutObject on the key.
+func (s *Server) acceptPost(c *call) (*verifier.PostUpload, error) {
+	up, err := s.verifier.ReadPost(c.r, c.bucket, s.postOptions(c)...)
+	if err != nil {
+		return nil, err
+	}
+	c.auth = &verifier.Result{Identity: up.Identity}
+	c.key = up.Key
+	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
+		return nil, err
+	}
+	return up, nil
 }
 
 // metaFromPostFields reads the object headers a form may set. Fields are

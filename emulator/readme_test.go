@@ -11,10 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/emulator/access"
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3test"
 	"github.com/stricts3/stricts3/presign"
 	"github.com/stricts3/stricts3/verifier"
@@ -75,4 +77,32 @@ func TestReadme_PermissionsWhoSignedMatters(t *testing.T) {
 		require.Equal(t, want, resp.StatusCode, key)
 	}
 	require.Equal(t, "png bytes", s3test.MustGetBody(t, srv.Client, "photos", "uploads/cat.png"))
+}
+
+// TestReadme_Gofakes3Backends is the README's gofakes3 example: a team's
+// s3mem backend behind the strict front keeps what valid requests upload
+// and sees nothing of a request whose signature does not match.
+func TestReadme_Gofakes3Backends(t *testing.T) {
+	backend := s3mem.New()
+	srv := emulator.NewTestServer(t, emulator.WithStore(store.FromGofakes3(backend)))
+	s3test.MustCreateBucket(t, srv.Client, "team")
+	s3test.MustPutObject(t, srv.Client, "team", "kept.txt", "through the strict front")
+
+	obj, err := backend.GetObject("team", "kept.txt", nil)
+	require.NoError(t, err)
+	b, err := io.ReadAll(obj.Contents)
+	obj.Contents.Close()
+	require.NoError(t, err)
+	require.Equal(t, "through the strict front", string(b))
+
+	req, err := srv.Presign.PresignPutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("team"), Key: aws.String("forged.txt")})
+	require.NoError(t, err)
+	put, err := http.NewRequest(http.MethodPut, strings.Replace(req.URL, "X-Amz-Signature=", "X-Amz-Signature=0", 1), strings.NewReader("forged"))
+	require.NoError(t, err)
+	resp, err := srv.HTTPClient.Do(put)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	_, err = backend.HeadObject("team", "forged.txt")
+	require.Error(t, err, "a rejected upload never reaches the backend")
 }

@@ -27,7 +27,9 @@ type Options struct {
 	Store store.Store
 	// BaseDomain is the virtual-hosted base domain: a request for Host
 	// <bucket>.<BaseDomain>[:port] (or <bucket>.s3.<BaseDomain>) addresses
-	// <bucket>. Any other host is path-style. Default "localhost".
+	// <bucket>. BaseDomain itself, IP addresses and single-label hosts are
+	// path-style; any other Host is NoSuchBucket (see checkHost). Default
+	// "localhost".
 	BaseDomain string
 	// Logger gets one line per request; default discards.
 	Logger *slog.Logger

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
@@ -286,7 +287,8 @@ func (b *Body) finish() error {
 			if err := b.tolerate(s3err.New(s3err.XAmzContentSHA256Mismatch).
 				With("ClientComputedContentSHA256", b.wantSHA).
 				With("S3ComputedContentSHA256", got).
-				WithDiagnosis("the body's SHA-256 is %s, x-amz-content-sha256 says %s", got, b.wantSHA)); err != nil {
+				WithCauses(cause(CausePayloadHashMismatch, fmt.Sprintf("the body's SHA-256 is %s, x-amz-content-sha256 says %s: the body changed after signing", got, b.wantSHA),
+					"signed", b.wantSHA, "sent", got))); err != nil {
 				return err
 			}
 		}

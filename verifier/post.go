@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -25,7 +26,9 @@ type PostUpload struct {
 	// content-length-range while reading: a read returns an *s3err.Error
 	// EntityTooLarge once the maximum is passed (after counting the rest of
 	// the part, so ProposedSize is the real size) and EntityTooSmall at EOF.
-	// Callers must store nothing when any read fails.
+	// At the file's end it reads the rest of the form, discarding every
+	// value, and fails with InvalidArgument if another part named "file"
+	// follows. Callers must store nothing when any read fails.
 	File io.Reader
 }
 
@@ -49,13 +52,15 @@ func (f PostFields) Has(name string) bool {
 	return ok
 }
 
-// MaxPostPreDataLength is how many bytes of form fields may precede the
-// file part (field names plus values).
+// MaxPostPreDataLength is how many bytes of the form may precede the file
+// part's content: every boundary, part header and value, as S3 fixes it
+// (its MaxPostPreDataLengthExceeded answer names 20480). It also caps each
+// part header after the file part.
 const MaxPostPreDataLength = 20480
 
 // ReadPost authenticates and evaluates a browser POST upload to bucket (the
 // bucket named by the URL). It reads the form up to the file part, then
-// checks, in S3's order (shared/spec/aws-behavior.md §5): the enclosure
+// checks, in S3's order (docs/aws-behavior.md §5): the enclosure
 // type, the form itself, the key field, the signature fields, the access
 // key, the signature over the policy string, the policy document, its
 // expiry, its conditions and the fields it does not cover, and that a file
@@ -106,16 +111,14 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string, opts ...PostOption) 
 		sizes = pol.sizeRange
 	}
 	if form.file == nil {
-		return nil, s3err.Newf(s3err.InvalidArgument, "POST requires exactly one file upload per request.").
-			With("ArgumentName", "file").With("ArgumentValue", "0").
-			WithDiagnosis("the form has no part named \"file\"; it must be the last field")
+		return nil, fileCountError(0).WithDiagnosis("the form has no part named \"file\"; it must be the last field")
 	}
 	return &PostUpload{
 		Identity: id,
 		Key:      key,
 		Fields:   form.fields,
 		Filename: form.filename,
-		File:     &postFileReader{r: form.file, lim: sizes, report: o.report},
+		File:     newPostFileReader(form, sizes, o.report),
 	}, nil
 }
 
@@ -123,8 +126,8 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string, opts ...PostOption) 
 func (v *Verifier) checkPolicy(pol *postPolicy, in postInputs) error {
 	if now := v.clock.Now(); now.After(pol.expiration) {
 		return s3err.Newf(s3err.AccessDenied, "Invalid according to Policy: Policy expired.").
-			WithDiagnosis("the policy's expiration %s is before the server time %s",
-				isoSecond(pol.expiration), isoSecond(now))
+			WithCauses(cause(CauseExpired, fmt.Sprintf("the policy's expiration %s is before the server time %s", isoSecond(pol.expiration), isoSecond(now)),
+				"expired_at", isoSecond(pol.expiration), "server_time", isoSecond(now)))
 	}
 	return pol.evaluate(in)
 }

@@ -175,13 +175,15 @@ func replaceNames(fields []kv, names map[string]string) []kv {
 	return out
 }
 
-// preDataOf is what fields count against the 20 KB pre-data limit.
-func preDataOf(fields []kv) int {
-	n := 0
-	for _, f := range fields {
-		n += len(f.name) + len(f.value)
-	}
-	return n
+// preDataOf is what a form of fields then aFile counts against the 20 KB
+// pre-data limit: every byte before the file's content.
+func preDataOf(t testing.TB, fields []kv) int {
+	body, _ := s3test.PostForm(t, formFields(fields), aFile)
+	_, afterHeader, found := strings.Cut(string(body), `name="file"`)
+	require.True(t, found)
+	i := strings.Index(afterHeader, "\r\n\r\n")
+	require.GreaterOrEqual(t, i, 0)
+	return len(body) - len(afterHeader) + i + len("\r\n\r\n")
 }
 
 // tempPolicy is keyedPolicy for the temporary key.

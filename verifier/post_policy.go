@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,11 +140,13 @@ func parsePostPolicy(field string) (*postPolicy, error) {
 	if dec.More() {
 		return nil, invalidPolicy("Invalid JSON.").WithDiagnosis("the decoded policy has data after its JSON object")
 	}
-	var conds []any
-	if c, ok := doc["conditions"]; ok {
-		if conds, ok = c.([]any); !ok {
-			return nil, invalidPolicy("Invalid JSON.").WithDiagnosis("the policy's conditions is not a JSON array")
-		}
+	if name := unexpectedMember(doc); name != "" {
+		// S3 names the member lower-cased in single quotes ("Unexpected:
+		// 'statement'" for an IAM policy's "Statement", in a recorded AWS
+		// answer), before it looks at expiration or conditions. Member
+		// names are case-sensitive: "CONDITIONS" is not "conditions".
+		return nil, invalidPolicy("Unexpected: '"+strings.ToLower(name)+"'").
+			WithDiagnosis("a POST policy holds only \"expiration\" and \"conditions\", spelled in lower case; it has %q", name)
 	}
 	p := &postPolicy{}
 	exp, ok := doc["expiration"].(string)
@@ -157,6 +160,18 @@ func parsePostPolicy(field string) (*postPolicy, error) {
 	}
 	if p.expiration, err = time.Parse(time.RFC3339Nano, exp); err != nil {
 		return nil, invalidPolicy("Invalid 'expiration' value: '"+exp+"'").WithDiagnosis("%v", err)
+	}
+	c, ok := doc["conditions"]
+	if !ok {
+		// No AWS answer is recorded for this; S3's status is 400 (s3-tests'
+		// test_post_object_missing_conditions_list), the message is what
+		// versitygw, modelled on S3, sends.
+		return nil, invalidPolicy("Policy missing conditions.").
+			WithDiagnosis("the policy has no \"conditions\" list; even a policy that allows everything lists the bucket and key")
+	}
+	conds, ok := c.([]any)
+	if !ok {
+		return nil, invalidPolicy("Invalid JSON.").WithDiagnosis("the policy's conditions is not a JSON array")
 	}
 	for _, c := range conds {
 		pc, err := parsePostCondition(c)
@@ -187,12 +202,17 @@ func parsePostCondition(c any) (postCondition, error) {
 			return nil, invalidPolicy("Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.")
 		}
 		for name, v := range c {
-			text := echoList("eq", "$"+name, v)
-			s, ok := v.(string)
-			if !ok {
-				return brokenCondition{text}, nil
+			switch v := v.(type) {
+			case string:
+				return exactCondition{field: strings.ToLower(name), value: v, text: echoList("eq", "$"+name, v)}, nil
+			case nil:
+				// Recorded from AWS: null is "Invalid JSON.", a number
+				// "value must be a string."
+				return nil, invalidPolicy("Invalid JSON.").WithDiagnosis("the condition on %q has the value null", name)
+			default:
+				return nil, invalidPolicy("Invalid Simple-Condition: value must be a string.").
+					WithDiagnosis("the condition on %q has the value %s; quote it", name, echoJSON(v))
 			}
-			return exactCondition{field: strings.ToLower(name), value: s, text: text}, nil
 		}
 	case []any:
 		text := echoList(c...)
@@ -212,33 +232,66 @@ func parsePostCondition(c any) (postCondition, error) {
 				return exactCondition{field: field, value: val, text: text}, nil
 			}
 			return startsWithCondition{field: field, prefix: val, text: text}, nil
-		case op == "content-length-range" && len(c) == 3:
-			lo, ok1 := policyInt(c[1])
-			hi, ok2 := policyInt(c[2])
-			if !ok1 || !ok2 {
-				return brokenCondition{text}, nil
-			}
-			return lengthRangeCondition{r: sizeRange{lo, hi}, text: text}, nil
+		case op == "content-length-range":
+			return parseLengthRange(c, text)
 		}
 		return brokenCondition{text}, nil
 	}
 	return brokenCondition{echoJSON(c)}, nil
 }
 
-// policyInt reads a content-length-range bound: a JSON integer or a string
-// holding one.
-func policyInt(v any) (int64, bool) {
-	var s string
-	switch v := v.(type) {
-	case json.Number:
-		s = string(v)
-	case string:
-		s = v
-	default:
-		return 0, false
+// parseLengthRange reads ["content-length-range", min, max]. A range S3
+// cannot use is refused with the whole policy (400), except bounds that
+// are strings of something other than digits, which it lets fail as a
+// condition (403, recorded). The wrong-number message is versitygw's,
+// modelled on S3 (s3-tests' test_post_object_missing_content_length_argument
+// expects 400 for one bound). A fractional bound answers "Invalid JSON." in
+// a recorded AWS answer; strictS3 answers a negative one the same way, as
+// S3's reader evidently takes bounds as non-negative integers
+// (test_post_object_invalid_content_length_argument expects 400).
+func parseLengthRange(c []any, text string) (postCondition, error) {
+	if len(c) != 3 {
+		return nil, invalidPolicy("Invalid content-length-range: wrong number of arguments.").
+			WithDiagnosis("content-length-range takes a minimum and a maximum: %s", text)
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n >= 0
+	var r [2]int64
+	for i, v := range c[1:] {
+		switch v := v.(type) {
+		case json.Number:
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil || n < 0 {
+				return nil, invalidPolicy("Invalid JSON.").
+					WithDiagnosis("content-length-range bounds are non-negative integers, not %s", v)
+			}
+			r[i] = n
+		case string:
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return brokenCondition{text}, nil
+			}
+			r[i] = n
+		default:
+			return brokenCondition{text}, nil
+		}
+	}
+	return lengthRangeCondition{r: sizeRange{r[0], r[1]}, text: text}, nil
+}
+
+// unexpectedMember returns a top-level policy member other than
+// expiration and conditions, "" when there is none. Of several, the first
+// in byte order is named: which one S3 names is not recorded.
+func unexpectedMember(doc map[string]any) string {
+	var names []string
+	for name := range doc {
+		if name != "expiration" && name != "conditions" {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	return names[0]
 }
 
 // echoList renders a condition as S3 quotes it: a JSON array with ", "

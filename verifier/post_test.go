@@ -26,6 +26,10 @@ func conditionFailed(echo string) wantErr {
 	return wantErr{403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: " + echo, nil}
 }
 
+func invalidPolicyDoc(message string) wantErr {
+	return wantErr{400, "InvalidPolicyDocument", message, nil}
+}
+
 func extraInput(name string) wantErr {
 	return wantErr{403, "AccessDenied", "Invalid according to Policy: Extra input fields: " + name, nil}
 }
@@ -181,12 +185,27 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"NonStringListValue_FailsAsCondition", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl",1]`), kv{"acl", "1"}), aFile, nil)
 		}, conditionFailed(`["eq", "$acl", 1]`)},
-		{"NonStringSimpleValue_FailsInEqForm", func(t *testing.T) *http.Request {
+		{"NonStringSimpleValue_IsInvalidSimpleCondition", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`{"acl":1}`), kv{"acl", "1"}), aFile, nil)
-		}, conditionFailed(`["eq", "$acl", 1]`)},
-		{"FractionalRange_FailsAsCondition", func(t *testing.T) *http.Request {
-			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",1.5,10]`)), aFile, nil)
-		}, conditionFailed(`["content-length-range", 1.5, 10]`)},
+		}, invalidPolicyDoc("Invalid Policy: Invalid Simple-Condition: value must be a string.")},
+		{"NullSimpleValue_IsInvalidJSON", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`{"success_action_redirect":null}`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid JSON.")},
+		{"FractionalRange_IsInvalidJSON", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",0,512.0]`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid JSON.")},
+		{"NegativeRangeBound_IsInvalidJSON", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",-1,0]`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid JSON.")},
+		{"NegativeRangeMaximum_IsInvalidJSON", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",0,-10]`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid JSON.")},
+		{"RangeWithOneBound_IsWrongNumberOfArguments", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",0]`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid content-length-range: wrong number of arguments.")},
+		{"RangeWithThreeBounds_IsWrongNumberOfArguments", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", keyedPolicy(`["content-length-range",0,10,20]`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Invalid content-length-range: wrong number of arguments.")},
 		{"TooShortList_FailsAsCondition", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", keyedPolicy(`["eq","$acl"]`), kv{"acl", "x"}), aFile, nil)
 		}, conditionFailed(`["eq", "$acl"]`)},
@@ -232,9 +251,15 @@ func TestReadPost_RejectsFormsInS3Order(t *testing.T) {
 		{"SigV4AuthFieldsNeedConditions", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", policyB64(testExpiration, `{"bucket":"photos"}`, `{"key":"user/a"}`)), aFile, nil)
 		}, extraInput("x-amz-algorithm")},
-		{"PolicyWithoutConditions_IsExtraInputFieldsBucket", func(t *testing.T) *http.Request {
+		{"PolicyWithoutConditions_IsPolicyMissingConditions", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", b64(`{"expiration":"`+testExpiration+`"}`)), aFile, nil)
-		}, extraInput("bucket")},
+		}, invalidPolicyDoc("Invalid Policy: Policy missing conditions.")},
+		{"UpperCaseConditions_IsUnexpectedMember", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", b64(`{"expiration":"`+testExpiration+`","CONDITIONS":[{"bucket":"photos"}]}`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Unexpected: 'conditions'")},
+		{"UnknownMember_IsReportedBeforeAMissingExpiration", func(t *testing.T) *http.Request {
+			return postBody(t, v4Fields("user/a", b64(`{"Version":"2012-10-17","Statement":[]}`)), aFile, nil)
+		}, invalidPolicyDoc("Invalid Policy: Unexpected: 'statement'")},
 		{"NoFile_IsInvalidArgumentFileCount", func(t *testing.T) *http.Request {
 			return postBody(t, v4Fields("user/a", good), nil, nil)
 		}, wantErr{400, "InvalidArgument", "POST requires exactly one file upload per request.",
@@ -322,11 +347,11 @@ func TestReadPost_AcceptsSignedForms(t *testing.T) {
 		{"XIgnoreFieldsNeedNoCondition",
 			v4Fields("user/a", keyedPolicy(), kv{"x-ignore-tracking", "1"}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
-		{"FieldsAfterFileAreIgnored_EvenASecondFile",
-			v4Fields("user/a", keyedPolicy()), aFile, []kv{{"acl", "public-read"}, {"file", "second"}},
+		{"FieldsAfterFileAreIgnored",
+			v4Fields("user/a", keyedPolicy()), aFile, []kv{{"acl", "public-read"}, {"x-amz-meta-late", "1"}},
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
 		{"PreDataAtTheLimitIsAccepted",
-			v4Fields("user/a", keyedPolicy(), kv{"x-ignore-pad", strings.Repeat("p", 20480-len("x-ignore-pad")-preDataOf(v4Fields("user/a", keyedPolicy())))}), aFile, nil,
+			v4Fields("user/a", keyedPolicy(), kv{"x-ignore-pad", strings.Repeat("p", 20480-preDataOf(t, v4Fields("user/a", keyedPolicy(), kv{"x-ignore-pad", ""})))}), aFile, nil,
 			result{key: "user/a", filename: "cat.png", content: "meow", auth: verifier.AuthSigV4Post}},
 		{"SessionTokenCoveredAndSent",
 			tempV4Fields("user/a", tempPolicy(`{"x-amz-security-token":"`+tempToken+`"}`), kv{"x-amz-security-token", tempToken}), aFile, nil,

@@ -245,8 +245,7 @@ func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Er
 		c, ok = v.creds.Lookup(akid)
 	}
 	if !ok {
-		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseUnknownAccessKey,
-			fmt.Sprintf("access key %q is not one of the emulator's credentials", akid), "access_key", akid))
+		return Credential{}, invalidAccessKey(akid).WithCauses(v.unknownKeyCause(akid))
 	}
 	if c.SessionToken != "" && !tokenSent {
 		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseTokenMissing,

@@ -181,7 +181,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	}
 	if !signatureEqual(want, a.signature) {
 		return nil, signatureMismatch(a.cred.accessKey, sts, a.signature, canonical).
-			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: a.cred, provided: a.signature})...)
+			WithCauses(v.diagnoseV4(v4Diag{r: r, q: *q, cred: cred, scope: a.cred, provided: a.signature, tr: tr})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err

@@ -192,7 +192,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}
 	if !signatureEqual(want, p.signature) {
 		return nil, signatureMismatch(p.cred.accessKey, sts, p.signature, canonical).
-			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: p.cred, provided: p.signature, presigned: true})...)
+			WithCauses(v.diagnoseV4(v4Diag{r: r, q: *q, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err

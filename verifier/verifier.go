@@ -7,7 +7,8 @@
 // with its chunk and trailer signatures, Content-MD5 and the x-amz-checksum-*
 // family. Every rejection is an *s3err.Error with the status, code, message
 // and extra XML elements S3 sends, in the order S3 checks them (see
-// shared/spec/aws-behavior.md), plus a Diagnosis saying what differed.
+// docs/aws-behavior.md), plus a Diagnosis saying what differed and
+// Causes naming it with stable ids and evidence (see Cause).
 //
 // The package uses the standard library only and holds no global state: the
 // credentials, the clock and the region are passed to New.
@@ -25,7 +26,7 @@
 // signer that escapes an already escaped path fails, and the Diagnosis says
 // so.
 //
-// Where S3's behaviour is not pinned by evidence (shared spec §11), strictS3
+// Where S3's behaviour is not pinned by evidence (docs/aws-behavior.md §11), strictS3
 // chooses:
 //   - a pre-signed URL dated more than MaxSkew (15 minutes) in the future is
 //     "Request is not yet valid";

@@ -98,11 +98,8 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string, getenv Getenv, env envFlags) ([]string, error) {
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, &exitError{code: 0, quiet: true}
-			}
-			return nil, &exitError{code: exitUsage, err: err, quiet: true}
+		if err := parseQuietly(fs, args); err != nil {
+			return nil, err
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -120,6 +117,29 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv Getenv, env envFlags) ([
 		return nil, err
 	}
 	return positional, nil
+}
+
+// parseQuietly is fs.Parse, except that a mistake prints the flag package's
+// one-line error and a pointer to -h, not the whole help: the help would
+// push the error off the screen. -h itself prints the help.
+func parseQuietly(fs *flag.FlagSet, args []string) error {
+	full := fs.Usage
+	if full == nil {
+		full = fs.PrintDefaults
+	}
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = full
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		full()
+		return &exitError{code: 0, quiet: true}
+	default:
+		fmt.Fprintf(fs.Output(), "Run '%s -h' for the flags.\n", fs.Name())
+		return &exitError{code: exitUsage, err: err, quiet: true}
+	}
 }
 
 // applyEnv sets every bound flag that was not given on the command line

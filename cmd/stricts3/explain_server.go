@@ -22,9 +22,13 @@ import (
 // /_stricts3/requests/{id}), instead of one given on the command line.
 
 // explainsRecorded reports whether explain's arguments ask for a recorded
-// request: any --server or --request-id flag.
+// request: any --server or --request-id flag before a "--" (after which
+// comes a curl command line).
 func explainsRecorded(args []string) bool {
 	for _, a := range args {
+		if a == "--" {
+			return false
+		}
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if strings.HasPrefix(a, "-") && (name == "server" || name == "request-id") {
 			return true

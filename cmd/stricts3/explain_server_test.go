@@ -113,3 +113,17 @@ func TestExplain_Server_OverTLS_TrustsTheCABundle(t *testing.T) {
 	assert.Contains(t, out.String(), "  - anonymous:")
 	require.NoError(t, s.stop())
 }
+
+func TestExplainsRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--server", "http://x", "--request-id", "A"}, true},
+		{[]string{"-request-id=A"}, true},
+		{[]string{"http://x/b/k"}, false},
+		{[]string{"--json", "--", "curl", "--server", "x"}, false},
+	} {
+		assert.Equal(t, tc.want, explainsRecorded(tc.args), tc.args)
+	}
+}

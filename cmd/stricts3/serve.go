@@ -10,14 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/stricts3/stricts3/emulator"
-	"github.com/stricts3/stricts3/internal/selfsigned"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -50,6 +47,7 @@ type serveConfig struct {
 	shutdownTimeout time.Duration
 
 	limits     serveLimits
+	startup    startupFlags
 	inspection serveInspection
 }
 
@@ -70,6 +68,8 @@ var serveEnv = withEnv(withEnv(limitsEnv, inspectionEnv), envFlags{
 	"log-level":             {"STRICTS3_LOG_LEVEL"},
 	"shutdown-timeout":      {"STRICTS3_SHUTDOWN_TIMEOUT"},
 	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
+	"bucket":                startupEnv["bucket"],
+	"cors":                  startupEnv["cors"],
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -78,10 +78,21 @@ Runs the S3 emulator until SIGINT or SIGTERM, then lets in-flight requests
 finish. At start it prints the endpoint and an export line for the shell.
 
 --tls generates a private CA and a certificate for localhost, *.localhost,
-127.0.0.1, ::1, <domain> and *.<domain>, and writes the CA to --cert-out for
-AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
-directly under a single label such as *.localhost: for virtual-hosted
-buckets over TLS with them, use a two-label --domain such as s3.localhost.
+127.0.0.1, ::1, <domain> and *.<domain>, and prints the CA's path for
+AWS_CA_BUNDLE. With --data-dir the CA is kept in the data directory and
+reused at every start, so clients trust it once; without, it goes to a new
+temp file (removed at exit) or to --cert-out. OpenSSL-based clients (boto3,
+aws CLI) refuse a wildcard directly under a single label such as
+*.localhost: for virtual-hosted buckets over TLS with them, use a two-label
+--domain such as s3.localhost.
+
+--data-dir takes an absent or empty folder, or one strictS3 made; any other
+folder is refused and left untouched. One server at a time may use it.
+
+Every request is bounded in time: a body that stops arriving for
+--read-idle-timeout is answered 400 RequestTimeout, a client that stops
+reading for --write-idle-timeout is dropped, and at most --max-connections
+connections are open at once.
 
 --credentials replaces --access-key/--secret-key with a JSON array of keys,
 each with an optional IAM-style policy checked when a request is used (a
@@ -116,7 +127,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.BoolVar(&c.fsync, "fsync", false, "with --data-dir: fsync every write (slower, survives power loss)")
 	fs.StringVar(&c.domain, "domain", defaultDomain, "base domain for virtual-hosted buckets (<bucket>.<domain>)")
 	fs.BoolVar(&c.tls, "tls", false, "serve HTTPS with a certificate generated at start")
-	fs.StringVar(&c.certOut, "cert-out", "", "where --tls writes its CA certificate (default <data-dir or temp dir>/stricts3-ca.pem)")
+	fs.StringVar(&c.certOut, "cert-out", "", "also write --tls's CA certificate here (default: kept in <data-dir>/tls/ca.pem, or without --data-dir a new temp file removed at exit)")
 	fs.StringVar(&c.certFile, "cert", "", "serve HTTPS with this PEM certificate (chain) instead of a generated one")
 	fs.StringVar(&c.keyFile, "key", "", "PEM private key for --cert")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
@@ -125,6 +136,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
+	c.startup.register(fs)
 	c.inspection.addFlags(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
@@ -144,12 +156,15 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, usageErrorf("--log-format must be text or json, got %q", c.logFormat)
 	}
 	if _, err := parseLevel(c.logLevel); err != nil {
-		return nil, usageErrorf("--log-level: %v", err)
+		return nil, usageErrorf("--log-level must be debug, info, warn or error, got %q", c.logLevel)
 	}
 	if c.region == "" || c.accessKey == "" || c.secretKey == "" {
 		return nil, usageErrorf("--region, --access-key and --secret-key must not be empty")
 	}
 	if err := c.resolveCredentials(fs); err != nil {
+		return nil, err
+	}
+	if err := c.startup.resolve(); err != nil {
 		return nil, err
 	}
 	if c.shutdownTimeout <= 0 {
@@ -162,13 +177,6 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, err
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
-	if c.tls && c.certFile == "" && c.certOut == "" {
-		dir := c.dataDir
-		if dir == "" {
-			dir = os.TempDir()
-		}
-		c.certOut = filepath.Join(dir, "stricts3-ca.pem")
-	}
 	return c, nil
 }
 
@@ -224,18 +232,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logger := newLogger(c, stderr)
 
-	handler, err := newEmulator(c, logger)
+	handler, release, err := newEmulator(c, logger)
 	if err != nil {
 		return err
 	}
+	defer release()
 
 	var tlsConfig *tls.Config
 	var caPath string
 	if c.tls {
-		tlsConfig, caPath, err = serverTLS(c, time.Now())
+		var removeCA func()
+		tlsConfig, caPath, removeCA, err = serverTLS(c, time.Now(), logger)
 		if err != nil {
 			return err
 		}
+		defer removeCA()
 	}
 
 	// Listen before printing so that port 0 prints the port actually bound.
@@ -243,11 +254,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	ln = newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
+	limited := newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), c.limits.busyIdleTimeout, logger)
+	ln = limited
 	srv := &http.Server{
-		Handler:           handler,
+		ConnState:         limited.ConnState,
+		ConnContext:       limited.ConnContext,
+		Handler:           limited.WatchBodies(handler),
 		ReadHeaderTimeout: c.limits.readHeaderTimeout,
 		IdleTimeout:       c.limits.idleTimeout,
+		MaxHeaderBytes:    c.limits.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
@@ -288,34 +303,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return nil
 }
 
-// serverTLS loads --cert/--key, or generates an identity for the loopback
-// names and the base domain and writes its CA certificate to --cert-out.
-// It returns the path clients should trust ("" for user certificates).
-func serverTLS(c *serveConfig, now time.Time) (*tls.Config, string, error) {
-	if c.certFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
-		if err != nil {
-			return nil, "", fmt.Errorf("--cert/--key: %w", err)
-		}
-		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, "", nil
-	}
-	var names []string
-	if c.domain != "" {
-		names = append(names, c.domain, "*."+c.domain)
-	}
-	id, err := selfsigned.Generate(selfsigned.Options{Names: names, Now: now})
-	if err != nil {
-		return nil, "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(c.certOut), 0o755); err != nil {
-		return nil, "", fmt.Errorf("--cert-out: %w", err)
-	}
-	if err := os.WriteFile(c.certOut, id.CAPEM, 0o644); err != nil {
-		return nil, "", fmt.Errorf("--cert-out: %w", err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{id.Certificate}, MinVersion: tls.VersionTLS12}, c.certOut, nil
-}
-
 // endpointURL is the URL clients use for a server listening on addr. A
 // wildcard listen address (0.0.0.0, ::) is reached through loopback.
 func endpointURL(addr net.Addr, useTLS bool) string {
@@ -344,11 +331,12 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 	if c.dataDir != "" {
 		store = "data in " + c.dataDir
 	}
-	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", endpoint, c.region, store)
+	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", listenDescription(c.addr, addr, endpoint), c.region, store)
 	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {
 		scheme, _, _ := strings.Cut(endpoint, "://")
-		fmt.Fprintf(w, "virtual-hosted buckets: %s://<bucket>.%s\n", scheme, net.JoinHostPort(c.domain, port))
+		fmt.Fprintln(w, addressingNote(scheme, c.domain, port, endpoint))
 	}
+	printStartupNotes(w, c, endpoint)
 	if caPath != "" {
 		fmt.Fprintf(w, "CA certificate: %s\n", caPath)
 	}

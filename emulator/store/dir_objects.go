@@ -139,28 +139,45 @@ func (d *Dir) HeadObject(_ context.Context, bucket, key string) (ObjectInfo, err
 	return rec.info(bucket), nil
 }
 
-// GetObject opens an object's data file and returns a reader over rng,
-// clamped to the object. The file is opened under the lock, so an
-// overwrite that removes it afterwards does not disturb this reader.
-func (d *Dir) GetObject(_ context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error) {
+// OpenObject opens the key's data file under the lock, so the record and
+// the file are one version: an overwrite or delete that renames or removes
+// the file afterwards leaves this open file readable (POSIX semantics).
+func (d *Dir) OpenObject(_ context.Context, bucket, key string) (Object, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	b, rec, err := d.object(bucket, key)
 	if err != nil {
-		return ObjectInfo{}, nil, err
+		return nil, err
 	}
 	f, err := os.Open(filepath.Join(b.objectDir(key), rec.Data))
 	if err != nil {
-		return ObjectInfo{}, nil, err
+		return nil, err
 	}
-	r := clampRange(rng, rec.Size)
-	return rec.info(bucket), sectionReadCloser{io.NewSectionReader(f, r.Start, r.Length), f}, nil
+	return &dirObject{info: rec.info(bucket), f: f}, nil
 }
 
-type sectionReadCloser struct {
-	*io.SectionReader
-	io.Closer
+// dirObject is an opened version: its record and its open data file.
+type dirObject struct {
+	info ObjectInfo
+	f    *os.File
 }
+
+func (o *dirObject) Info() ObjectInfo { return cloneInfo(o.info) }
+
+// Reader positions the file at rng's start and limits it to rng's length.
+// It returns an *io.LimitedReader over the *os.File rather than an
+// io.SectionReader because that is the shape net/http hands to sendfile(2)
+// (net.sendFile unwraps a LimitedReader over a file, nothing else); the
+// price is the shared file offset, hence one reader at a time.
+func (o *dirObject) Reader(rng *Range) (io.Reader, error) {
+	r := clampRange(rng, o.info.Size)
+	if _, err := o.f.Seek(r.Start, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return &io.LimitedReader{R: o.f, N: r.Length}, nil
+}
+
+func (o *dirObject) Close() error { return o.f.Close() }
 
 // DeleteObject removes an object; an absent key is not an error. Removing
 // the sidecar is the commit point.

@@ -66,6 +66,7 @@ func TestDir_Restart_SeesEverything(t *testing.T) {
 	require.NoError(t, err)
 	bucketsBefore, err := d1.ListBuckets(ctx)
 	require.NoError(t, err)
+	require.NoError(t, d1.Close())
 
 	d2, err := NewDir(root, WithClock(clock))
 	require.NoError(t, err)
@@ -134,7 +135,7 @@ func TestDir_OddKeysAndBucketNames_StayInsideRoot(t *testing.T) {
 	}
 	for _, b := range buckets {
 		for _, key := range oddKeys {
-			info, rc, err := d.GetObject(ctx, b, key, nil)
+			info, rc, err := GetObject(ctx, d, b, key, nil)
 			require.NoError(t, err)
 			got, _ := io.ReadAll(rc)
 			rc.Close()
@@ -220,11 +221,13 @@ func TestDir_NewDir_SweepsCrashLeftovers(t *testing.T) {
 	orphan := filepath.Join(b.objectDir("k"), keyHash("k")+".deadbeef.data")
 	require.NoError(t, os.WriteFile(orphan, []byte("half-committed"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "tmp", "body-123"), []byte("spooled"), 0o644))
+	require.NoError(t, d.Close())
 
-	_, err = NewDir(root)
+	swept, err := NewDir(root)
 	require.NoError(t, err)
 	assert.NoFileExists(t, orphan, "data no sidecar names is removed")
 	assert.NoFileExists(t, filepath.Join(root, "tmp", "body-123"))
+	require.NoError(t, swept.Close())
 	d2, err := NewDir(root)
 	require.NoError(t, err)
 	_, body := get(t, d2, "k", nil)
@@ -275,10 +278,11 @@ func TestDir_SetObjectTagging_SurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 	_, err = d1.SetObjectTagging(ctx, "bkt", "k", "team=a")
 	require.NoError(t, err)
+	require.NoError(t, d1.Close())
 
 	d2, err := NewDir(root, WithClock(newManualClock()))
 	require.NoError(t, err)
-	info, rc, err := d2.GetObject(ctx, "bkt", "k", nil)
+	info, rc, err := GetObject(ctx, d2, "bkt", "k", nil)
 	require.NoError(t, err)
 	defer rc.Close()
 	body, err := io.ReadAll(rc)

@@ -45,6 +45,13 @@ func (e etagHasher) reader(body io.Reader) io.Reader {
 	return io.TeeReader(body, e.h)
 }
 
+// write hashes p when the store must hash the body itself.
+func (e etagHasher) write(p []byte) {
+	if e.h != nil {
+		e.h.Write(p)
+	}
+}
+
 // sum is the digest; valid once body has returned io.EOF.
 func (e etagHasher) sum() []byte {
 	if e.self != nil {
@@ -151,6 +158,9 @@ func partChecksums(parts []CompletePart) []string {
 	}
 	return out
 }
+
+// partMissing is the error for a CompletePart naming no stored part.
+func partMissing(n int) error { return fmt.Errorf("%w: part %d", ErrNoSuchPart, n) }
 
 // partMatches reports whether a stored part is the one a CompletePart
 // names; the error says which part did not, for the emulator's diagnosis.

@@ -1,11 +1,17 @@
 // Package store is the emulator's storage: a narrow interface the S3
-// handlers use, an in-memory implementation and a directory implementation.
+// handlers use, an in-memory implementation (NewMemory), a directory
+// implementation (NewDir) and an adapter that puts any gofakes3 backend
+// behind it (FromGofakes3).
 //
 // Writes are commit-or-nothing. PutObject and UploadPart read the body to
 // EOF before anything becomes visible; if the reader returns an error (a
 // verification failure surfaces that way, at EOF), the store discards what
 // it read and the previous object stays as it was. A write may carry a
 // PutCondition, judged atomically with its commit (see PutCondition).
+//
+// Reads open an object once (Store.OpenObject): the info and the bytes of
+// the returned Object belong to one version, however the key changes while
+// it is read.
 package store
 
 import (
@@ -147,6 +153,51 @@ type HashedBody interface {
 	MD5() []byte
 }
 
+// SizedBody is a PutObject or UploadPart body that knows how many bytes it
+// should yield: the request's Content-Length, or x-amz-decoded-content-length
+// for an aws-chunked body. A store may allocate that much up front. It is a
+// hint, not a promise: a body that yields more or fewer bytes is still read
+// to its end (the verifier rejects a wrong length there).
+type SizedBody interface {
+	io.Reader
+	// ExpectedSize is the declared length, or -1 when none is known.
+	ExpectedSize() int64
+}
+
+// Object is one version of an object, opened by Store.OpenObject. It stays
+// readable after the key is overwritten or deleted, until Close.
+type Object interface {
+	// Info describes this version; the caller may keep and change it.
+	Info() ObjectInfo
+	// Reader returns this version's bytes in rng (the whole object when
+	// nil), rng clamped to the object's size. An Object serves one reader
+	// at a time: a second Reader call ends the first one's use.
+	Reader(rng *Range) (io.Reader, error)
+	// Close releases the version (a file a directory store holds open).
+	Close() error
+}
+
+// GetObject opens key's object and returns its info and a reader over rng
+// (the whole object when nil) that closes the object: a short form of
+// OpenObject for callers that read once.
+func GetObject(ctx context.Context, s Store, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error) {
+	obj, err := s.OpenObject(ctx, bucket, key)
+	if err != nil {
+		return ObjectInfo{}, nil, err
+	}
+	r, err := obj.Reader(rng)
+	if err != nil {
+		obj.Close()
+		return ObjectInfo{}, nil, err
+	}
+	return obj.Info(), objectReadCloser{r, obj}, nil
+}
+
+type objectReadCloser struct {
+	io.Reader
+	io.Closer
+}
+
 // Store is everything the S3 handlers need from storage.
 type Store interface {
 	CreateBucket(ctx context.Context, name, region string) error
@@ -172,8 +223,11 @@ type Store interface {
 	// or ErrNoSuchKey, see PutCondition.Check) nothing is written.
 	PutObject(ctx context.Context, bucket, key string, meta ObjectMeta, cond PutCondition, body io.Reader) (ObjectInfo, error)
 	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
-	// GetObject returns the object and a reader over rng (the whole object when nil).
-	GetObject(ctx context.Context, bucket, key string, rng *Range) (ObjectInfo, io.ReadCloser, error)
+	// OpenObject opens the key's current object once: its info and its
+	// bytes belong to the same write, whatever writes or deletes follow,
+	// so conditions judged on Info hold for the bytes Reader returns. The
+	// caller closes it.
+	OpenObject(ctx context.Context, bucket, key string) (Object, error)
 	// SetObjectTagging replaces the object's Meta.Tagging (the URL-encoded
 	// tag set; "" removes every tag) and nothing else: bytes, ETag,
 	// LastModified and the other metadata stay as they are, as S3's

@@ -71,6 +71,7 @@ func runStoreContract(t *testing.T, newStore storeFactory) {
 		{"Objects_InvalidKey_IsInvalidKey", testInvalidKey},
 		{"Objects_FailingBody_StoresNothing", testFailingBody},
 		{"Objects_Range_ReturnsExactSlice", testRange},
+		{"Objects_OpenedVersion_SurvivesOverwriteAndDelete", testOpenedVersion},
 		{"Objects_OddKeys_RoundTrip", testOddKeys},
 		{"Objects_CallerMapMutation_DoesNotLeakIn", testMetaIsolation},
 		{"List_PrefixDelimiterAfterMaxKeys", testListTable},
@@ -134,7 +135,7 @@ func put(t *testing.T, s Store, key, body string, meta ObjectMeta) ObjectInfo {
 
 func get(t *testing.T, s Store, key string, rng *Range) (ObjectInfo, string) {
 	t.Helper()
-	info, rc, err := s.GetObject(context.Background(), "bkt", key, rng)
+	info, rc, err := GetObject(context.Background(), s, "bkt", key, rng)
 	require.NoError(t, err)
 	defer rc.Close()
 	b, err := io.ReadAll(rc)
@@ -178,7 +179,7 @@ func testMissingBucket(t *testing.T, newStore storeFactory) {
 			return err
 		},
 		"HeadObject":   func() error { _, err := s.HeadObject(ctx, "nope", "k"); return err },
-		"GetObject":    func() error { _, _, err := s.GetObject(ctx, "nope", "k", nil); return err },
+		"GetObject":    func() error { _, _, err := GetObject(ctx, s, "nope", "k", nil); return err },
 		"DeleteObject": func() error { return s.DeleteObject(ctx, "nope", "k") },
 		"ListObjects":  func() error { _, err := s.ListObjects(ctx, "nope", ListOptions{MaxKeys: 10}); return err },
 		"CreateUpload": func() error { _, err := s.CreateUpload(ctx, "nope", "k", ObjectMeta{}); return err },
@@ -314,9 +315,9 @@ func testMissingKey(t *testing.T, newStore storeFactory) {
 	s := newWithBucket(t, newStore, newManualClock())
 	_, err := s.HeadObject(ctx, "bkt", "absent")
 	assert.ErrorIs(t, err, ErrNoSuchKey)
-	_, _, err = s.GetObject(ctx, "bkt", "absent", nil)
+	_, _, err = GetObject(ctx, s, "bkt", "absent", nil)
 	assert.ErrorIs(t, err, ErrNoSuchKey)
-	_, _, err = s.GetObject(ctx, "bkt", "absent", &Range{0, 1})
+	_, _, err = GetObject(ctx, s, "bkt", "absent", &Range{0, 1})
 	assert.ErrorIs(t, err, ErrNoSuchKey)
 	assert.NoError(t, s.DeleteObject(ctx, "bkt", "absent"), "S3 deletes absent keys silently")
 }
@@ -390,6 +391,36 @@ func testRange(t *testing.T, newStore storeFactory) {
 			assert.Equal(t, int64(20), info.Size, "Size is the whole object's")
 		})
 	}
+}
+
+// An opened object is one version: an overwrite or a delete after
+// OpenObject changes neither its info nor its bytes.
+func testOpenedVersion(t *testing.T, newStore storeFactory) {
+	ctx := context.Background()
+	s := newWithBucket(t, newStore, newManualClock())
+	first := put(t, s, "k", "first version", ObjectMeta{User: map[string]string{"v": "1"}})
+	obj, err := s.OpenObject(ctx, "bkt", "k")
+	require.NoError(t, err)
+	defer obj.Close()
+
+	put(t, s, "k", "second, longer version", ObjectMeta{User: map[string]string{"v": "2"}})
+	require.NoError(t, s.DeleteObject(ctx, "bkt", "k"))
+
+	info := obj.Info()
+	assert.Equal(t, first.ETag, info.ETag)
+	assert.Equal(t, "1", info.Meta.User["v"])
+	assert.Equal(t, int64(len("first version")), info.Size)
+	info.Meta.User["v"] = "changed by the caller"
+	assert.Equal(t, "1", obj.Info().Meta.User["v"], "Info hands out a copy")
+
+	r, err := obj.Reader(&Range{Start: 6, Length: 100})
+	require.NoError(t, err)
+	got, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, "version", string(got), "the range is clamped to the opened version")
+
+	_, err = s.OpenObject(ctx, "bkt", "k")
+	assert.ErrorIs(t, err, ErrNoSuchKey)
 }
 
 var oddKeys = []string{
@@ -718,7 +749,7 @@ func testConcurrency(t *testing.T, newStore storeFactory) {
 				_, err := s.PutObject(ctx, "bkt", key, ObjectMeta{User: map[string]string{"w": fmt.Sprint(w)}}, PutCondition{}, bytes.NewReader(body))
 				assert.NoError(t, err)
 
-				info, rc, err := s.GetObject(ctx, "bkt", key, nil)
+				info, rc, err := GetObject(ctx, s, "bkt", key, nil)
 				if !assert.NoError(t, err) {
 					continue
 				}

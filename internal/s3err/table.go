@@ -3,7 +3,7 @@ package s3err
 import "net/http"
 
 // The codes strictS3 answers with. Messages are the wire forms recorded from
-// real S3 (see shared/spec/aws-behavior.md §9 where the docs differ).
+// real S3 (see docs/aws-behavior.md §9 where the docs differ).
 const (
 	AccessControlListNotSupported      Code = "AccessControlListNotSupported"
 	AccessDenied                       Code = "AccessDenied"
