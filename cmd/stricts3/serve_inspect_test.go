@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,4 +72,14 @@ func TestServe_EnforceWarn_ServesLogsAtWarnAndSummarisesOnShutdown(t *testing.T)
 	}, 5*time.Second, 10*time.Millisecond, "%s", s.stderr.String())
 	assert.Contains(t, s.stderr.String(), "level=WARN")
 	assert.Contains(t, s.stderr.String(), "would_be_error=AccessDenied")
+}
+
+// Inside a container the peer of a published port is Docker's bridge, so
+// the image opens the inspector; the value must be one serve accepts.
+func TestDockerfile_OpensTheInspector(t *testing.T) {
+	m := regexp.MustCompile(`(?m)^ENV STRICTS3_INSPECTOR=(\S+)$`).FindStringSubmatch(readRepoFile(t, "Dockerfile"))
+	require.NotNil(t, m)
+	c, err := parseServe(nil, io.Discard, envMap(map[string]string{"STRICTS3_INSPECTOR": m[1]}))
+	require.NoError(t, err)
+	assert.Equal(t, string(emulator.InspectorOpen), c.inspection.inspector)
 }
