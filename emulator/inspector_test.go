@@ -248,3 +248,14 @@ func TestInspector_TimeIsTheServerClock(t *testing.T) {
 	do(t, ts, wrongSecretPut(t, ts, "k"))
 	assert.Equal(t, at, ts.Server.inspector.recent(false, 1)[0].Time)
 }
+
+func TestRedact(t *testing.T) {
+	assert.Equal(t, "a=1&X-Amz-Security-Token=<redacted>&x-amz-security-token=<redacted>&b",
+		redactQuery("a=1&X-Amz-Security-Token=abc&x-amz-security-token=def&b"))
+	assert.Equal(t, "a=1&b=2", redactQuery("a=1&b=2"))
+	canonical := "GET\n/b/k\nX-Amz-Security-Token=tok%2F\nhost:h\nx-amz-security-token:tok/\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD"
+	assert.Equal(t, "GET\n/b/k\nX-Amz-Security-Token=<redacted>\nhost:h\nx-amz-security-token:<redacted>\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD",
+		redactCanonicalRequest(canonical))
+	assert.True(t, containsFold("xX-AMZ-security-TOKENx", securityTokenName))
+	assert.False(t, containsFold("x-amz-security-toke", securityTokenName))
+}
