@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,4 +259,47 @@ func TestRedact(t *testing.T) {
 		redactCanonicalRequest(canonical))
 	assert.True(t, containsFold("xX-AMZ-security-TOKENx", securityTokenName))
 	assert.False(t, containsFold("x-amz-security-toke", securityTokenName))
+}
+
+// Requests are recorded while the page reads: the ring stays consistent
+// and holds exactly its capacity (run with -race).
+func TestInspector_ConcurrentRecordAndRead(t *testing.T) {
+	srv, err := New(Options{
+		Credentials:   verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}),
+		InspectorSize: 50,
+	})
+	require.NoError(t, err)
+	serve := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Host, req.RemoteAddr = "127.0.0.1:9000", "127.0.0.1:5000"
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				serve("/bucket/key")
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				assert.Equal(t, http.StatusOK, serve("/_stricts3/requests?rejected=true").Code)
+			}
+		}()
+	}
+	wg.Wait()
+	var list requestList
+	require.NoError(t, json.Unmarshal(serve("/_stricts3/requests").Body.Bytes(), &list))
+	assert.Len(t, list.Requests, 50)
+	seen := map[string]bool{}
+	for _, e := range list.Requests {
+		assert.False(t, seen[e.ID], "each request once")
+		seen[e.ID] = true
+		assert.Equal(t, "NoSuchBucket", e.Code, "anonymous, and the bucket does not exist")
+	}
 }
