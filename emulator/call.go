@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -30,6 +31,8 @@ type call struct {
 	// handlers, so routing and signing always see the same parameters.
 	// Read it only: the matchers share it.
 	query url.Values
+	// target is what the route matchers read, through the context.
+	target target
 
 	op   string
 	auth *verifier.Result
@@ -42,14 +45,18 @@ func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, start: time.Now()}
 	c.requestID, c.hostID = s.ids.next()
 	c.w = &statusWriter{ResponseWriter: w}
+	// Header.Set would allocate one slice per header; the three share one
+	// array, each capped so that an Add to one cannot overwrite the next.
+	vals := []string{c.requestID, c.hostID, "AmazonS3"}
 	h := w.Header()
-	h.Set("X-Amz-Request-Id", c.requestID)
-	h.Set("X-Amz-Id-2", c.hostID)
-	h.Set("Server", "AmazonS3")
+	h["X-Amz-Request-Id"] = vals[0:1:1]
+	h["X-Amz-Id-2"] = vals[1:2:2]
+	h["Server"] = vals[2:3:3]
 	c.bucket, c.key, c.virtualHost = s.address(r)
 	c.query = verifier.RequestQuery(r)
 	// The matchers in routes.go read the addressing result from the context.
-	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: c.query}))
+	c.target = target{bucket: c.bucket, key: c.key, query: c.query}
+	c.r = r.WithContext(withTarget(r.Context(), &c.target))
 	return c
 }
 
@@ -71,8 +78,16 @@ func (c *call) fail(err error) {
 	s3err.Write(c.w, c.r, e, c.requestID, c.hostID)
 }
 
-// finish logs the request: one line, never a secret.
+// finish logs the request: one line, never a secret. When the logger
+// discards the line's level, the line is never built.
 func (c *call) finish() {
+	level := slog.LevelInfo
+	if c.panicked != nil || c.err != nil && c.err.Code == s3err.InternalError {
+		level = slog.LevelError
+	}
+	if !c.s.log.Enabled(c.r.Context(), level) {
+		return
+	}
 	attrs := []slog.Attr{
 		slog.String("request_id", c.requestID),
 		slog.String("method", c.r.Method),
@@ -87,21 +102,16 @@ func (c *call) finish() {
 			slog.String("auth", string(c.auth.Identity.Auth)),
 			slog.String("access_key_id", c.auth.Identity.AccessKeyID))
 	}
-	level := slog.LevelInfo
 	if c.err != nil {
 		attrs = append(attrs, slog.String("error", string(c.err.Code)))
 		if c.err.Diagnosis != "" {
 			attrs = append(attrs, slog.String("diagnosis", c.err.Diagnosis))
-		}
-		if c.err.Code == s3err.InternalError {
-			level = slog.LevelError
 		}
 	} else {
 		attrs = append(attrs, slog.String("verdict", "ok"))
 	}
 	if c.panicked != nil {
 		attrs = append(attrs, slog.Any("panic", c.panicked))
-		level = slog.LevelError
 	}
 	c.s.log.LogAttrs(c.r.Context(), level, "s3 request", attrs...)
 }
@@ -161,6 +171,23 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(p)
 }
+
+// ReadFrom lets io.Copy reach the server's own ReadFrom, which copies
+// through a pooled buffer (or sendfile) instead of allocating 32 KiB per
+// response.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, src)
+}
+
+// writerOnly hides every method but Write, so io.Copy cannot recurse into
+// ReadFrom.
+type writerOnly struct{ io.Writer }
 
 func (w *statusWriter) statusOr200() int {
 	if w.status == 0 {
