@@ -45,24 +45,29 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        string
 	shutdownTimeout time.Duration
+	// pprofAddr is --pprof: where the profiler listens, "" for off.
+	pprofAddr          string
+	pprofHeaderTimeout time.Duration
 }
 
 var serveEnv = envFlags{
-	"addr":             {"STRICTS3_ADDR"},
-	"region":           {"STRICTS3_REGION"},
-	"access-key":       {"STRICTS3_ACCESS_KEY"},
-	"secret-key":       {"STRICTS3_SECRET_KEY"},
-	"credentials":      {"STRICTS3_CREDENTIALS"},
-	"data-dir":         {"STRICTS3_DATA_DIR"},
-	"fsync":            {"STRICTS3_FSYNC"},
-	"domain":           {"STRICTS3_DOMAIN"},
-	"tls":              {"STRICTS3_TLS"},
-	"cert-out":         {"STRICTS3_CERT_OUT"},
-	"cert":             {"STRICTS3_CERT"},
-	"key":              {"STRICTS3_KEY"},
-	"log-format":       {"STRICTS3_LOG_FORMAT"},
-	"log-level":        {"STRICTS3_LOG_LEVEL"},
-	"shutdown-timeout": {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"addr":                 {"STRICTS3_ADDR"},
+	"region":               {"STRICTS3_REGION"},
+	"access-key":           {"STRICTS3_ACCESS_KEY"},
+	"secret-key":           {"STRICTS3_SECRET_KEY"},
+	"credentials":          {"STRICTS3_CREDENTIALS"},
+	"data-dir":             {"STRICTS3_DATA_DIR"},
+	"fsync":                {"STRICTS3_FSYNC"},
+	"domain":               {"STRICTS3_DOMAIN"},
+	"tls":                  {"STRICTS3_TLS"},
+	"cert-out":             {"STRICTS3_CERT_OUT"},
+	"cert":                 {"STRICTS3_CERT"},
+	"key":                  {"STRICTS3_KEY"},
+	"log-format":           {"STRICTS3_LOG_FORMAT"},
+	"log-level":            {"STRICTS3_LOG_LEVEL"},
+	"shutdown-timeout":     {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"pprof":                {"STRICTS3_PPROF"},
+	"pprof-header-timeout": {"STRICTS3_PPROF_HEADER_TIMEOUT"},
 }
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -115,6 +120,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
+	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
+	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers")
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -143,6 +150,12 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")
+	}
+	if err := checkPprofAddr(c.pprofAddr); err != nil {
+		return nil, err
+	}
+	if c.pprofHeaderTimeout <= 0 {
+		return nil, usageErrorf("--pprof-header-timeout must be positive")
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
 	if c.tls && c.certFile == "" && c.certOut == "" {
@@ -239,6 +252,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		tlsConfig.NextProtos = []string{"http/1.1"}
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	stopPprof, err := startPprof(c.pprofAddr, c.pprofHeaderTimeout, stdout, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopPprof()
 	printBanner(stdout, c, ln.Addr(), caPath)
 
 	served := make(chan error, 1)
