@@ -284,3 +284,29 @@ func BenchmarkServer_RejectedPresignedGet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkServeHTTP_PresignedGet4KiB is the server alone, without the
+// network: ServeHTTP on a recorded request, so its allocations are the
+// server's (store included) and nothing else's.
+func BenchmarkServeHTTP_PresignedGet4KiB(b *testing.B) {
+	ts, data := benchServer(b, 4096)
+	ctx := context.Background()
+	if _, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(benchBucket), Key: aws.String("obj"), Body: bytes.NewReader(data),
+	}); err != nil {
+		b.Fatal(err)
+	}
+	req, err := ts.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(benchBucket), Key: aws.String("obj")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, req.URL, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		ts.Server.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || w.Body.Len() != len(data) {
+			b.Fatalf("status %d, %d bytes: %s", w.Code, w.Body.Len(), w.Body)
+		}
+	}
+}

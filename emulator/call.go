@@ -125,6 +125,7 @@ func (c *call) applyQueryHeaders() {
 	if c.auth == nil {
 		return
 	}
+	owned := false
 	for name, vals := range c.auth.QueryHeaders {
 		if _, isValue := verifier.ChecksumAlgorithmOf(name); isValue || strings.EqualFold(name, "X-Amz-Sdk-Checksum-Algorithm") {
 			continue
@@ -137,6 +138,13 @@ func (c *call) applyQueryHeaders() {
 				for i, v := range vals {
 					vals[i] = headerValue(v)
 				}
+			}
+			if !owned {
+				// c.r is the server's copy of the request, but its Header
+				// is still the caller's map, which a handler must not
+				// change; copied only when a query value applies.
+				c.r.Header = c.r.Header.Clone()
+				owned = true
 			}
 			c.r.Header[http.CanonicalHeaderKey(name)] = vals
 		}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -124,4 +126,24 @@ func TestStatusWriter_CopiesThroughTheServersReadFrom(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "body", plain.Body.String())
 	assert.Equal(t, http.StatusOK, w.status)
+}
+
+func TestServer_QueryHeadersLeaveTheCallersRequestAlone(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("replay")})
+	require.NoError(t, err)
+	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("replay"), Key: aws.String("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	// Unsigned x-amz-* query values act as headers of this request only.
+	req, err := ts.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("replay"), Key: aws.String("k")})
+	require.NoError(t, err)
+	require.Contains(t, req.URL, "X-Amz-Checksum-Mode=ENABLED", "the SDK pre-signs checksum mode into the query")
+	r := httptest.NewRequest(http.MethodGet, req.URL, nil)
+	for range 2 { // the same request twice, as a caller may replay it
+		w := httptest.NewRecorder()
+		ts.Server.ServeHTTP(w, r)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	}
+	assert.Empty(t, r.Header.Get("X-Amz-Checksum-Mode"), "the caller's headers are not the server's to change")
 }
