@@ -197,3 +197,24 @@ func FuzzParseAmzDate_SameAsTimeParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendRawQuery_GrowsPastItsBufferAndKeepsWhatWasThere(t *testing.T) {
+	var buf [2]queryParam
+	dst := append(buf[:0], queryParam{name: "kept"})
+	raw := "a=1&b=%2F&c+d=e+f&g"
+	got := appendRawQuery(dst, raw)
+	require.Len(t, got, 5)
+	assert.Equal(t, "kept", got[0].name)
+	assert.Equal(t, referenceParseQuery(raw), got[1:])
+	assert.Empty(t, appendRawQuery(nil, ""))
+}
+
+func TestAuthenticate_PresignedURLWithManyParameters(t *testing.T) {
+	v, _ := newTestVerifier(t, testRegion)
+	extra := strings.Repeat("&p=%2F", 2*stackQueryParamsParsed)
+	u, h := presignedURL(t, keyMain, testRegion, "GET", "http://localhost:9000/bucket/key?x=1"+extra, time.Hour, nil)
+	_, err := v.Authenticate(presignedRequest(t, "GET", u, h))
+	require.NoError(t, err)
+	_, err = v.Authenticate(presignedRequest(t, "GET", u+"&added=1", h))
+	require.Error(t, err, "a parameter added after signing still fails")
+}

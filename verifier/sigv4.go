@@ -176,14 +176,34 @@ func computedSignatureEqual(computed []byte, provided string) bool {
 	return diff == 0
 }
 
-// detached copies q's slices, so that the copy may be kept (diagnosis
-// variants are) while q's own slices live in its caller's stack buffers.
+// detached is a deep copy of q that may be kept (diagnosis variants are)
+// while q's slices live in its caller's stack buffers. Every string is
+// copied too: the compiler tracks a struct as a whole, so keeping any
+// string of q would make it move q's buffers to the heap on every request,
+// authentic ones included. Only failures pay for the copies.
 func (q *v4Request) detached() *v4Request {
-	d := *q
-	d.query = slices.Clone(q.query)
-	d.signed = slices.Clone(q.signed)
-	d.values = slices.Clone(q.values)
-	return &d
+	d := &v4Request{
+		method: strings.Clone(q.method), uri: strings.Clone(q.uri), skipQuery: strings.Clone(q.skipQuery),
+		signedList: strings.Clone(q.signedList), payload: strings.Clone(q.payload),
+		amzDate: strings.Clone(q.amzDate), scope: strings.Clone(q.scope),
+		signed: cloneStrings(q.signed), values: cloneStrings(q.values),
+		query: make([]queryParam, len(q.query)),
+	}
+	for i, p := range q.query {
+		d.query[i] = queryParam{
+			name: strings.Clone(p.name), value: strings.Clone(p.value),
+			rawName: strings.Clone(p.rawName), rawValue: strings.Clone(p.rawValue), hasEq: p.hasEq,
+		}
+	}
+	return d
+}
+
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }
 
 // mismatch is the SignatureDoesNotMatch answer for q, provided being the

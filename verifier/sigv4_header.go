@@ -190,7 +190,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if payload.Mode.Streaming() {
 		payload.SeedSignature = a.signature
 		payload.RequestTime = t
-		payload.Scope = q.scope
+		payload.Scope = a.cred.scope() // not q.scope: q must not outlive the call
 		payload.signingKey = key
 	}
 	return &Result{
