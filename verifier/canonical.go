@@ -210,8 +210,16 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 	if !hasEscapes(raw) {
 		return ps
 	}
+	size := 0 // decoding never lengthens: the escaped parts' length is enough
+	for _, p := range ps[len(dst):] {
+		for _, c := range [2]string{p.rawName, p.rawValue} {
+			if hasEscapes(c) {
+				size += len(c)
+			}
+		}
+	}
 	var b strings.Builder
-	b.Grow(len(raw)) // decoding never lengthens
+	b.Grow(size)
 	decode := func(s string) string {
 		if !hasEscapes(s) {
 			return s
@@ -230,31 +238,37 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 
 // hasEscapes reports whether percentDecode(s, true) could differ from s.
 func hasEscapes(s string) bool {
-	// Not strings.ContainsAny, which builds its byte set on every call.
-	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '+') >= 0
+	// A loop: names and values are short, and strings.ContainsAny builds
+	// its byte set on every call.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || c == '+' {
+			return true
+		}
+	}
+	return false
 }
 
 // writeDecoded writes percentDecode(s, true) to b.
 func writeDecoded(b *strings.Builder, s string) {
-	for s != "" {
-		i := strings.IndexAny(s, "%+")
-		if i < 0 {
-			b.WriteString(s)
-			return
-		}
-		b.WriteString(s[:i])
+	plain := 0 // start of the bytes not yet written
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		s = s[i+1:]
+		if c != '%' && c != '+' {
+			continue
+		}
+		b.WriteString(s[plain:i])
 		switch {
 		case c == '+':
 			b.WriteByte(' ')
-		case len(s) >= 2 && ishex(s[0]) && ishex(s[1]):
-			b.WriteByte(unhex(s[0])<<4 | unhex(s[1]))
-			s = s[2:]
+		case i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
 		default:
 			b.WriteByte('%') // a malformed escape is kept
 		}
+		plain = i + 1
 	}
+	b.WriteString(s[plain:])
 }
 
 // canonicalQuery encodes every parameter except the one named skip, sorts
