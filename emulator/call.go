@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -44,7 +45,7 @@ type call struct {
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, start: time.Now()}
 	c.requestID, c.hostID = s.ids.next()
-	c.w = &statusWriter{ResponseWriter: w}
+	c.w = &statusWriter{ResponseWriter: w, buffers: &s.copyBuffers}
 	// Header.Set would allocate one slice per header; the three share one
 	// array, each capped so that an Add to one cannot overwrite the next.
 	vals := []string{c.requestID, c.hostID, "AmazonS3"}
@@ -164,6 +165,19 @@ func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// buffers holds *[]byte of copyBufferSize for ReadFrom; nil copies
+	// through the server's own ReadFrom only.
+	buffers *sync.Pool
+}
+
+// copyBufferSize is the chunk a response body is written in when its
+// source cannot write itself (no io.WriterTo): net/http's 32 KiB would cost
+// a system call per 32 KiB of a large GET.
+const copyBufferSize = 256 << 10
+
+func newCopyBuffer() any {
+	b := make([]byte, copyBufferSize)
+	return &b
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -180,12 +194,18 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
-// ReadFrom lets io.Copy reach the server's own ReadFrom, which copies
-// through a pooled buffer (or sendfile) instead of allocating 32 KiB per
-// response.
+// ReadFrom sends src without io.Copy's fresh 32 KiB buffer per response: a
+// source that writes itself (a byte slice, a file) goes through the
+// server's own ReadFrom, in one write or by sendfile; any other is copied
+// in copyBufferSize chunks from a pooled buffer.
 func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if _, ok := src.(io.WriterTo); !ok && w.buffers != nil {
+		bp := w.buffers.Get().(*[]byte)
+		defer w.buffers.Put(bp)
+		return io.CopyBuffer(writerOnly{w.ResponseWriter}, src, *bp)
 	}
 	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(src)

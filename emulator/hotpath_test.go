@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -146,4 +147,29 @@ func TestServer_QueryHeadersLeaveTheCallersRequestAlone(t *testing.T) {
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	}
 	assert.Empty(t, r.Header.Get("X-Amz-Checksum-Mode"), "the caller's headers are not the server's to change")
+}
+
+// countingWriter is a ResponseWriter that counts Write calls.
+type countingWriter struct {
+	*httptest.ResponseRecorder
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.ResponseRecorder.Write(p)
+}
+
+func TestStatusWriter_LargeBodiesGoOutInLargeChunks(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789abcdef"), 4*copyBufferSize/16)
+	pool := &sync.Pool{New: newCopyBuffer}
+	rec := &countingWriter{ResponseRecorder: httptest.NewRecorder()}
+	w := &statusWriter{ResponseWriter: rec, buffers: pool}
+	// A reader that cannot write itself, as a store's may be.
+	n, err := io.Copy(w, struct{ io.Reader }{bytes.NewReader(body)})
+	require.NoError(t, err)
+	assert.EqualValues(t, len(body), n)
+	assert.Equal(t, body, rec.Body.Bytes())
+	assert.Equal(t, 4, rec.writes, "one write per %d bytes, not per 32 KiB", copyBufferSize)
+	assert.Equal(t, http.StatusOK, w.status)
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/mux"
 
@@ -42,6 +43,8 @@ type Server struct {
 	log        *slog.Logger
 	ids        *requestIDs
 	router     *mux.Router
+	// copyBuffers lend response bodies their copy buffer (see ReadFrom).
+	copyBuffers sync.Pool
 }
 
 // New returns a Server for opts.
@@ -81,6 +84,7 @@ func New(opts Options) (*Server, error) {
 		}),
 	}
 	s.router = s.routes()
+	s.copyBuffers.New = newCopyBuffer
 	return s, nil
 }
 
