@@ -19,9 +19,10 @@ import (
 // include secrets, so only a loopback address is accepted.
 
 // defaultPprofHeaderTimeout is --pprof-header-timeout's default: how long
-// a profiler client may take to send its request headers, so a stuck
-// client cannot hold a connection forever. Profiles themselves take as
-// long as they ask (?seconds=N), so there is no write deadline.
+// a profiler client may take to send its request headers, or stay idle
+// between requests, so a stuck client cannot hold a connection forever.
+// Profiles themselves take as long as they ask (?seconds=N), so there is
+// no write deadline.
 const defaultPprofHeaderTimeout = 10 * time.Second
 
 // checkPprofAddr accepts "" (off) or host:port with a loopback host:
@@ -74,6 +75,7 @@ func startPprof(addr string, headerTimeout time.Duration, w io.Writer, logger *s
 	srv := &http.Server{
 		Handler:           pprofMux(),
 		ReadHeaderTimeout: headerTimeout,
+		IdleTimeout:       headerTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	done := make(chan struct{})

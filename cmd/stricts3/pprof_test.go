@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -81,4 +83,23 @@ func TestServe_Pprof_ServesTheProfilerOnItsOwnListenerOnly(t *testing.T) {
 func TestServe_Pprof_OffByDefault(t *testing.T) {
 	s := startServe(t, nil, "--addr", "127.0.0.1:0")
 	assert.Empty(t, pprofURL(s), "banner %q", s.banner)
+}
+
+func TestServe_Pprof_ClosesAStalledConnection(t *testing.T) {
+	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--pprof", "127.0.0.1:0", "--pprof-header-timeout", "200ms")
+	prof := pprofURL(s)
+	require.NotEmpty(t, prof)
+	conn, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(prof, "http://"), "/debug/pprof/"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /debug/pprof/ HTTP/1.1\r\n")) // and never the rest
+	require.NoError(t, err)
+	// The server closes it after the header timeout; this test's own bound
+	// is much longer, so a server that never closes fails instead of hanging.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	_, err = io.ReadAll(conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatal("the profiler kept a connection whose headers never arrived")
+	}
 }

@@ -121,7 +121,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
-	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers")
+	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers or stay idle between requests")
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
