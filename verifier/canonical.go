@@ -115,16 +115,23 @@ func isCanonicalEncoding(raw string, keepSlash bool) bool {
 		if unreserved(c) || (keepSlash && c == '/') {
 			continue
 		}
-		if c != '%' || i+2 >= len(raw) || !isUpperHex(raw[i+1]) || !isUpperHex(raw[i+2]) {
-			return false
-		}
-		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
-		if unreserved(d) || (keepSlash && d == '/') {
+		if _, ok := canonicalEscapeAt(raw, i, keepSlash); !ok {
 			return false
 		}
 		i += 2
 	}
 	return true
+}
+
+// canonicalEscapeAt decodes the escape at raw[i] when it is one uriEncode
+// writes: "%XX" in upper case, of a byte that is not unreserved (nor '/',
+// when keepSlash).
+func canonicalEscapeAt(raw string, i int, keepSlash bool) (byte, bool) {
+	if raw[i] != '%' || i+2 >= len(raw) || !isUpperHex(raw[i+1]) || !isUpperHex(raw[i+2]) {
+		return 0, false
+	}
+	d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
+	return d, !unreserved(d) && !(keepSlash && d == '/')
 }
 
 func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
@@ -148,10 +155,8 @@ func isCanonicalEncodingOf(raw, decoded string) bool {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if !unreserved(c) {
-			if c != '%' || i+2 >= len(raw) || !isUpperHex(raw[i+1]) || !isUpperHex(raw[i+2]) {
-				return false
-			}
-			if c = unhex(raw[i+1])<<4 | unhex(raw[i+2]); unreserved(c) {
+			var ok bool
+			if c, ok = canonicalEscapeAt(raw, i, false); !ok {
 				return false
 			}
 			i += 2
