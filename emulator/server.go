@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -85,6 +86,8 @@ type Server struct {
 	inspectorAccess InspectorAccess
 	enforce         Enforce
 	warned          *warnReport
+	// copyBuffers lend response bodies their copy buffer (see ReadFrom).
+	copyBuffers sync.Pool
 }
 
 // New returns a Server for opts.
@@ -138,6 +141,7 @@ func New(opts Options) (*Server, error) {
 	if _, err := s.createStartupBuckets(context.Background()); err != nil {
 		return nil, err
 	}
+	s.copyBuffers.New = newCopyBuffer
 	return s, nil
 }
 
@@ -203,9 +207,11 @@ func (s *Server) route(r *http.Request) *operation {
 		if m == r.Method {
 			continue
 		}
-		alt := r.Clone(r.Context())
+		// The matchers only read: a shallow copy with another method is
+		// enough, and this path is taken by failing requests only.
+		alt := *r
 		alt.Method = m
-		if _, ok := s.match(alt); ok {
+		if _, ok := s.match(&alt); ok {
 			return methodNotAllowedOp
 		}
 	}

@@ -70,7 +70,7 @@ func TestDiagnosis_TriesABoundedNumber(t *testing.T) {
 	ps := parseRawQuery(raw)
 	signed := splitSignedHeaders(p.signedHeaders)
 	q := &v4Request{method: r.Method, uri: CanonicalURI(path), query: ps, skipQuery: qSignature, signedList: p.signedHeaders,
-		signed: signed, values: signedValues(r, signed, ps), payload: unsignedPayload, amzDate: p.amzDate, scope: p.cred.scope()}
+		signed: signed, values: appendSignedValues(nil, r, signed, ps), payload: unsignedPayload, amzDate: p.amzDate, scope: p.cred.scope()}
 	n := len(v4Variants(v, r, q, true)) + len(v.secretVariantsV4(v4Diag{r: r, q: *q, cred: keyMain, scope: p.cred}))
 	assert.Less(t, n, 250)
 	ex := v.Explain(r)

@@ -49,6 +49,10 @@ type serveConfig struct {
 	limits     serveLimits
 	startup    startupFlags
 	inspection serveInspection
+
+	// pprofAddr is --pprof: where the profiler listens, "" for off.
+	pprofAddr          string
+	pprofHeaderTimeout time.Duration
 }
 
 var serveEnv = withEnv(withEnv(limitsEnv, inspectionEnv), envFlags{
@@ -70,6 +74,8 @@ var serveEnv = withEnv(withEnv(limitsEnv, inspectionEnv), envFlags{
 	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
 	"bucket":                startupEnv["bucket"],
 	"cors":                  startupEnv["cors"],
+	"pprof":                 {"STRICTS3_PPROF"},
+	"pprof-header-timeout":  {"STRICTS3_PPROF_HEADER_TIMEOUT"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -138,6 +144,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	c.limits.addFlags(fs)
 	c.startup.register(fs)
 	c.inspection.addFlags(fs)
+	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
+	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers or stay idle between requests")
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -175,6 +183,12 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if err := c.inspection.validate(); err != nil {
 		return nil, err
+	}
+	if err := checkPprofAddr(c.pprofAddr); err != nil {
+		return nil, err
+	}
+	if c.pprofHeaderTimeout <= 0 {
+		return nil, usageErrorf("--pprof-header-timeout must be positive")
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
 	return c, nil
@@ -272,6 +286,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		tlsConfig.NextProtos = []string{"http/1.1"}
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	stopPprof, err := startPprof(c.pprofAddr, c.pprofHeaderTimeout, stdout, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopPprof()
 	printBanner(stdout, c, ln.Addr(), caPath)
 
 	served := make(chan error, 1)
