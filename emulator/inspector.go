@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -52,9 +53,11 @@ type InspectedRequest struct {
 	Warnings  []Warning     `json:"warnings,omitempty"`
 	Causes    []s3err.Cause `json:"causes,omitempty"`
 	Diagnosis string        `json:"diagnosis,omitempty"`
-	// CanonicalRequest and StringToSign are SigV4's, as strictS3 built them
-	// from the request as received (empty for SigV2, anonymous and POST
-	// requests, and when authentication stopped before signing).
+	// CanonicalRequest and StringToSign are what a refused request was
+	// checked against, built from the request as received (SigV2 has a
+	// string to sign only). They are empty for accepted requests (keeping
+	// them would cost every request), anonymous and POST requests, and when
+	// authentication stopped before signing.
 	CanonicalRequest string  `json:"canonicalRequest,omitempty"`
 	StringToSign     string  `json:"stringToSign,omitempty"`
 	ElapsedMillis    float64 `json:"elapsedMillis"`
@@ -154,19 +157,32 @@ type signedStrings struct {
 	canonical, stringToSign string
 }
 
-// authenticate is the pipeline's authentication step. With the inspector
-// on, it uses Explain, which does the same checks in the same pass and also
-// returns the canonical request and string to sign.
+// authenticate is the pipeline's authentication step. An authentic request
+// costs the inspector nothing here; for a refused one it keeps the scheme
+// tried and the texts signed (see refusedStrings).
 func (s *Server) authenticate(c *call) (*verifier.Result, error) {
-	if s.inspector == nil {
-		return s.verifier.Authenticate(c.r)
+	res, err := s.verifier.Authenticate(c.r)
+	if err != nil && s.inspector != nil {
+		c.signed = s.refusedStrings(c.r, err)
 	}
-	ex := s.verifier.Explain(c.r)
-	c.signed = signedStrings{auth: ex.AuthType, canonical: ex.CanonicalRequest, stringToSign: ex.StringToSign}
-	if ex.Err != nil {
-		return nil, ex.Err
+	return res, err
+}
+
+// refusedStrings are the canonical request and string to sign of a
+// refused request. SignatureDoesNotMatch carries them already, as AWS
+// sends them (SigV2's has a string to sign only), so the diagnosis that
+// found them is never run twice; for any other refusal Explain repeats the
+// checks, which without a diagnosis cost microseconds.
+func (s *Server) refusedStrings(r *http.Request, err error) signedStrings {
+	out := signedStrings{auth: verifier.ClaimedAuth(r)}
+	if e, ok := s3err.As(err); ok && e.Code == s3err.SignatureDoesNotMatch {
+		out.canonical, _ = e.Get("CanonicalRequest")
+		out.stringToSign, _ = e.Get("StringToSign")
+		return out
 	}
-	return ex.Result, nil
+	ex := s.verifier.Explain(r)
+	out.canonical, out.stringToSign = ex.CanonicalRequest, ex.StringToSign
+	return out
 }
 
 // inspect records c in the inspector, if it is on, and in warn mode's

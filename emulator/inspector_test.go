@@ -170,10 +170,13 @@ func TestInspector_SessionTokensAreRedacted(t *testing.T) {
 	s3test.MustCreateBucket(t, ts.Client, "insp")
 	creds := aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "temp-secret", SessionToken: token}
 
-	// A pre-signed URL carries the token in its query, which SigV4 signs.
+	// A pre-signed URL carries the token in its query, which SigV4 signs;
+	// signed with a wrong secret, it is refused with its canonical request.
 	get, err := http.NewRequest(http.MethodGet, ts.URL+"/insp/missing?X-Amz-Expires=60", nil)
 	require.NoError(t, err)
-	u := s3test.PresignURL(t, get, creds, ts.Region, ts.Clock.Now())
+	wrong := creds
+	wrong.SecretAccessKey = "wrong"
+	u := s3test.PresignURL(t, get, wrong, ts.Region, ts.Clock.Now())
 	require.Contains(t, u, "X-Amz-Security-Token")
 	presigned, err := http.NewRequest(http.MethodGet, u, nil)
 	require.NoError(t, err)
@@ -302,4 +305,29 @@ func TestInspector_ConcurrentRecordAndRead(t *testing.T) {
 		seen[e.ID] = true
 		assert.Equal(t, "NoSuchBucket", e.Code, "anonymous, and the bucket does not exist")
 	}
+}
+
+// A refusal other than SignatureDoesNotMatch (here an expired URL) still
+// shows what was signed; an accepted request keeps no signing texts.
+func TestInspector_ExpiredURL_HasSigningTexts_AcceptedHasNone(t *testing.T) {
+	ts := NewTestServer(t)
+	s3test.MustCreateBucket(t, ts.Client, "insp")
+	get, err := http.NewRequest(http.MethodGet, ts.URL+"/insp/k?X-Amz-Expires=60", nil)
+	require.NoError(t, err)
+	u := s3test.PresignURL(t, get, testCreds(ts), ts.Region, ts.Clock.Now())
+	ts.Clock.Advance(2 * time.Minute)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	require.NoError(t, err)
+	resp, _ := do(t, ts, req)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+	recent := ts.Server.inspector.recent(false, 2)
+	expired, created := recent[0], recent[1]
+	assert.Equal(t, "AccessDenied", expired.Code)
+	assert.Equal(t, string(verifier.AuthSigV4Query), expired.Auth)
+	assert.True(t, strings.HasPrefix(expired.CanonicalRequest, "GET\n/insp/k\n"), expired.CanonicalRequest)
+	assert.True(t, strings.HasPrefix(expired.StringToSign, "AWS4-HMAC-SHA256\n"), expired.StringToSign)
+	assert.Equal(t, "CreateBucket", created.Operation)
+	assert.Empty(t, created.CanonicalRequest)
+	assert.Empty(t, created.StringToSign)
 }

@@ -41,6 +41,15 @@ func (v *Verifier) LaxResult(r *http.Request) *Result {
 	return res
 }
 
+// ClaimedAuth returns the scheme r tries to authenticate with, in
+// Authenticate's order of dispatch, without checking anything (like
+// ClaimedAccessKeyID, for saying what a refused request was): anonymous
+// when r carries no credentials S3 recognises.
+func ClaimedAuth(r *http.Request) AuthType {
+	_, rawQuery := rawTarget(r)
+	return claimedAuth(r, parseRawQuery(rawQuery))
+}
+
 // claimedAuth is the scheme r tries, in Authenticate's order of dispatch.
 func claimedAuth(r *http.Request, ps []queryParam) AuthType {
 	if hasV4QueryAuth(ps) {
