@@ -2,12 +2,9 @@ package e2e
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,11 +21,8 @@ import (
 
 // browserResult is what browser.mjs reports.
 type browserResult struct {
-	scriptError
-	BrowserVersion string            `json:"browserVersion"`
-	Screenshots    map[string]string `json:"screenshots"`
-	Console        []string          `json:"console"`
-	Form           struct {
+	browserRun
+	Form struct {
 		Error    string `json:"error"`
 		FinalURL string `json:"finalUrl"`
 		Status   int    `json:"status"`
@@ -139,12 +133,8 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 	small, err := signer.PresignPost(ctx, bucket, "browser/too-large.bin", 10*time.Minute, presign.ContentLengthRange(0, limit))
 	require.NoError(t, err)
 
-	artifacts, err := filepath.Abs(filepath.Join("artifacts", t.Name()))
-	require.NoError(t, err)
-	require.NoError(t, os.RemoveAll(artifacts))
-	plan, err := json.Marshal(map[string]any{
-		"chromium":  chromium,
-		"artifacts": artifacts,
+	var res browserResult
+	runBrowserScript(t, node, chromium, "browser.mjs", map[string]any{
 		"formPage":  pageOrigin + "/form",
 		"formFile":  map[string]string{"name": "photo.png", "mimeType": "image/png", "base64": base64.StdEncoding.EncodeToString(formFile)},
 		"fetchPage": pageOrigin + "/blank",
@@ -153,23 +143,7 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 		"tooLarge":  map[string]any{"url": small.URL, "fields": small.Values(), "size": tooMuch},
 		// Same page server, reached as 127.0.0.1: an origin no rule allows.
 		"blockedPage": "http://" + pageServer.Listener.Addr().String() + "/blank",
-	})
-	require.NoError(t, err)
-
-	var res browserResult
-	runErr := runJSON(t, 3*time.Minute, jsDir(t), clientEnv(t, map[string]string{"E2E_PLAN_FILE": writeTemp(t, "plan.json", plan)}), &res, node, "browser.mjs")
-	t.Cleanup(func() {
-		if t.Failed() {
-			for step, p := range res.Screenshots {
-				t.Logf("screenshot of step %s: %s", step, p)
-			}
-			t.Logf("browser console:\n%s", strings.Join(res.Console, "\n"))
-			return
-		}
-		_ = os.RemoveAll(artifacts)
-	})
-	require.NoError(t, runErr, "browser.mjs: %s", res.Error)
-	t.Logf("chromium %s", res.BrowserVersion)
+	}, &res)
 
 	t.Run("HTML form with a real file redirects back and stores the file", func(t *testing.T) {
 		require.Empty(t, res.Form.Error)

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +15,11 @@ import (
 
 // inspectorResult is what inspector.mjs reports.
 type inspectorResult struct {
-	scriptError
-	BrowserVersion string            `json:"browserVersion"`
-	Console        []string          `json:"console"`
-	Screenshots    map[string]string `json:"screenshots"`
-	RowsBefore     int               `json:"rowsBefore"`
-	BadStatus      int               `json:"badStatus"`
-	RequestID      string            `json:"requestId"`
-	Row            struct {
+	browserRun
+	RowsBefore int    `json:"rowsBefore"`
+	BadStatus  int    `json:"badStatus"`
+	RequestID  string `json:"requestId"`
+	Row        struct {
 		ClassName string   `json:"className"`
 		Cells     []string `json:"cells"`
 	} `json:"row"`
@@ -56,32 +50,12 @@ func TestBrowser_Inspector_ShowsABadRequestLiveWithCodeCausesAndSigningSteps(t *
 	require.NoError(t, err)
 	ts.Clock.Advance(2 * time.Minute)
 
-	artifacts, err := filepath.Abs(filepath.Join("artifacts", t.Name()))
-	require.NoError(t, err)
-	require.NoError(t, os.RemoveAll(artifacts))
-	plan, err := json.Marshal(map[string]any{
-		"chromium":  chromium,
-		"artifacts": artifacts,
-		"page":      ts.URL + emulator.ControlPrefix,
-		"badUrl":    bad.URL,
-	})
-	require.NoError(t, err)
-
 	var res inspectorResult
-	runErr := runJSON(t, 3*time.Minute, jsDir(t), clientEnv(t, map[string]string{"E2E_PLAN_FILE": writeTemp(t, "plan.json", plan)}), &res, node, "inspector.mjs")
-	t.Cleanup(func() {
-		if t.Failed() {
-			for step, p := range res.Screenshots {
-				t.Logf("screenshot %s: %s", step, p)
-			}
-			t.Logf("browser console:\n%s", strings.Join(res.Console, "\n"))
-			return
-		}
-		_ = os.RemoveAll(artifacts)
-	})
-	require.NoError(t, runErr, "inspector.mjs: %s", res.Error)
+	runBrowserScript(t, node, chromium, "inspector.mjs", map[string]any{
+		"page":   ts.URL + emulator.ControlPrefix,
+		"badUrl": bad.URL,
+	}, &res)
 	require.Empty(t, res.Error)
-	t.Logf("chromium %s", res.BrowserVersion)
 
 	assert.Equal(t, 2, res.RowsBefore, "CreateBucket and PutObject; the page's own polls are not recorded")
 	assert.Equal(t, 403, res.BadStatus)

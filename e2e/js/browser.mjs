@@ -17,46 +17,22 @@
 //   blockedPage    URL of a page on an origin the bucket's CORS rules do not
 //                  allow, which fetches get.url again
 // It prints one JSON document: what the browser saw in each step.
-import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { sha256Hex, withTimeout, output, fail } from './lib.mjs';
+import { openBrowser } from './chromium.mjs';
 
 const plan = JSON.parse(readFileSync(process.env.E2E_PLAN_FILE, 'utf8'));
-const STEP_TIMEOUT = 20000;
 
 async function main() {
-  mkdirSync(plan.artifacts, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'stricts3-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    timeout: 60000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const result = { browserVersion: context.browser() ? context.browser().version() : '', screenshots: {}, console: [] };
+  const { page, result, shot, close } = await openBrowser(plan);
   try {
-    const page = context.pages()[0] || await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    page.on('console', (m) => result.console.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => result.console.push(`pageerror: ${e}`));
-
     const stepRun = async (name, fn) => {
       try {
         result[name] = await fn();
       } catch (e) {
         result[name] = { error: String((e && e.stack) || e) };
       }
-      const shot = join(plan.artifacts, `${name}.png`);
-      try {
-        await page.screenshot({ path: shot, fullPage: true, timeout: 10000 });
-        result.screenshots[name] = shot;
-      } catch (e) {
-        result.console.push(`screenshot ${name}: ${e}`);
-      }
+      await shot(name);
     };
 
     await stepRun('form', async () => {
@@ -144,8 +120,7 @@ async function main() {
       }, plan.get);
     });
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
   output(result);
 }

@@ -12,41 +12,15 @@
 //   page        URL of the inspector page (<endpoint>/_stricts3/)
 //   badUrl      a URL that strictS3 refuses (an expired pre-signed GET)
 // It prints one JSON document: what the browser saw.
-import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { withTimeout, output, fail } from './lib.mjs';
+import { openBrowser } from './chromium.mjs';
 
 const plan = JSON.parse(readFileSync(process.env.E2E_PLAN_FILE, 'utf8'));
-const STEP_TIMEOUT = 20000;
 
 async function main() {
-  mkdirSync(plan.artifacts, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'stricts3-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    timeout: 60000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const result = { browserVersion: context.browser() ? context.browser().version() : '', console: [], screenshots: {} };
-  const page = context.pages()[0] || await context.newPage();
-  const shot = async (name) => {
-    const p = join(plan.artifacts, `${name}.png`);
-    try {
-      await page.screenshot({ path: p, fullPage: true, timeout: 10000 });
-      result.screenshots[name] = p;
-    } catch (e) {
-      result.console.push(`screenshot ${name}: ${e}`);
-    }
-  };
+  const { page, result, shot, close } = await openBrowser(plan);
   try {
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (m) => result.console.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => result.console.push(`pageerror: ${e}`));
-
     await page.goto(plan.page);
     await page.waitForFunction(() => /keeping the last/.test(document.getElementById('status').textContent));
     result.rowsBefore = await page.locator('#requests tbody tr').count();
@@ -88,8 +62,7 @@ async function main() {
     await shot('failure');
     result.error = String((e && e.stack) || e);
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
   output(result);
 }
