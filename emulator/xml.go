@@ -207,7 +207,7 @@ type deleteErrorE struct {
 	Key       string `xml:"Key"`
 	VersionID string `xml:"VersionId,omitempty"`
 	Code      string `xml:"Code"`
-	Message string `xml:"Message"`
+	Message   string `xml:"Message"`
 }
 
 // initiateMultipartUploadResult carries no checksum elements: S3 returns

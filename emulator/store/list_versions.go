@@ -37,9 +37,9 @@ type VersionListResult struct {
 //
 // Every version, marker and common prefix counts toward MaxKeys, and the
 // page is truncated only when one more would follow, as listPage does.
-// A VersionIDMarker that names no version of KeyMarker skips that key
-// whole: S3's reference leaves the case open, and resuming after the key
-// never repeats an entry.
+// A VersionIDMarker that names no version of KeyMarker any more (deleted
+// since the previous page, as a cleanup that deletes while it lists does)
+// resumes where that version was, by the write order ids encode.
 func listVersionsPage(opts VersionListOptions, keys iter.Seq[string], versions func(key string) []ObjectInfo) VersionListResult {
 	var res VersionListResult
 	if opts.MaxKeys <= 0 {
@@ -99,8 +99,12 @@ func listVersionsPage(opts VersionListOptions, keys iter.Seq[string], versions f
 	return res
 }
 
-// afterVersion returns the versions following the one named id, none when
-// id names none.
+// afterVersion returns the versions (newest first) following the one named
+// id. When id names none, they are those written before it: the first
+// version with a smaller id on, with the null versions just before that
+// one, whose place relative to the vanished version is unknown (listing
+// one twice is harmless, skipping one is not). A vanished null marker
+// skips the key.
 func afterVersion(vs []ObjectInfo, id string) []ObjectInfo {
 	id = storedVersionID(id)
 	for i, v := range vs {
@@ -108,7 +112,20 @@ func afterVersion(vs []ObjectInfo, id string) []ObjectInfo {
 			return vs[i+1:]
 		}
 	}
-	return nil
+	if id == "" {
+		return nil
+	}
+	i := len(vs)
+	for j, v := range vs {
+		if v.VersionID != "" && v.VersionID < id {
+			i = j
+			break
+		}
+	}
+	for i > 0 && vs[i-1].VersionID == "" {
+		i--
+	}
+	return vs[i:]
 }
 
 // ShownVersionID is a stored version id as S3 shows it: "" is "null".

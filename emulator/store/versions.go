@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Bucket versioning states, as S3's VersioningConfiguration Status names
@@ -64,16 +65,37 @@ type DeleteResult struct {
 	DeleteMarker bool
 }
 
-// newVersionID returns an opaque version id: 32 characters from S3's
-// alphabet of version ids (letters, digits, '.' and '_'), never "null".
-func newVersionID() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+// versionAlphabet is the characters of a version id (S3's: letters,
+// digits, '.' and '_') in byte order, so ids compare as their numbers do.
+const versionAlphabet = ".0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+// newVersionID returns an opaque 32-character version id, never "null":
+// 11 characters encoding seq, so a key's ids sort in the order of their
+// writes, then 21 random ones. The order lets ListObjectVersions resume
+// after a version-id-marker that was deleted meanwhile, as S3 does.
+func newVersionID(seq uint64) string {
 	var b [32]byte
-	_, _ = rand.Read(b[:])
-	for i := range b {
-		b[i] = alphabet[b[i]%byte(len(alphabet))]
+	for i := 10; i >= 0; i-- {
+		b[i] = versionAlphabet[seq%64]
+		seq /= 64
+	}
+	_, _ = rand.Read(b[11:])
+	for i := 11; i < len(b); i++ {
+		b[i] = versionAlphabet[b[i]%64]
 	}
 	return string(b[:])
+}
+
+// versionSeq decodes the write order from a version id; 0 for others.
+func versionSeq(id string) uint64 {
+	if len(id) != 32 {
+		return 0
+	}
+	var seq uint64
+	for i := 0; i < 11; i++ {
+		seq = seq*64 + uint64(strings.IndexByte(versionAlphabet, id[i]))
+	}
+	return seq
 }
 
 // IsVersionID reports whether id can name a version: "null" or an id this
@@ -168,7 +190,12 @@ func (c *chain[V]) add(v V, status string) (dropped []V) {
 	info.VersionID = ""
 	switch status {
 	case VersioningEnabled:
-		info.VersionID = newVersionID()
+		// Newer than every version of the key, whatever the clock did.
+		seq := uint64(max(info.LastModified.UnixNano(), 0))
+		for _, old := range c.versions {
+			seq = max(seq, versionSeq(c.info(old).VersionID)+1)
+		}
+		info.VersionID = newVersionID(seq)
 	case VersioningSuspended:
 		if i, old, err := c.find(""); err == nil {
 			dropped = append(dropped, old)
