@@ -51,9 +51,9 @@
 // version on GET, HEAD, DELETE and object tagging, and ?versions lists them
 // (see store.Versions for what a store keeps).
 //
-// Object ?tagging, ?versioning and ?versions are implemented; the
+// Object ?tagging, ?attributes, ?versioning and ?versions are implemented; the
 // sub-resources strictS3 does not implement (?acl, ?policy, bucket ?tagging,
-// ?attributes, ...) answer 501 NotImplemented and change nothing: the router
+// ?retention, ...) answer 501 NotImplemented and change nothing: the router
 // names every S3 sub-resource, so one strictS3 lacks can never fall through
 // to PutObject and overwrite an object. The query is read once, with
 // verifier.ParseQuery, the parser the signature is checked with: ';' is an

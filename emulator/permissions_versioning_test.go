@@ -67,6 +67,16 @@ func TestPermissions_VersioningOperationsAskForTheirIAMActions(t *testing.T) {
 			_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k, VersionId: v1})
 			return err
 		}, []string{"s3:GetObjectVersion " + obj}},
+		{"GetObjectAttributes", func() error {
+			_, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: k,
+				ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
+			return err
+		}, []string{"s3:GetObjectAttributes " + obj}},
+		{"GetObjectAttributes versionId", func() error {
+			_, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: k, VersionId: v1,
+				ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag}})
+			return err
+		}, []string{"s3:GetObjectVersionAttributes " + obj}},
 		{"PutObjectTagging versionId", func() error {
 			_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, VersionId: v1,
 				Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}})

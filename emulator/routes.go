@@ -31,14 +31,14 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
-var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions"}
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions", "attributes"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
 // few routed before the catch-all: Get/Put/DeleteObjectTagging (bucket
 // ?tagging stays 501).
 var unimplementedSubresources = []string{
-	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
+	"accelerate", "acl", "analytics", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
 	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
@@ -121,6 +121,8 @@ func (s *Server) routes() *mux.Router {
 	add(isObject, http.MethodDelete, op("AbortMultipartUpload", "s3:AbortMultipartUpload", (*Server).abortMultipartUpload), hasQuery("uploadId"))
 	add(isObject, http.MethodGet, op("ListParts", "s3:ListMultipartUploadParts", (*Server).listParts), hasQuery("uploadId"))
 	// Object.
+	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectVersionAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"), hasQuery("versionId"))
+	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"))
 	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
 	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
 	add(isObject, http.MethodGet, op("GetObject", "s3:GetObjectVersion", (*Server).getObject), noSubresource, hasQuery("versionId"))
