@@ -86,11 +86,8 @@ func TestGetObjectAttributes_MultipartPartsPaged(t *testing.T) {
 }
 
 func TestGetObjectAttributes_VersionsAndErrors(t *testing.T) {
-	ts := NewTestServer(t)
+	ts, c := versionedServer(t)
 	ctx := context.Background()
-	c := ts.Client
-	s3test.MustCreateBucket(t, c, "ver")
-	enableVersioning(t, c, "ver", types.BucketVersioningStatusEnabled)
 	v1 := s3test.MustPutObject(t, c, "ver", "k", "one")
 	s3test.MustPutObject(t, c, "ver", "k", "second")
 	out, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: aws.String("ver"), Key: aws.String("k"),

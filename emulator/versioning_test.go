@@ -33,6 +33,16 @@ func enableVersioning(t *testing.T, c *s3.Client, bucket string, status types.Bu
 	require.NoError(t, err)
 }
 
+// versionedServer is a memory-store test server with bucket "ver",
+// versioning enabled.
+func versionedServer(t *testing.T) (*TestServer, *s3.Client) {
+	t.Helper()
+	ts := NewTestServer(t)
+	s3test.MustCreateBucket(t, ts.Client, "ver")
+	enableVersioning(t, ts.Client, "ver", types.BucketVersioningStatusEnabled)
+	return ts, ts.Client
+}
+
 func getVersionBody(t *testing.T, c *s3.Client, bucket, key, versionID string) (*s3.GetObjectOutput, string) {
 	t.Helper()
 	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: aws.String(versionID)})
@@ -362,11 +372,8 @@ func TestVersioning_S3TestsCleanup_EmptiesAndDeletesEveryBucket(t *testing.T) {
 }
 
 func TestVersioning_SDK_DeleteObjectsReportsVersionsAndMarkers(t *testing.T) {
-	ts := NewTestServer(t)
+	_, c := versionedServer(t)
 	ctx := context.Background()
-	c := ts.Client
-	s3test.MustCreateBucket(t, c, "ver")
-	enableVersioning(t, c, "ver", types.BucketVersioningStatusEnabled)
 	v1 := s3test.MustPutObject(t, c, "ver", "a", "x")
 	s3test.MustPutObject(t, c, "ver", "b", "x")
 	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("ver"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
@@ -394,11 +401,8 @@ func TestVersioning_SDK_DeleteObjectsReportsVersionsAndMarkers(t *testing.T) {
 // A URL pre-signed for a versionId reaches that version, for GET, HEAD
 // and DELETE.
 func TestVersioning_PresignedURLsWithVersionID(t *testing.T) {
-	ts := NewTestServer(t)
+	ts, c := versionedServer(t)
 	ctx := context.Background()
-	c := ts.Client
-	s3test.MustCreateBucket(t, c, "ver")
-	enableVersioning(t, c, "ver", types.BucketVersioningStatusEnabled)
 	v1 := s3test.MustPutObject(t, c, "ver", "k", "one")
 	s3test.MustPutObject(t, c, "ver", "k", "two")
 	pc := s3.NewPresignClient(c)
