@@ -28,6 +28,7 @@ func runVersionsContract(t *testing.T, newStore storeFactory) {
 		{"Versions_Unversioned_NullVersionIsTheObject", testVersionsUnversioned},
 		{"Versions_Tagging_OneVersionOnly", testVersionsTagging},
 		{"Versions_Conditions_JudgeTheCurrentVersion", testVersionsConditions},
+		{"Versions_FailingBody_AddsNoVersion", testVersionsFailingBody},
 		{"Versions_Multipart_CompleteMakesAVersion", testVersionsMultipart},
 		{"Versions_BucketWithOnlyMarkers_IsNotEmpty", testVersionsBucketNotEmpty},
 		{"Versions_List_PrefixDelimiterMarkers", testVersionsListTable},
@@ -490,4 +491,20 @@ func testVersionsListResumeAfterDeleted(t *testing.T, newStore storeFactory) {
 	rest, err := s.ListObjectVersions(ctx, "bkt", VersionListOptions{KeyMarker: page.NextKeyMarker, VersionIDMarker: page.NextVersionIDMarker, MaxKeys: 10})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"k v " + ids[2] + "*", "k v " + ids[3], "k v " + ids[4]}, versionLines(rest.Versions))
+}
+
+// A write whose body fails (a verification failure at EOF, a client gone)
+// adds no version and leaves every earlier one readable.
+func testVersionsFailingBody(t *testing.T, newStore storeFactory) {
+	ctx := context.Background()
+	s := newVersioned(t, newStore)
+	v1 := put(t, s, "k", "one", ObjectMeta{})
+	want := versionLines(listAllVersions(t, s))
+	for _, atEnd := range []bool{false, true} {
+		_, err := s.PutObject(ctx, "bkt", "k", ObjectMeta{}, PutCondition{}, &failingReader{data: []byte("bad"), err: errVerify, atEnd: atEnd})
+		require.ErrorIs(t, err, errVerify)
+	}
+	assert.Equal(t, want, versionLines(listAllVersions(t, s)))
+	_, body := getVersion(t, s, "k", v1.VersionID)
+	assert.Equal(t, "one", body)
 }
