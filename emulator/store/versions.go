@@ -190,10 +190,15 @@ func (c *chain[V]) add(v V, status string) (dropped []V) {
 	info.VersionID = ""
 	switch status {
 	case VersioningEnabled:
-		// Newer than every version of the key, whatever the clock did.
+		// Newer than every version of the key, whatever the clock did: ids
+		// grow along the chain, so the newest one with an id is the
+		// largest.
 		seq := uint64(max(info.LastModified.UnixNano(), 0))
 		for _, old := range c.versions {
-			seq = max(seq, versionSeq(c.info(old).VersionID)+1)
+			if id := c.info(old).VersionID; id != "" {
+				seq = max(seq, versionSeq(id)+1)
+				break
+			}
 		}
 		info.VersionID = newVersionID(seq)
 	case VersioningSuspended:
