@@ -19,13 +19,17 @@ type target struct {
 
 type targetKey struct{}
 
-func withTarget(ctx context.Context, t target) context.Context {
+// withTarget stores a pointer, so the context holds no boxed copy: the
+// target lives in its call.
+func withTarget(ctx context.Context, t *target) context.Context {
 	return context.WithValue(ctx, targetKey{}, t)
 }
 
 func targetOf(r *http.Request) target {
-	t, _ := r.Context().Value(targetKey{}).(target)
-	return t
+	if t, ok := r.Context().Value(targetKey{}).(*target); ok {
+		return *t
+	}
+	return target{}
 }
 
 // address finds the bucket and key of r. Virtual-hosted style is

@@ -18,6 +18,15 @@ func (s *Server) authorize(c *call, op *operation) error {
 		if err := s.anonymousBucketExists(c, op); err != nil {
 			return err
 		}
+	}
+	return s.authorizeIdentity(c, op)
+}
+
+// authorizeIdentity is authorize's decision on the identity alone, without
+// looking at the store: Judge decides requests for buckets that need not
+// exist.
+func (s *Server) authorizeIdentity(c *call, op *operation) error {
+	if c.auth.Identity.Anonymous() {
 		return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAnonymous,
 			Message: "anonymous request (no Authorization header, no pre-signed query): strictS3 has no public buckets"})
 	}

@@ -2,10 +2,12 @@ package emulator
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -30,6 +32,8 @@ type call struct {
 	// handlers, so routing and signing always see the same parameters.
 	// Read it only: the matchers share it.
 	query url.Values
+	// target is what the route matchers read, through the context.
+	target target
 
 	op   string
 	auth *verifier.Result
@@ -39,6 +43,9 @@ type call struct {
 	// hangup is set when the client closed the connection while the
 	// response body was being sent.
 	hangup *hangup
+	// headerOwned is set once c.r.Header is the server's own copy (see
+	// setQueryHeader).
+	headerOwned bool
 }
 
 // hangup records a download the client cut short.
@@ -49,15 +56,19 @@ type hangup struct {
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, start: time.Now()}
 	c.requestID, c.hostID = s.ids.next()
-	c.w = &statusWriter{ResponseWriter: w}
+	c.w = &statusWriter{ResponseWriter: w, buffers: &s.copyBuffers}
+	// Header.Set would allocate one slice per header; the three share one
+	// array, each capped so that an Add to one cannot overwrite the next.
+	vals := []string{c.requestID, c.hostID, "AmazonS3"}
 	h := w.Header()
-	h.Set("X-Amz-Request-Id", c.requestID)
-	h.Set("X-Amz-Id-2", c.hostID)
-	h.Set("Server", "AmazonS3")
+	h["X-Amz-Request-Id"] = vals[0:1:1]
+	h["X-Amz-Id-2"] = vals[1:2:2]
+	h["Server"] = vals[2:3:3]
 	c.bucket, c.key, c.virtualHost = s.address(r)
 	c.query = verifier.RequestQuery(r)
 	// The matchers in routes.go read the addressing result from the context.
-	c.r = r.WithContext(withTarget(r.Context(), target{bucket: c.bucket, key: c.key, query: c.query}))
+	c.target = target{bucket: c.bucket, key: c.key, query: c.query}
+	c.r = r.WithContext(withTarget(r.Context(), &c.target))
 	return c
 }
 
@@ -79,8 +90,16 @@ func (c *call) fail(err error) {
 	s3err.Write(c.w, c.r, e, c.requestID, c.hostID)
 }
 
-// finish logs the request: one line, never a secret.
+// finish logs the request: one line, never a secret. When the logger
+// discards the line's level, the line is never built.
 func (c *call) finish() {
+	level := slog.LevelInfo
+	if c.panicked != nil || c.err != nil && c.err.Code == s3err.InternalError {
+		level = slog.LevelError
+	}
+	if !c.s.log.Enabled(c.r.Context(), level) {
+		return
+	}
 	attrs := []slog.Attr{
 		slog.String("request_id", c.requestID),
 		slog.String("method", c.r.Method),
@@ -99,7 +118,6 @@ func (c *call) finish() {
 		// says which, so a user can tell whose signature failed.
 		attrs = append(attrs, slog.String("access_key_id", id))
 	}
-	level := slog.LevelInfo
 	if c.err != nil {
 		attrs = append(attrs, slog.String("error", string(c.err.Code)))
 		if ids := c.err.CauseIDs(); ids != "" {
@@ -107,9 +125,6 @@ func (c *call) finish() {
 		}
 		if c.err.Diagnosis != "" {
 			attrs = append(attrs, slog.String("diagnosis", c.err.Diagnosis))
-		}
-		if c.err.Code == s3err.InternalError {
-			level = slog.LevelError
 		}
 	} else if c.hangup != nil {
 		// Not a server failure: the client went away mid-body.
@@ -120,7 +135,6 @@ func (c *call) finish() {
 	}
 	if c.panicked != nil {
 		attrs = append(attrs, slog.Any("panic", c.panicked))
-		level = slog.LevelError
 	}
 	c.s.log.LogAttrs(c.r.Context(), level, "s3 request", attrs...)
 }
@@ -148,9 +162,21 @@ func (c *call) applyQueryHeaders() {
 					vals[i] = headerValue(v)
 				}
 			}
-			c.r.Header[http.CanonicalHeaderKey(name)] = vals
+			c.setQueryHeader(name, vals)
 		}
 	}
+}
+
+// setQueryHeader makes a query value act as the header name. c.r is the
+// server's copy of the request, but its Header is still the caller's map,
+// which a handler must not change: it is copied the first time a query
+// value applies, and only then.
+func (c *call) setQueryHeader(name string, vals []string) {
+	if !c.headerOwned {
+		c.r.Header = c.r.Header.Clone()
+		c.headerOwned = true
+	}
+	c.r.Header[http.CanonicalHeaderKey(name)] = vals
 }
 
 // body returns the verified request body: reading it to EOF either yields
@@ -166,6 +192,19 @@ func (c *call) body(opts ...verifier.BodyOption) (*verifier.Body, error) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// buffers holds *[]byte of copyBufferSize for ReadFrom; nil copies
+	// through the server's own ReadFrom only.
+	buffers *sync.Pool
+}
+
+// copyBufferSize is the chunk a response body is written in when its
+// source cannot write itself (no io.WriterTo): net/http's 32 KiB would cost
+// a system call per 32 KiB of a large GET.
+const copyBufferSize = 256 << 10
+
+func newCopyBuffer() any {
+	b := make([]byte, copyBufferSize)
+	return &b
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -181,6 +220,29 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(p)
 }
+
+// ReadFrom sends src without io.Copy's fresh 32 KiB buffer per response: a
+// source that writes itself (a byte slice, a file) goes through the
+// server's own ReadFrom, in one write or by sendfile; any other is copied
+// in copyBufferSize chunks from a pooled buffer.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if _, ok := src.(io.WriterTo); !ok && w.buffers != nil {
+		bp := w.buffers.Get().(*[]byte)
+		defer w.buffers.Put(bp)
+		return io.CopyBuffer(writerOnly{w.ResponseWriter}, src, *bp)
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, src)
+}
+
+// writerOnly hides every method but Write, so io.Copy cannot recurse into
+// ReadFrom.
+type writerOnly struct{ io.Writer }
 
 func (w *statusWriter) statusOr200() int {
 	if w.status == 0 {

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/stricts3/stricts3/verifier"
@@ -25,7 +24,7 @@ func (c *call) applyQueryConditions() {
 	for name, vals := range c.query {
 		for _, h := range queryConditions {
 			if strings.EqualFold(name, h) && len(vals) > 0 && c.r.Header.Get(h) == "" {
-				c.r.Header[http.CanonicalHeaderKey(h)] = append([]string(nil), vals...)
+				c.setQueryHeader(h, append([]string(nil), vals...))
 			}
 		}
 	}

@@ -21,13 +21,8 @@ import (
 func (s *Server) postObject(c *call) error {
 	// The pipeline has already set the CORS headers (see Server.serve), so
 	// a page that uploads with fetch/XHR can read the answer, errors included.
-	up, err := s.verifier.ReadPost(c.r, c.bucket)
+	up, err := s.acceptPost(c)
 	if err != nil {
-		return err
-	}
-	c.auth = &verifier.Result{Identity: up.Identity}
-	c.key = up.Key
-	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
 		return err
 	}
 	if up.Key == "" {
@@ -61,6 +56,21 @@ func (s *Server) postObject(c *call) error {
 	}
 	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	return writePostResponse(c, up, info, sum.Value)
+}
+
+// acceptPost reads a form up to its file part and checks its signature,
+// its policy and the signer's s3:PutObject on the key.
+func (s *Server) acceptPost(c *call) (*verifier.PostUpload, error) {
+	up, err := s.verifier.ReadPost(c.r, c.bucket)
+	if err != nil {
+		return nil, err
+	}
+	c.auth = &verifier.Result{Identity: up.Identity}
+	c.key = up.Key
+	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
+		return nil, err
+	}
+	return up, nil
 }
 
 // metaFromPostFields reads the object headers a form may set. Fields are

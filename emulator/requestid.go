@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"fmt"
 	"sync/atomic"
 )
 
@@ -23,11 +22,29 @@ func newRequestIDs() *requestIDs {
 	return &requestIDs{prefix: binary.BigEndian.Uint32(b[:])}
 }
 
-// next returns a request id and the matching x-amz-id-2 host id.
+// hostIDSalt starts the input of every host id.
+const hostIDSalt = "stricts3-host/"
+
+// next returns a request id and the matching x-amz-id-2 host id. Both are
+// built in stack buffers: every request pays for them.
 func (g *requestIDs) next() (requestID, hostID string) {
-	requestID = fmt.Sprintf("%08X%08X", g.prefix, g.n.Add(1))
+	var id [len(hostIDSalt) + 16]byte
+	copy(id[:], hostIDSalt)
+	hexUpper32(id[len(hostIDSalt):], g.prefix)
+	hexUpper32(id[len(hostIDSalt)+8:], g.n.Add(1))
 	// S3's host id is an opaque base64 token; deriving it from the request id
 	// keeps the pair stable for log correlation.
-	sum := sha256.Sum256([]byte("stricts3-host/" + requestID))
-	return requestID, base64.StdEncoding.EncodeToString(sum[:])
+	sum := sha256.Sum256(id[:])
+	var host [44]byte // base64 of 32 bytes
+	base64.StdEncoding.Encode(host[:], sum[:])
+	return string(id[len(hostIDSalt):]), string(host[:])
+}
+
+// hexUpper32 writes v as 8 upper-case hex digits, as %08X does.
+func hexUpper32(dst []byte, v uint32) {
+	const digits = "0123456789ABCDEF"
+	for i := 7; i >= 0; i-- {
+		dst[i] = digits[v&0xf]
+		v >>= 4
+	}
 }

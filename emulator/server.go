@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -68,6 +69,8 @@ type Server struct {
 	started        time.Time
 	// completed answers repeated CompleteMultipartUploads.
 	completed *completedUploads
+	// copyBuffers lend response bodies their copy buffer (see ReadFrom).
+	copyBuffers sync.Pool
 }
 
 // New returns a Server for opts.
@@ -118,6 +121,7 @@ func New(opts Options) (*Server, error) {
 	if _, err := s.createStartupBuckets(context.Background()); err != nil {
 		return nil, err
 	}
+	s.copyBuffers.New = newCopyBuffer
 	return s, nil
 }
 
@@ -180,9 +184,11 @@ func (s *Server) route(r *http.Request) *operation {
 		if m == r.Method {
 			continue
 		}
-		alt := r.Clone(r.Context())
+		// The matchers only read: a shallow copy with another method is
+		// enough, and this path is taken by failing requests only.
+		alt := *r
 		alt.Method = m
-		if _, ok := s.match(alt); ok {
+		if _, ok := s.match(&alt); ok {
 			return methodNotAllowedOp
 		}
 	}

@@ -26,7 +26,10 @@ func (v *Verifier) Authenticate(r *http.Request) (*Result, error) {
 
 func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, error) {
 	path, rawQuery := rawTarget(r)
-	ps := parseRawQuery(rawQuery)
+	// The parameters live on the stack; whatever keeps them (a diagnosis,
+	// Result.QueryHeaders) copies what it needs.
+	var psBuf [stackQueryParamsParsed]queryParam
+	ps := appendRawQuery(psBuf[:0], rawQuery)
 	authz := r.Header.Get("Authorization")
 
 	v4q := hasV4QueryAuth(ps)

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
@@ -282,7 +283,8 @@ func (b *Body) finish() error {
 			return s3err.New(s3err.XAmzContentSHA256Mismatch).
 				With("ClientComputedContentSHA256", b.wantSHA).
 				With("S3ComputedContentSHA256", got).
-				WithDiagnosis("the body's SHA-256 is %s, x-amz-content-sha256 says %s", got, b.wantSHA)
+				WithCauses(cause(CausePayloadHashMismatch, fmt.Sprintf("the body's SHA-256 is %s, x-amz-content-sha256 says %s: the body changed after signing", got, b.wantSHA),
+					"signed", b.wantSHA, "sent", got))
 		}
 	}
 	md5Sum := b.md5.Sum(nil)

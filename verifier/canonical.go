@@ -36,17 +36,25 @@ func uriEncode(s string, keepSlash bool) string {
 	return string(b)
 }
 
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+func unreserved(c byte) bool { return unreservedBytes[c] }
+
+// unreservedBytes is the RFC 3986 unreserved set as a table: every byte of
+// every query and path is looked up in it, and one load beats seven
+// comparisons. It is never written after initialisation.
+var unreservedBytes = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
 
 // percentDecode undoes %XX escapes. Malformed escapes are kept literally
 // rather than rejected: S3 signs what it can read, and a wrong byte then
 // shows up as a signature mismatch with a readable canonical request.
 // plusIsSpace applies the form-encoding rule used in query strings.
 func percentDecode(s string, plusIsSpace bool) string {
-	if !strings.ContainsAny(s, "%+") {
+	if !hasEscapes(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))
@@ -89,7 +97,76 @@ func CanonicalURI(rawPath string) string {
 	if rawPath == "" {
 		return "/"
 	}
+	if isCanonicalEncoding(rawPath, true) {
+		// What SDKs send: decoding and re-encoding would give it back.
+		return rawPath
+	}
 	return uriEncode(percentDecode(rawPath, false), true)
+}
+
+// isCanonicalEncoding reports whether raw is already what uriEncode makes of
+// its percent-decoding: every byte unreserved (or '/', when keepSlash), or
+// an upper-case %XX escape of a byte uriEncode would escape. For such a raw
+// string, decoding and re-encoding is the identity, so it can be used as is.
+// A '+' is never canonical, so the form-decoding rule cannot matter.
+func isCanonicalEncoding(raw string, keepSlash bool) bool {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if unreserved(c) || (keepSlash && c == '/') {
+			continue
+		}
+		if _, ok := canonicalEscapeAt(raw, i, keepSlash); !ok {
+			return false
+		}
+		i += 2
+	}
+	return true
+}
+
+// canonicalEscapeAt decodes the escape at raw[i] when it is one uriEncode
+// writes: "%XX" in upper case, of a byte that is not unreserved (nor '/',
+// when keepSlash).
+func canonicalEscapeAt(raw string, i int, keepSlash bool) (byte, bool) {
+	if raw[i] != '%' || i+2 >= len(raw) || !isUpperHex(raw[i+1]) || !isUpperHex(raw[i+2]) {
+		return 0, false
+	}
+	d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
+	return d, !unreserved(d) && !(keepSlash && d == '/')
+}
+
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+// canonicalComponent is uriEncode(decoded, false) for a query name or value
+// whose wire form is raw. Signers send the canonical form, which is then
+// returned without an allocation; the check that raw decodes to decoded
+// guards against a raw form that does not belong to it (diagnosis variants
+// rewrite decoded values).
+func canonicalComponent(raw, decoded string) string {
+	if isCanonicalEncodingOf(raw, decoded) {
+		return raw
+	}
+	return uriEncode(decoded, false)
+}
+
+// isCanonicalEncodingOf reports whether raw is isCanonicalEncoding(raw,
+// false) and percent-decodes to decoded, in one pass over both.
+func isCanonicalEncodingOf(raw, decoded string) bool {
+	j := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if !unreserved(c) {
+			var ok bool
+			if c, ok = canonicalEscapeAt(raw, i, false); !ok {
+				return false
+			}
+			i += 2
+		}
+		if j >= len(decoded) || decoded[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(decoded)
 }
 
 // queryParam is one query parameter, decoded, with its wire form kept for
@@ -103,58 +180,145 @@ type queryParam struct {
 // parseRawQuery splits a raw query string the way S3 reads it: on '&',
 // then on the first '='; empty pieces are skipped; names and values are
 // percent-decoded with '+' as a space. It never fails.
+//
+// Every request is parsed, so a name or value with nothing to decode is
+// the wire string itself and the others share one buffer: a query costs
+// two allocations however many parameters it has.
 func parseRawQuery(raw string) []queryParam {
+	return appendRawQuery(nil, raw)
+}
+
+// stackQueryParamsParsed is how many parameters Authenticate parses into a
+// stack array; a pre-signed URL has about ten.
+const stackQueryParamsParsed = 16
+
+// appendRawQuery appends parseRawQuery(raw) to dst, growing it only when
+// it is too small.
+func appendRawQuery(dst []queryParam, raw string) []queryParam {
 	if raw == "" {
-		return nil
+		return dst
 	}
-	ps := make([]queryParam, 0, strings.Count(raw, "&")+1)
-	for raw != "" {
+	ps := dst
+	if n := strings.Count(raw, "&") + 1; cap(ps)-len(ps) < n {
+		ps = make([]queryParam, len(dst), len(dst)+n)
+		copy(ps, dst)
+	}
+	for rest := raw; rest != ""; {
 		var part string
-		part, raw, _ = strings.Cut(raw, "&")
+		part, rest, _ = strings.Cut(rest, "&")
 		if part == "" {
 			continue
 		}
 		rn, rv, eq := strings.Cut(part, "=")
-		ps = append(ps, queryParam{
-			name: percentDecode(rn, true), value: percentDecode(rv, true),
-			rawName: rn, rawValue: rv, hasEq: eq,
-		})
+		ps = append(ps, queryParam{name: rn, value: rv, rawName: rn, rawValue: rv, hasEq: eq})
+	}
+	if !hasEscapes(raw) {
+		return ps
+	}
+	size := 0 // decoding never lengthens: the escaped parts' length is enough
+	for _, p := range ps[len(dst):] {
+		for _, c := range [2]string{p.rawName, p.rawValue} {
+			if hasEscapes(c) {
+				size += len(c)
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	decode := func(s string) string {
+		if !hasEscapes(s) {
+			return s
+		}
+		from := b.Len()
+		writeDecoded(&b, s)
+		// Later writes only append, so this string never changes.
+		return b.String()[from:]
+	}
+	for i := len(dst); i < len(ps); i++ {
+		ps[i].name = decode(ps[i].rawName)
+		ps[i].value = decode(ps[i].rawValue)
 	}
 	return ps
+}
+
+// hasEscapes reports whether percentDecode(s, true) could differ from s.
+func hasEscapes(s string) bool {
+	// A loop: names and values are short, and strings.ContainsAny builds
+	// its byte set on every call.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || c == '+' {
+			return true
+		}
+	}
+	return false
+}
+
+// writeDecoded writes percentDecode(s, true) to b.
+func writeDecoded(b *strings.Builder, s string) {
+	plain := 0 // start of the bytes not yet written
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '%' && c != '+' {
+			continue
+		}
+		b.WriteString(s[plain:i])
+		switch {
+		case c == '+':
+			b.WriteByte(' ')
+		case i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		default:
+			b.WriteByte('%') // a malformed escape is kept
+		}
+		plain = i + 1
+	}
+	b.WriteString(s[plain:])
 }
 
 // canonicalQuery encodes every parameter except the one named skip, sorts
 // by encoded name then encoded value, and joins them with '&'.
 func canonicalQuery(ps []queryParam, skip string) string {
-	type pair struct{ k, v string }
-	pairs := make([]pair, 0, len(ps))
+	return string(appendCanonicalQuery(nil, ps, skip))
+}
+
+// encodedPair is one canonical query parameter.
+type encodedPair struct{ k, v string }
+
+func compareEncodedPairs(a, b encodedPair) int {
+	if c := strings.Compare(a.k, b.k); c != 0 {
+		return c
+	}
+	return strings.Compare(a.v, b.v)
+}
+
+// stackQueryParams is how many parameters appendCanonicalQuery sorts
+// without a heap allocation; a pre-signed URL has about ten.
+const stackQueryParams = 24
+
+// appendCanonicalQuery appends canonicalQuery(ps, skip) to dst.
+func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
+	var stack [stackQueryParams]encodedPair
+	pairs := stack[:0]
+	if len(ps) > len(stack) {
+		pairs = make([]encodedPair, 0, len(ps))
+	}
 	for _, p := range ps {
 		if skip != "" && p.name == skip {
 			continue
 		}
-		pairs = append(pairs, pair{uriEncode(p.name, false), uriEncode(p.value, false)})
+		pairs = append(pairs, encodedPair{canonicalComponent(p.rawName, p.name), canonicalComponent(p.rawValue, p.value)})
 	}
-	slices.SortFunc(pairs, func(a, b pair) int {
-		if c := strings.Compare(a.k, b.k); c != 0 {
-			return c
-		}
-		return strings.Compare(a.v, b.v)
-	})
-	n := len(pairs)
-	for _, p := range pairs {
-		n += len(p.k) + len(p.v) + 1
-	}
-	var b strings.Builder
-	b.Grow(n)
+	slices.SortFunc(pairs, compareEncodedPairs)
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(p.k)
-		b.WriteByte('=')
-		b.WriteString(p.v)
+		dst = append(dst, p.k...)
+		dst = append(dst, '=')
+		dst = append(dst, p.v...)
 	}
-	return b.String()
+	return dst
 }
 
 // canonicalHeaderValue trims a header value and folds runs of spaces into
@@ -170,9 +334,25 @@ func canonicalHeaderValue(values []string) string {
 	return strings.Join(out, ",")
 }
 
+// needsFolding reports whether s holds "  " or a tab, CR or LF, the runs
+// trimAll folds; one loop, as every signed header value is asked.
+func needsFolding(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\r', '\n':
+			return true
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func trimAll(s string) string {
 	s = strings.TrimSpace(s)
-	if !strings.Contains(s, "  ") && !strings.ContainsAny(s, "\t\r\n") {
+	if !needsFolding(s) {
 		return s
 	}
 	var b strings.Builder
@@ -199,11 +379,8 @@ func trimAll(s string) string {
 func headerValues(r *http.Request, name string) ([]string, bool) {
 	switch name {
 	case "host":
-		if r.Host != "" {
-			return []string{r.Host}, true
-		}
-		if r.URL != nil && r.URL.Host != "" {
-			return []string{r.URL.Host}, true
+		if h, ok := requestHost(r); ok {
+			return []string{h}, true
 		}
 		return nil, false
 	case "transfer-encoding":
@@ -211,7 +388,7 @@ func headerValues(r *http.Request, name string) ([]string, bool) {
 			return []string{strings.Join(r.TransferEncoding, ",")}, true
 		}
 	}
-	if vs, ok := r.Header[http.CanonicalHeaderKey(name)]; ok {
+	if vs, ok := lookupLowerHeader(r.Header, name); ok {
 		return vs, true
 	}
 	if vs, ok := r.Header[name]; ok { // set directly, not canonicalised
@@ -221,6 +398,66 @@ func headerValues(r *http.Request, name string) ([]string, bool) {
 		return []string{strconv.FormatInt(r.ContentLength, 10)}, true
 	}
 	return nil, false
+}
+
+func requestHost(r *http.Request) (string, bool) {
+	if r.Host != "" {
+		return r.Host, true
+	}
+	if r.URL != nil && r.URL.Host != "" {
+		return r.URL.Host, true
+	}
+	return "", false
+}
+
+// signedHeaderValue is canonicalHeaderValue of headerValues(r, name),
+// without the slice headerValues builds for Host.
+func signedHeaderValue(r *http.Request, name string) (string, bool) {
+	if name == "host" {
+		h, ok := requestHost(r)
+		return trimAll(h), ok
+	}
+	vs, ok := headerValues(r, name)
+	if !ok {
+		return "", false
+	}
+	return canonicalHeaderValue(vs), true
+}
+
+// maxStackHeaderName bounds the header names lookupLowerHeader
+// canonicalises on the stack.
+const maxStackHeaderName = 64
+
+// lookupLowerHeader is h[http.CanonicalHeaderKey(name)] without allocating
+// the canonical key for the usual names (lower-case letters, digits, '-').
+func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
+	var buf [maxStackHeaderName]byte
+	if len(name) > len(buf) || !isLowerTokenName(name) {
+		vs, ok := h[http.CanonicalHeaderKey(name)]
+		return vs, ok
+	}
+	key := buf[:len(name)]
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		key[i] = c
+		upper = c == '-'
+	}
+	vs, ok := h[string(key)] // the compiler does not allocate this string
+	return vs, ok
+}
+
+func isLowerTokenName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // rawTarget returns the path and query of r as they were sent: from

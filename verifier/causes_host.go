@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"net"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -12,9 +13,10 @@ import (
 var commonPorts = [...]string{"", "80", "443", "9000", "4566", "8080", "8000"}
 
 // hostCandidates are Host values a signer plausibly signed instead of got:
-// the same host with its port dropped, added or changed, the other
-// spellings of loopback, and X-Forwarded-Host.
-func hostCandidates(got, forwarded string) []string {
+// the same host with its port dropped, added or changed (to the server's
+// own port, when known, or a common one), the other spellings of
+// loopback, and X-Forwarded-Host.
+func hostCandidates(got, forwarded, serverPort string) []string {
 	host, port := splitHostPort(got)
 	hosts := []string{host}
 	switch host {
@@ -38,6 +40,9 @@ func hostCandidates(got, forwarded string) []string {
 	}
 	for _, h := range hosts {
 		add(joinHostPort(h, port))
+		if serverPort != "" {
+			add(joinHostPort(h, serverPort))
+		}
 		for _, p := range commonPorts {
 			add(joinHostPort(h, p))
 		}
@@ -52,6 +57,21 @@ func splitHostPort(hp string) (host, port string) {
 		return strings.TrimSuffix(strings.TrimPrefix(hp, "["), "]"), ""
 	}
 	return h, p
+}
+
+// serverPort is the port the request arrived on, when a net/http server
+// received it: behind a proxy that rewrote Host, the signer often named
+// the server directly.
+func serverPort(r *http.Request) string {
+	a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return ""
+	}
+	_, p, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return ""
+	}
+	return p
 }
 
 func joinHostPort(host, port string) string {

@@ -69,6 +69,12 @@ func pathVariants(v *Verifier, r *http.Request, uri string) []pathVariant {
 	if p := reservedUnencoded.Replace(uri); p != uri {
 		add(p, fmt.Sprintf("reserved characters left unencoded (%s): the signer did not escape RFC 3986 reserved characters, S3 escapes every byte but A-Z a-z 0-9 - _ . ~ and '/'", p))
 	}
+	forms, spelled := otherUnicodeForms(percentDecode(uri, false))
+	for i, form := range forms {
+		p := uriEncode(spelled[i], true)
+		add(p, fmt.Sprintf("the key in Unicode %s (%s): the signer and the request spell accented letters differently (precomposed, or letter + combining mark, as macOS file names are); S3 compares bytes", form, p),
+			"signed_form", form)
+	}
 	if b := v.virtualBucket(r.Host); b != "" {
 		p := "/" + b + uri
 		out = append(out, pathVariant{p, cause(CauseAddressingStyle,

@@ -75,7 +75,7 @@ func (v *Verifier) secretVariantsV4(d v4Diag) []v4Variant {
 	guesses := v.secretGuesses(d.cred)
 	out := make([]v4Variant, len(guesses))
 	for i, g := range guesses {
-		out[i] = v4Variant{cause: g.cause, q: *d.q, key: deriveSigningKey(g.secret, d.scope.day, d.scope.region, d.scope.service)}
+		out[i] = v4Variant{cause: known(g.cause), q: d.q, key: deriveSigningKey(g.secret, d.scope.day, d.scope.region, d.scope.service)}
 	}
 	return out
 }
@@ -111,4 +111,23 @@ func malformedV2Signature(sig string) (Cause, bool) {
 	return cause(CauseSignatureMalformed,
 		fmt.Sprintf("the signature is malformed: it is %d characters long, a SigV2 signature is 28 (base64 of 20 bytes): the URL or header was truncated or edited", len(sig)),
 		"length", fmt.Sprint(len(sig)), "expected", "28 base64 characters"), true
+}
+
+// unknownKeyCause names an access key the server does not know, and the
+// known key it differs from only by letter case or surrounding whitespace
+// (a key pasted with a space, or lower-cased by a config tool).
+func (v *Verifier) unknownKeyCause(akid string) Cause {
+	c := cause(CauseUnknownAccessKey, fmt.Sprintf("access key %q is not one of the emulator's credentials", akid), "access_key", akid)
+	lister, ok := v.creds.(CredentialLister)
+	if !ok {
+		return c
+	}
+	for _, k := range lister.List() {
+		if strings.EqualFold(strings.TrimSpace(akid), k.AccessKeyID) {
+			c.Message += fmt.Sprintf("; the server knows %q, which differs only in case or whitespace", k.AccessKeyID)
+			c.Evidence["similar_known_key"] = k.AccessKeyID
+			break
+		}
+	}
+	return c
 }

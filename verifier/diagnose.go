@@ -30,21 +30,30 @@ const (
 )
 
 // v4Variant is the request as the signer may have seen it, and the cause
-// that names the difference. key, when set, replaces the signing key.
+// that names the difference, built only for the variant that matches (most
+// never do, and a message costs more than a signature). key, when set,
+// replaces the signing key.
 type v4Variant struct {
-	cause Cause
+	cause func() Cause
 	q     v4Request
 	key   []byte
 }
 
+// known is a cause already built.
+func known(c Cause) func() Cause { return func() Cause { return c } }
+
 // v4Diag is what a SigV4 diagnosis needs beyond the request.
 type v4Diag struct {
-	r         *http.Request
-	q         *v4Request
+	r *http.Request
+	// q is a copy: a pointer here would move every request's v4Request to
+	// the heap, on the success path too.
+	q         v4Request
 	cred      Credential
 	scope     v4Credential
 	provided  string
 	presigned bool
+	// tr, when set, receives the canonical request that matched.
+	tr *Explanation
 }
 
 // diagnoseV4 names why provided does not sign q.
@@ -53,28 +62,29 @@ func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
 		return []Cause{c}
 	}
 	key := v.keys.get(d.cred.SecretAccessKey, d.scope.day, d.scope.region)
-	vs := v4Variants(v, d.r, d.q, d.presigned)
+	vs := v4Variants(v, d.r, &d.q, d.presigned)
 	vs = append(vs, v.secretVariantsV4(d)...)
 	for _, vr := range vs {
 		k := key
 		if vr.key != nil {
 			k = vr.key
 		}
-		_, _, sig := vr.q.sign(k)
+		canonical, sts, sig := vr.q.sign(k)
 		if signatureEqual(sig, d.provided) {
-			return []Cause{vr.cause}
+			d.tr.setMatched(canonical, sts)
+			return []Cause{vr.cause()}
 		}
 	}
-	if missing := missingSignedHeaders(d.r, d.q); len(missing) > 0 {
+	if missing := missingSignedHeaders(d.r, &d.q); len(missing) > 0 {
 		return missing
 	}
-	return []Cause{noMatchCause(d.scope.accessKey, len(vs), v4SentValues(d.q))}
+	return []Cause{noMatchCause(d.scope.accessKey, len(vs), v4SentValues(&d.q))}
 }
 
 // v4Variants lists the request-side variants of q, most likely first.
 func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4Variant {
 	var out []v4Variant
-	add := func(c Cause, change func(c *v4Request)) {
+	add := func(c func() Cause, change func(c *v4Request)) {
 		cp := *q
 		cp.values = append([]string(nil), q.values...)
 		change(&cp)
@@ -84,22 +94,23 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		if m == q.method {
 			continue
 		}
-		why := fmt.Sprintf("method %s: the request was signed for %s and sent as %s", m, m, q.method)
-		if presigned {
-			why = fmt.Sprintf("method %s: the URL was signed for %s and used with %s", m, m, q.method)
-		}
-		add(cause(CauseMethodMismatch, matchPrefix+why, "signed", m, "sent", q.method),
-			func(c *v4Request) { c.method = m })
+		add(func() Cause {
+			why := fmt.Sprintf("method %s: the request was signed for %s and sent as %s", m, m, q.method)
+			if presigned {
+				why = fmt.Sprintf("method %s: the URL was signed for %s and used with %s", m, m, q.method)
+			}
+			return cause(CauseMethodMismatch, matchPrefix+why, "signed", m, "sent", q.method)
+		}, func(c *v4Request) { c.method = m })
 	}
 	if hi := slices.Index(q.signed, "host"); hi >= 0 {
 		got := q.values[hi]
-		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host")) {
-			add(cause(CauseHostMismatch, matchPrefix+hostWhy(h, got), "signed", h, "sent", got),
+		for _, h := range hostCandidates(got, r.Header.Get("X-Forwarded-Host"), serverPort(r)) {
+			add(func() Cause { return cause(CauseHostMismatch, matchPrefix+hostWhy(h, got), "signed", h, "sent", got) },
 				func(c *v4Request) { c.values[hi] = h })
 		}
 	}
 	for _, pv := range pathVariants(v, r, q.uri) {
-		add(pv.cause, func(c *v4Request) { c.uri = pv.uri })
+		add(known(pv.cause), func(c *v4Request) { c.uri = pv.uri })
 	}
 	n := 0
 	for i, p := range q.query {
@@ -108,14 +119,13 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 		}
 		n++
 		idx := i
-		add(cause(CauseQueryParamAdded, matchPrefix+fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name),
-			"param", p.name, "value", p.value), func(c *v4Request) {
+		add(func() Cause { return paramAddedCause(p) }, func(c *v4Request) {
 			c.query = append(append([]queryParam(nil), q.query[:idx]...), q.query[idx+1:]...)
 		})
 	}
 	if hasPlus(q.query) {
-		add(cause(CauseKeyEncoding, matchPrefix+"'+' in the query read as a literal plus: the signer did not form-decode '+' as a space",
-			"where", "query", "signed", "'+' as '+'", "sent", "'+' (S3 reads a space)"), func(c *v4Request) {
+		add(known(cause(CauseKeyEncoding, matchPrefix+"'+' in the query read as a literal plus: the signer did not form-decode '+' as a space",
+			"where", "query", "signed", "'+' as '+'", "sent", "'+' (S3 reads a space)")), func(c *v4Request) {
 			c.query = make([]queryParam, len(q.query))
 			for i, p := range q.query {
 				p.name, p.value = percentDecode(p.rawName, false), percentDecode(p.rawValue, false)
@@ -125,15 +135,16 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 	}
 	if presigned {
 		out = append(out, presignedParamVariants(q)...)
+		out = append(out, checksumParamVariants(q)...)
 		if sha := r.Header.Get("X-Amz-Content-Sha256"); sha != "" && sha != q.payload {
-			add(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s from the x-amz-content-sha256 header: pre-signed URLs sign UNSIGNED-PAYLOAD unless X-Amz-Content-Sha256 is in the query", sha),
-				"signed", sha, "sent", q.payload), func(c *v4Request) { c.payload = sha })
+			add(known(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s from the x-amz-content-sha256 header: pre-signed URLs sign UNSIGNED-PAYLOAD unless X-Amz-Content-Sha256 is in the query", sha),
+				"signed", sha, "sent", q.payload)), func(c *v4Request) { c.payload = sha })
 		}
 	} else {
 		for _, pl := range []string{unsignedPayload, emptySHA256} {
 			if pl != q.payload {
-				add(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
-					"signed", pl, "sent", q.payload), func(c *v4Request) {
+				add(known(cause(CausePayloadHashMismatch, matchPrefix+fmt.Sprintf("payload hash %s: the x-amz-content-sha256 header was changed after signing", pl),
+					"signed", pl, "sent", q.payload)), func(c *v4Request) {
 					c.payload = pl
 					if i := slices.Index(c.signed, "x-amz-content-sha256"); i >= 0 {
 						c.values[i] = pl
@@ -145,15 +156,26 @@ func v4Variants(v *Verifier, r *http.Request, q *v4Request, presigned bool) []v4
 	if ci := slices.Index(q.signed, "content-type"); ci >= 0 {
 		sent := q.values[ci]
 		for _, ct := range contentTypeCandidates(sent) {
-			id, why := CauseSignedHeaderChanged, contentTypeWhy(ct, sent)
-			if sent == "" {
-				id, why = CauseSignedHeaderMissing, fmt.Sprintf("Content-Type '%s': it was signed and the request sent none", ct)
-			}
-			add(cause(id, matchPrefix+why, "header", "content-type", "signed", ct, "sent", sent),
-				func(c *v4Request) { c.values[ci] = ct })
+			add(func() Cause {
+				id, why := CauseSignedHeaderChanged, contentTypeWhy(ct, sent)
+				if sent == "" {
+					id, why = CauseSignedHeaderMissing, fmt.Sprintf("Content-Type '%s': it was signed and the request sent none", ct)
+				}
+				return cause(id, matchPrefix+why, "header", "content-type", "signed", ct, "sent", sent)
+			}, func(c *v4Request) { c.values[ci] = ct })
 		}
 	}
 	return out
+}
+
+// paramAddedCause names a query parameter added after signing.
+func paramAddedCause(p queryParam) Cause {
+	if isChecksumParam(p.name) {
+		return cause(CauseChecksumParamInURL, matchPrefix+fmt.Sprintf("checksum parameter '%s' removed: it was added to the URL after signing; a checksum in a pre-signed URL is signed and cannot change", p.name),
+			"param", p.name, "value", p.value)
+	}
+	return cause(CauseQueryParamAdded, matchPrefix+fmt.Sprintf("query parameter '%s' removed: it was added after signing", p.name),
+		"param", p.name, "value", p.value)
 }
 
 func hostWhy(signed, sent string) string {

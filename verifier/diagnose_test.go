@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -54,4 +55,25 @@ func TestDiagnosis_ManyQueryParameters_TriesABoundedNumber(t *testing.T) {
 	r := clientRequest(t, "GET", "http://h/b", "", nil)
 	n := len(v4Variants(v, r, q, true))
 	assert.Less(t, n, 40)
+}
+
+// The worst case a client can build: every variant family applies. The
+// count bounds the failure path's cost (one SHA-256 and one HMAC each).
+func TestDiagnosis_TriesABoundedNumber(t *testing.T) {
+	v, _ := newTestVerifier(t, testRegion)
+	u := presigned(t, "PUT", "http://localhost:9000/bucket/a%2Bb%20c//d?x-amz-checksum-crc32=AAAAAA%3D%3D&prefix=a%2Bb")
+	_, err := v.Authenticate(presignedRequest(t, "PUT", u, nil))
+	require.NoError(t, err)
+	r := presignedRequest(t, "PUT", u+"&x-id=PutObject", http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "X-Amz-Content-Sha256": {emptySHA256}})
+	p, _ := parsePresigned(parseRawQuery(r.URL.RawQuery), testRegion)
+	path, raw := rawTarget(r)
+	ps := parseRawQuery(raw)
+	signed := splitSignedHeaders(p.signedHeaders)
+	q := &v4Request{method: r.Method, uri: CanonicalURI(path), query: ps, skipQuery: qSignature, signedList: p.signedHeaders,
+		signed: signed, values: appendSignedValues(nil, r, signed, ps), payload: unsignedPayload, amzDate: p.amzDate, scope: p.cred.scope()}
+	n := len(v4Variants(v, r, q, true)) + len(v.secretVariantsV4(v4Diag{r: r, q: *q, cred: keyMain, scope: p.cred}))
+	assert.Less(t, n, 250)
+	ex := v.Explain(r)
+	require.NotEmpty(t, ex.Causes)
+	assert.Equal(t, CauseQueryParamAdded, ex.Causes[0].ID)
 }

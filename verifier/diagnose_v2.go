@@ -25,6 +25,8 @@ type v2Diag struct {
 	query    []queryParam
 	// expires is the Expires parameter of a pre-signed URL ("" for header auth).
 	expires string
+	// tr, when set, receives the string to sign that matched.
+	tr *Explanation
 }
 
 // diagnoseV2 names why provided does not sign q.
@@ -44,7 +46,8 @@ func (v *Verifier) diagnoseV2(d v2Diag) []Cause {
 		if vr.secret != "" {
 			secret = vr.secret
 		}
-		if signatureEqual(signV2(secret, vr.q.stringToSign()), want) {
+		if sts := vr.q.stringToSign(); signatureEqual(signV2(secret, sts), want) {
+			d.tr.setMatched("", sts)
 			return []Cause{vr.cause}
 		}
 	}
@@ -70,7 +73,7 @@ func (v *Verifier) v2Variants(d v2Diag) []v2Variant {
 		}
 	}
 	if d.expires != "" {
-		for _, e := range digitEdits(d.expires) {
+		for _, e := range digitEdits(d.expires, 0, len(d.expires)) {
 			add(editedCause("Expires", e, d.expires), func(c *v2Request) { c.date = e })
 		}
 	}

@@ -36,6 +36,10 @@ type Explanation struct {
 	Diagnosis string
 	// Causes name what was wrong, with evidence (see Cause).
 	Causes []Cause
+	// MatchedCanonicalRequest and MatchedStringToSign are what the signer
+	// signed, when a diagnosed variant of the request matches the
+	// signature (MatchedCanonicalRequest is empty for SigV2).
+	MatchedCanonicalRequest, MatchedStringToSign string
 	// Result is Authenticate's result when Err is nil.
 	Result *Result
 }
@@ -71,6 +75,12 @@ func (e *Explanation) setAuth(a AuthType) {
 func (e *Explanation) setKey(akid, provided string) {
 	if e != nil {
 		e.AccessKeyID, e.Provided = akid, provided
+	}
+}
+
+func (e *Explanation) setMatched(canonical, sts string) {
+	if e != nil {
+		e.MatchedCanonicalRequest, e.MatchedStringToSign = canonical, sts
 	}
 }
 

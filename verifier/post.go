@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -96,8 +97,8 @@ func (v *Verifier) ReadPost(r *http.Request, bucket string) (*PostUpload, error)
 	}
 	if now := v.clock.Now(); now.After(pol.expiration) {
 		return nil, s3err.Newf(s3err.AccessDenied, "Invalid according to Policy: Policy expired.").
-			WithDiagnosis("the policy's expiration %s is before the server time %s",
-				isoSecond(pol.expiration), isoSecond(now))
+			WithCauses(cause(CauseExpired, fmt.Sprintf("the policy's expiration %s is before the server time %s", isoSecond(pol.expiration), isoSecond(now)),
+				"expired_at", isoSecond(pol.expiration), "server_time", isoSecond(now)))
 	}
 	in := postInputs{fields: form.fields, order: form.order, bucket: bucket, key: key, scheme: scheme}
 	if err := pol.evaluate(in); err != nil {

@@ -50,8 +50,8 @@ func postAuthScheme(f PostFields) (postScheme, error) {
 		}
 		return s.scheme, nil
 	}
-	return 0, s3err.New(s3err.AccessDenied).WithDiagnosis(
-		"the form has no signature fields (X-Amz-Signature/X-Amz-Credential/... or Signature/AWSAccessKeyId), so it is anonymous; strictS3 has no public buckets")
+	return 0, s3err.New(s3err.AccessDenied).WithCauses(cause(CauseAnonymous,
+		"the form has no signature fields (X-Amz-Signature/X-Amz-Credential/... or Signature/AWSAccessKeyId), so it is anonymous; strictS3 has no public buckets"))
 }
 
 // checkPostSignature finds the signer's credential and checks the signature
@@ -70,6 +70,10 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		want     string
 		how      string
 		id       Identity
+		// signWith signs the policy as this scheme does, for the
+		// diagnosis's guesses at the secret.
+		signWith func(secret string) string
+		otherDay string
 	)
 	switch scheme {
 	case postSigV4:
@@ -95,7 +99,11 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		if !signatureEqual(provided, want) {
 			if d, ok := v.signedOnOtherDay(cred.SecretAccessKey, sc, policy, provided); ok {
 				how += "; the signature matches a key derived for day " + d + ", not the day X-Amz-Credential states"
+				otherDay = d
 			}
+		}
+		signWith = func(secret string) string {
+			return hex.EncodeToString(hmacSHA256(deriveSigningKey(secret, sc.day, sc.region, sc.service), policy))
 		}
 		id = Identity{Auth: AuthSigV4Post, AccessKeyID: akid, Credential: cred}
 	case postSigV2:
@@ -112,10 +120,12 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		provided = sent
 		want = signV2(cred.SecretAccessKey, policy)
 		how = "base64 HMAC-SHA1 of the policy field with the secret key"
+		signWith = func(secret string) string { return signV2(secret, policy) }
 		id = Identity{Auth: AuthSigV2Post, AccessKeyID: akid, Credential: cred}
 	}
 	if !signatureEqual(provided, want) {
-		return Identity{}, v2SignatureMismatch(akid, policy, sent).WithDiagnosis("%s", postSignatureDiagnosis(policy, how))
+		return Identity{}, v2SignatureMismatch(akid, policy, sent).WithDiagnosis("%s", postSignatureDiagnosis(policy, how)).
+			WithCauses(v.postSignatureCause(cred, provided, otherDay, signWith))
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return Identity{}, err
@@ -138,6 +148,23 @@ func postSignatureDiagnosis(policy, how string) string {
 	return b.String()
 }
 
+// postSignatureCause names why a form's signature differs: a key derived
+// for another day, a near miss of the secret or another key's secret, or,
+// failing those, a policy changed after signing or an unknown secret.
+func (v *Verifier) postSignatureCause(cred Credential, provided, otherDay string, signWith func(string) string) Cause {
+	if otherDay != "" {
+		return cause(CauseClockSkew, "the form was signed with a key derived for "+otherDay+", not the day its X-Amz-Credential states: the signer's clocks disagree",
+			"signed_day", otherDay)
+	}
+	for _, g := range v.secretGuesses(cred) {
+		if signatureEqual(signWith(g.secret), provided) {
+			return g.cause
+		}
+	}
+	return cause(CauseWrongSecret, "the signature is not the policy's under the key's secret: the policy field changed after signing, or the form was signed with another secret",
+		"access_key", cred.AccessKeyID)
+}
+
 // postCredential is a parsed X-Amz-Credential field.
 type postCredential struct {
 	accessKeyID, day, region, service string
@@ -157,10 +184,13 @@ func (v *Verifier) parsePostCredential(s string) (postCredential, error) {
 	}
 	c := postCredential{accessKeyID: parts[0], day: parts[1], region: parts[2], service: parts[3]}
 	if v.region != "" && c.region != v.region {
-		return c, bad("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region)
+		return c, bad("the region '"+c.region+"' is wrong; expecting '"+v.region+"'").With("Region", v.region).
+			WithCauses(cause(CauseRegionMismatch, "the form was signed for region "+c.region+"; this server answers for "+v.region,
+				"signed", c.region, "server", v.region))
 	}
 	if c.service != "s3" {
-		return c, bad(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`)
+		return c, bad(`Error parsing the X-Amz-Credential parameter; incorrect service "` + c.service + `". This endpoint belongs to "s3".`).
+			WithCauses(cause(CauseServiceMismatch, "the form was signed for service "+c.service+", not s3", "signed", c.service, "server", serviceS3))
 	}
 	return c, nil
 }

@@ -19,8 +19,17 @@ import (
 func ParseQuery(raw string) url.Values {
 	ps := parseRawQuery(raw)
 	q := make(url.Values, len(ps))
-	for _, p := range ps {
-		q[p.name] = append(q[p.name], p.value)
+	// One array holds the first value of every name, each slice capped at
+	// one so that a repeated name's append copies instead of overwriting
+	// the next name's value: two allocations, not one per parameter.
+	firsts := make([]string, len(ps))
+	for i, p := range ps {
+		if vs, ok := q[p.name]; ok {
+			q[p.name] = append(vs, p.value)
+			continue
+		}
+		firsts[i] = p.value
+		q[p.name] = firsts[i : i+1 : i+1]
 	}
 	return q
 }

@@ -26,6 +26,7 @@ func TestParseQuery_SemicolonAndBadEscapes_AreOrdinaryCharacters(t *testing.T) {
 		{"plus is a space, %2B a plus", "k=a+b%2Bc", url.Values{"k": {"a b+c"}}},
 		{"empty pieces skipped", "&&a=1&&", url.Values{"a": {"1"}}},
 		{"repeated names keep order", "a=2&a=1", url.Values{"a": {"2", "1"}}},
+		{"a repeat does not overwrite the next name", "a=1&b=2&a=3&c=4&a=5", url.Values{"a": {"1", "3", "5"}, "b": {"2"}, "c": {"4"}}},
 		{"only the first = splits", "a==b=", url.Values{"a": {"=b="}}},
 	}
 	for _, tc := range tests {

@@ -2,11 +2,14 @@ package verifier
 
 import (
 	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/stricts3/stricts3/internal/s3err"
 )
@@ -26,28 +29,48 @@ const (
 // v4Credential is "<AKID>/<YYYYMMDD>/<region>/<service>/aws4_request".
 type v4Credential struct {
 	accessKey, day, region, service, terminal string
+	// scopeText is the credential after "<AKID>/", which is the scope.
+	scopeText string
 }
 
 func (c v4Credential) scope() string {
+	if c.scopeText != "" {
+		return c.scopeText
+	}
 	return c.day + "/" + c.region + "/" + c.service + "/" + c.terminal
 }
 
 // parseV4Credential splits a credential into its five parts. It fails when
 // there are not exactly five non-empty parts or the day is not YYYYMMDD.
 func parseV4Credential(s string) (v4Credential, bool) {
-	parts := strings.Split(s, "/")
-	if len(parts) != 5 {
-		return v4Credential{}, false
-	}
-	for _, p := range parts {
-		if p == "" {
+	var parts [5]string
+	rest := s
+	for i := range len(parts) - 1 {
+		p, r, ok := strings.Cut(rest, "/")
+		if !ok || p == "" {
 			return v4Credential{}, false
 		}
+		parts[i], rest = p, r
 	}
+	if rest == "" || strings.Contains(rest, "/") {
+		return v4Credential{}, false
+	}
+	parts[4] = rest
 	if len(parts[1]) != 8 || !allDigits(parts[1]) {
 		return v4Credential{}, false
 	}
-	return v4Credential{parts[0], parts[1], parts[2], parts[3], parts[4]}, true
+	return v4Credential{
+		accessKey: parts[0], day: parts[1], region: parts[2], service: parts[3], terminal: parts[4],
+		scopeText: s[len(parts[0])+1:],
+	}, true
+}
+
+// sameDay reports whether a credential's day is the day of the request's
+// SigV4 timestamp amzDate, which parsed as t. Comparing the first eight
+// bytes answers without formatting t for every request; formatting decides
+// only when they differ.
+func sameDay(day, amzDate string, t time.Time) bool {
+	return len(amzDate) >= len(dayLayout) && day == amzDate[:len(dayLayout)] || day == t.Format(dayLayout)
 }
 
 func allDigits(s string) bool {
@@ -76,79 +99,176 @@ type v4Request struct {
 	scope      string
 }
 
-func (q *v4Request) canonical() string {
-	var b strings.Builder
-	b.Grow(256)
-	b.WriteString(q.method)
-	b.WriteByte('\n')
-	b.WriteString(q.uri)
-	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(q.query, q.skipQuery))
-	b.WriteByte('\n')
+// appendCanonical appends q's canonical request to dst.
+func (q *v4Request) appendCanonical(dst []byte) []byte {
+	dst = append(dst, q.method...)
+	dst = append(dst, '\n')
+	dst = append(dst, q.uri...)
+	dst = append(dst, '\n')
+	dst = appendCanonicalQuery(dst, q.query, q.skipQuery)
+	dst = append(dst, '\n')
 	for i, name := range q.signed {
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(q.values[i])
-		b.WriteByte('\n')
+		dst = append(dst, name...)
+		dst = append(dst, ':')
+		dst = append(dst, q.values[i]...)
+		dst = append(dst, '\n')
 	}
-	b.WriteByte('\n')
-	b.WriteString(q.signedList)
-	b.WriteByte('\n')
-	b.WriteString(q.payload)
-	return b.String()
+	dst = append(dst, '\n')
+	dst = append(dst, q.signedList...)
+	dst = append(dst, '\n')
+	return append(dst, q.payload...)
+}
+
+func (q *v4Request) canonical() string {
+	return string(q.appendCanonical(make([]byte, 0, 256)))
+}
+
+// appendStringToSign appends the string to sign of a canonical request
+// whose SHA-256 is canonicalSum.
+func (q *v4Request) appendStringToSign(dst []byte, canonicalSum [sha256.Size]byte) []byte {
+	dst = append(dst, sigV4Algorithm+"\n"...)
+	dst = append(dst, q.amzDate...)
+	dst = append(dst, '\n')
+	dst = append(dst, q.scope...)
+	dst = append(dst, '\n')
+	return hex.AppendEncode(dst, canonicalSum[:])
 }
 
 func (q *v4Request) stringToSign(canonical string) string {
-	return sigV4Algorithm + "\n" + q.amzDate + "\n" + q.scope + "\n" + sha256Hex([]byte(canonical))
+	return string(q.appendStringToSign(nil, sha256.Sum256([]byte(canonical))))
 }
 
 // sign returns the canonical request, the string to sign and the hex
-// signature of q under key.
+// signature of q under key: what an error body or an Explanation shows.
 func (q *v4Request) sign(key []byte) (canonical, sts, sig string) {
 	canonical = q.canonical()
 	sts = q.stringToSign(canonical)
 	return canonical, sts, hex.EncodeToString(hmacSHA256(key, sts))
 }
 
+// stackCanonicalRequest is how long a canonical request may be before
+// signature needs the heap; an SDK's is 300 to 600 bytes.
+const stackCanonicalRequest = 1024
+
+// signature is the hex signature of q under key, computed as sign does but
+// in stack buffers: this is the cost every authentic request pays.
+func (q *v4Request) signature(key []byte) [2 * sha256.Size]byte {
+	var buf [stackCanonicalRequest]byte
+	sum := sha256.Sum256(q.appendCanonical(buf[:0]))
+	mac := hmacSum(key, q.appendStringToSign(buf[:0], sum))
+	var sig [2 * sha256.Size]byte
+	hex.Encode(sig[:], mac[:])
+	return sig
+}
+
 // signatureEqual compares signatures in constant time.
 func signatureEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
 
-// splitSignedHeaders turns "host;x-amz-date" into lower-case names.
-func splitSignedHeaders(list string) []string {
-	if list == "" {
-		return nil
+// computedSignatureEqual is signatureEqual for the output of signature:
+// constant time, and no copy of provided.
+func computedSignatureEqual(computed []byte, provided string) bool {
+	if len(computed) != len(provided) {
+		return false
 	}
-	names := strings.Split(list, ";")
-	for i, n := range names {
-		names[i] = strings.ToLower(strings.TrimSpace(n))
+	var diff byte
+	for i := range computed {
+		diff |= computed[i] ^ provided[i]
 	}
-	return names
+	return diff == 0
 }
 
-// signedValues collects the canonical value of every signed header. For
-// pre-signed URLs, whose parameters are passed as query (nil for header
-// auth), a signed x-amz-* value may ride in the query string instead of a
-// header, as S3 allows.
-func signedValues(r *http.Request, names []string, query []queryParam) []string {
-	vals := make([]string, len(names))
-	for i, n := range names {
-		if vs, ok := headerValues(r, n); ok {
-			vals[i] = canonicalHeaderValue(vs)
+// detached is a deep copy of q that may be kept (diagnosis variants are)
+// while q's slices live in its caller's stack buffers. Every string is
+// copied too: the compiler tracks a struct as a whole, so keeping any
+// string of q would make it move q's buffers to the heap on every request,
+// authentic ones included. Only failures pay for the copies.
+func (q *v4Request) detached() *v4Request {
+	d := &v4Request{
+		method: strings.Clone(q.method), uri: strings.Clone(q.uri), skipQuery: strings.Clone(q.skipQuery),
+		signedList: strings.Clone(q.signedList), payload: strings.Clone(q.payload),
+		amzDate: strings.Clone(q.amzDate), scope: strings.Clone(q.scope),
+		signed: cloneStrings(q.signed), values: cloneStrings(q.values),
+		query: make([]queryParam, len(q.query)),
+	}
+	for i, p := range q.query {
+		d.query[i] = queryParam{
+			name: strings.Clone(p.name), value: strings.Clone(p.value),
+			rawName: strings.Clone(p.rawName), rawValue: strings.Clone(p.rawValue), hasEq: p.hasEq,
+		}
+	}
+	return d
+}
+
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
+}
+
+// mismatch is the SignatureDoesNotMatch answer for q, provided being the
+// signature the request carried. It runs on the failure path only: the
+// canonical request and string to sign are rebuilt as strings and the
+// diagnosis tries its variants here.
+func (v *Verifier) mismatch(r *http.Request, q *v4Request, key []byte, d v4Diag) *s3err.Error {
+	d.q = *q.detached()
+	canonical, sts, _ := d.q.sign(key)
+	return signatureMismatch(d.scope.accessKey, sts, d.provided, canonical).
+		WithCauses(v.diagnoseV4(d)...)
+}
+
+// stackSignedHeaders is how many signed headers authentication keeps on
+// the stack; SDKs sign up to about ten.
+const stackSignedHeaders = 16
+
+// splitSignedHeaders turns "host;x-amz-date" into lower-case names.
+func splitSignedHeaders(list string) []string {
+	return appendSignedHeaders(nil, list)
+}
+
+// appendSignedHeaders appends splitSignedHeaders(list) to dst.
+func appendSignedHeaders(dst []string, list string) []string {
+	for list != "" {
+		name, rest, more := strings.Cut(list, ";")
+		dst = append(dst, strings.ToLower(strings.TrimSpace(name)))
+		if !more {
+			// "a;" has an empty last name, as strings.Split says.
+			break
+		}
+		if rest == "" {
+			dst = append(dst, "")
+		}
+		list = rest
+	}
+	return dst
+}
+
+// appendSignedValues appends the canonical value of every signed header
+// to dst. For pre-signed URLs, whose parameters are passed as query (nil
+// for header auth), a signed x-amz-* value may ride in the query string
+// instead of a header, as S3 allows.
+func appendSignedValues(dst []string, r *http.Request, names []string, query []queryParam) []string {
+	for _, n := range names {
+		if v, ok := signedHeaderValue(r, n); ok {
+			dst = append(dst, v)
 			continue
 		}
+		var qv []string
 		if query != nil && strings.HasPrefix(n, "x-amz-") {
-			var qv []string
 			for _, p := range query {
 				if strings.EqualFold(p.name, n) {
 					qv = append(qv, p.value)
 				}
 			}
-			if qv != nil {
-				vals[i] = canonicalHeaderValue(qv)
-			}
+		}
+		if qv != nil {
+			dst = append(dst, canonicalHeaderValue(qv))
+		} else {
+			dst = append(dst, "")
 		}
 	}
-	return vals
+	return dst
 }
 
 // unsignedAmzHeaders lists, sorted and lower-case, the x-amz-* request
@@ -157,7 +277,7 @@ func signedValues(r *http.Request, names []string, query []queryParam) []string 
 func unsignedAmzHeaders(r *http.Request, signed []string) []string {
 	var out []string
 	for k := range r.Header {
-		if !isAmzName(k) {
+		if !isAmzName(k) || isSignedName(k, signed) {
 			continue
 		}
 		n := strings.ToLower(k)
@@ -173,6 +293,43 @@ func unsignedAmzHeaders(r *http.Request, signed []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// isSignedName reports whether the lower-case form of the header name k is
+// "x-amz-content-sha256" or one of signed, without building that form. Only
+// an ASCII name can be decided this way; any other is left to the caller.
+func isSignedName(k string, signed []string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	if asciiLowerEqual(k, "x-amz-content-sha256") {
+		return true
+	}
+	for _, n := range signed {
+		if asciiLowerEqual(k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiLowerEqual reports whether ASCII-lowering k gives lower.
+func asciiLowerEqual(k, lower string) bool {
+	if len(k) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isAmzName reports whether a header or parameter name starts with
@@ -245,8 +402,7 @@ func (v *Verifier) lookupKey(akid string, tokenSent bool) (Credential, *s3err.Er
 		c, ok = v.creds.Lookup(akid)
 	}
 	if !ok {
-		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseUnknownAccessKey,
-			fmt.Sprintf("access key %q is not one of the emulator's credentials", akid), "access_key", akid))
+		return Credential{}, invalidAccessKey(akid).WithCauses(v.unknownKeyCause(akid))
 	}
 	if c.SessionToken != "" && !tokenSent {
 		return Credential{}, invalidAccessKey(akid).WithCauses(cause(CauseTokenMissing,

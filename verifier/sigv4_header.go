@@ -32,7 +32,9 @@ func parseV4Authorization(h string) (v4Authorization, *s3err.Error) {
 	}
 	var a v4Authorization
 	var haveCred, haveSigned, haveSig bool
-	for _, part := range strings.Split(rest, ",") {
+	for more := true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",")
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -134,7 +136,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if !ok {
 		return nil, noValidDate()
 	}
-	if a.cred.day != t.Format(dayLayout) {
+	if !sameDay(a.cred.day, amzDate, t) {
 		return nil, malformedAuthorization("Invalid credential date. Date is not the same as X-Amz-Date.")
 	}
 	sha := r.Header.Get("X-Amz-Content-Sha256")
@@ -161,27 +163,30 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if kerr != nil {
 		return nil, kerr
 	}
-	signed := splitSignedHeaders(a.signedHeaders)
-	q := &v4Request{
+	// Header names and values stay in stack buffers unless the signature
+	// fails (see mismatch).
+	var signedBuf, valueBuf [stackSignedHeaders]string
+	signed := appendSignedHeaders(signedBuf[:0], a.signedHeaders)
+	q := v4Request{
 		method:     r.Method,
 		uri:        CanonicalURI(path),
 		query:      ps,
 		signedList: a.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, nil),
+		values:     appendSignedValues(valueBuf[:0], r, signed, nil),
 		payload:    sha,
 		amzDate:    amzDate,
 		scope:      a.cred.scope(),
 	}
 	key := v.keys.get(cred.SecretAccessKey, a.cred.day, a.cred.region)
-	canonical, sts, want := q.sign(key)
-	tr.setSigned(canonical, sts, want)
+	if tr != nil {
+		tr.setSigned(q.sign(key))
+	}
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if !signatureEqual(want, a.signature) {
-		return nil, signatureMismatch(a.cred.accessKey, sts, a.signature, canonical).
-			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: a.cred, provided: a.signature})...)
+	if want := q.signature(key); !computedSignatureEqual(want[:], a.signature) {
+		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -189,7 +194,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if payload.Mode.Streaming() {
 		payload.SeedSignature = a.signature
 		payload.RequestTime = t
-		payload.Scope = q.scope
+		payload.Scope = a.cred.scope() // not q.scope: q must not outlive the call
 		payload.signingKey = key
 	}
 	return &Result{

@@ -96,7 +96,7 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 	if !ok {
 		return presignedParams{}, queryParamsError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
 	}
-	if c.day != t.Format(dayLayout) {
+	if !sameDay(c.day, date, t) {
 		return presignedParams{}, queryParamsError(`Invalid credential date "` + c.day + `". This date is not the same as X-Amz-Date: "` + t.Format(dayLayout) + `".`).
 			WithCauses(cause(CauseQueryParamEdited, "X-Amz-Date is on another day than the credential scope: one of them was edited after signing",
 				"param", qDate, "sent", date, "credential_day", c.day))
@@ -143,7 +143,10 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 		return nil, kerr
 	}
 
-	signed := splitSignedHeaders(p.signedHeaders)
+	// Header names and values stay in stack buffers unless the signature
+	// fails (see mismatch).
+	var signedBuf, valueBuf [stackSignedHeaders]string
+	signed := appendSignedHeaders(signedBuf[:0], p.signedHeaders)
 	payloadLine := unsignedPayload
 	for _, qp := range ps {
 		// Signers differ in the case of this name; S3 matches it loosely.
@@ -152,21 +155,22 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 			break
 		}
 	}
-	q := &v4Request{
+	q := v4Request{
 		method:     r.Method,
 		uri:        CanonicalURI(path),
 		query:      ps,
 		skipQuery:  qSignature,
 		signedList: p.signedHeaders,
 		signed:     signed,
-		values:     signedValues(r, signed, ps),
+		values:     appendSignedValues(valueBuf[:0], r, signed, ps),
 		payload:    payloadLine,
 		amzDate:    p.amzDate,
 		scope:      p.cred.scope(),
 	}
 	key := v.keys.get(cred.SecretAccessKey, p.cred.day, p.cred.region)
-	canonical, sts, want := q.sign(key)
-	tr.setSigned(canonical, sts, want)
+	if tr != nil {
+		tr.setSigned(q.sign(key))
+	}
 
 	now := v.clock.Now()
 	expiresAt := p.date.Add(p.expires)
@@ -190,9 +194,8 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if !signatureEqual(want, p.signature) {
-		return nil, signatureMismatch(p.cred.accessKey, sts, p.signature, canonical).
-			WithCauses(v.diagnoseV4(v4Diag{r: r, q: q, cred: cred, scope: p.cred, provided: p.signature, presigned: true})...)
+	if want := q.signature(key); !computedSignatureEqual(want[:], p.signature) {
+		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -212,24 +215,34 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}, nil
 }
 
+// queryAuthNames are the lower-case names of the parameters that carry a
+// pre-signed URL's authentication.
+var queryAuthNames = [...]string{"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
+	"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"}
+
+// isQueryAuthName reports whether strings.ToLower(name) is one of
+// queryAuthNames, without lowering name (every pre-signed URL has seven).
+func isQueryAuthName(name string) bool {
+	for _, n := range queryAuthNames {
+		if asciiLowerEqual(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // queryHeaders collects the x-amz-* query parameters that are not part of
 // the authentication itself; S3 applies them as request headers.
 func queryHeaders(ps []queryParam) http.Header {
 	var h http.Header
 	for _, p := range ps {
-		if !isAmzName(p.name) {
-			continue
-		}
-		n := strings.ToLower(p.name)
-		switch n {
-		case "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
-			"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token":
+		if !isAmzName(p.name) || isQueryAuthName(p.name) {
 			continue
 		}
 		if h == nil {
 			h = make(http.Header)
 		}
-		h.Add(n, p.value) // Add canonicalizes the name
+		h.Add(strings.ToLower(p.name), p.value) // Add canonicalizes the name
 	}
 	return h
 }

@@ -22,11 +22,56 @@ func parseAmzDate(s string) (time.Time, bool) {
 	if len(s) != len(amzDateLayout) {
 		return time.Time{}, false
 	}
+	if t, ok := parseAmzDateDigits(s); ok {
+		return t, true
+	}
 	t, err := time.Parse(amzDateLayout, s)
 	if err != nil {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// parseAmzDateDigits reads a 16-byte "YYYYMMDDTHHMMSSZ" of plain digits
+// and in-range fields, which is every timestamp a signer sends, several
+// times faster than time.Parse. It refuses anything else, leaving the
+// verdict to time.Parse, so it never accepts what time.Parse would refuse.
+func parseAmzDateDigits(s string) (time.Time, bool) {
+	if s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(4, 6), num(6, 8)
+	hour, minute, sec := num(9, 11), num(11, 13), num(13, 15)
+	if !ok || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // parseHTTPDate accepts the Date header forms clients send: RFC 1123 (with

@@ -7,7 +7,8 @@
 // with its chunk and trailer signatures, Content-MD5 and the x-amz-checksum-*
 // family. Every rejection is an *s3err.Error with the status, code, message
 // and extra XML elements S3 sends, in the order S3 checks them (see
-// docs/aws-behavior.md), plus a Diagnosis saying what differed.
+// docs/aws-behavior.md), plus a Diagnosis saying what differed and
+// Causes naming it with stable ids and evidence (see Cause).
 //
 // The package uses the standard library only and holds no global state: the
 // credentials, the clock and the region are passed to New.

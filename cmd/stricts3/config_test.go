@@ -75,7 +75,7 @@ func TestParseServe_TLSSettings(t *testing.T) {
 		wantCertOut string
 	}{
 		{name: "off by default", wantTLS: false},
-		{name: "STRICTS3_TLS turns it on, CA beside the data", env: map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": "/srv/s3"}, wantTLS: true, wantCertOut: "/srv/s3/stricts3-ca.pem"},
+		{name: "STRICTS3_TLS turns it on, the CA's place is settled at start", env: map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": "/srv/s3"}, wantTLS: true},
 		{name: "--tls=false beats STRICTS3_TLS", args: []string{"--tls=false"}, env: map[string]string{"STRICTS3_TLS": "1"}, wantTLS: false},
 		{name: "--cert-out wins", args: []string{"--tls", "--cert-out", "/tmp/x/ca.pem"}, env: map[string]string{"STRICTS3_DATA_DIR": "/srv/s3"}, wantTLS: true, wantCertOut: "/tmp/x/ca.pem"},
 		{name: "--cert and --key imply TLS, nothing written", args: []string{"--cert", "c.pem", "--key", "k.pem"}, wantTLS: true},
@@ -155,7 +155,7 @@ func TestParseVerify_ClientEnvironment_StrictS3ThenAWSThenDefault(t *testing.T) 
 			assert.Equal(t, c.wantRegion, cfg.region)
 			assert.Equal(t, c.wantKey, cfg.accessKey)
 			assert.Equal(t, c.wantSecret, cfg.secretKey)
-			assert.Equal(t, "http://127.0.0.1:9000/b/k", cfg.rawURL)
+			assert.Equal(t, []string{"http://127.0.0.1:9000/b/k"}, cfg.positional)
 		})
 	}
 }

@@ -95,9 +95,12 @@ func parseControl(name, usage string, args []string, stderr io.Writer, getenv Ge
 }
 
 // defaultControlCABundle is the CA a `serve --tls` started with the same
-// environment wrote (STRICTS3_CERT_OUT, else serve's default path), so that
-// `stricts3 health` in a TLS container trusts its own server without
-// AWS_CA_BUNDLE. With a user certificate (STRICTS3_CERT) its CA is unknown.
+// environment trusts its clients to use (STRICTS3_CERT_OUT, else the
+// authority kept in STRICTS3_DATA_DIR), so that `stricts3 health` in a TLS
+// container trusts its own server without AWS_CA_BUNDLE. Without either,
+// serve wrote its CA to a temp file of a name of its own (so that no other
+// process can plant or overwrite it) and printed that name as
+// AWS_CA_BUNDLE; with a user certificate (STRICTS3_CERT) its CA is unknown.
 func defaultControlCABundle(getenv Getenv) string {
 	if out := getenv("STRICTS3_CERT_OUT"); out != "" {
 		return out
@@ -105,11 +108,10 @@ func defaultControlCABundle(getenv Getenv) string {
 	if on, _ := strconv.ParseBool(getenv("STRICTS3_TLS")); !on || getenv("STRICTS3_CERT") != "" {
 		return ""
 	}
-	dir := getenv("STRICTS3_DATA_DIR")
-	if dir == "" {
-		dir = os.TempDir()
+	if dir := getenv("STRICTS3_DATA_DIR"); dir != "" {
+		return filepath.Join(dir, tlsDirName, caCertName)
 	}
-	return filepath.Join(dir, "stricts3-ca.pem")
+	return ""
 }
 
 func (c *controlFlags) validate() error {

@@ -148,7 +148,7 @@ func TestServe_StartupMistakes_ExitTwoNamingTheFlag(t *testing.T) {
 		{[]string{"--bucket", "b1", "--cors", badCORS}, "--cors: " + badCORS},
 		{[]string{"--bucket", "b1", "--cors", unknownJSON}, "not the aws CLI's CORS JSON"},
 		{[]string{"--cors", badCORS}, "none is given"},
-		{[]string{"--data-dir", file}, "is a file, not a directory"},
+		{[]string{"--data-dir", file}, "not a directory"},
 		{[]string{"--log-level", "verbose"}, `--log-level must be debug, info, warn or error, got "verbose"`},
 	}
 	for _, tc := range tests {
@@ -192,7 +192,7 @@ func TestHealth_TLSFromServeEnvironment_TrustsGeneratedCA(t *testing.T) {
 	serveEnv := map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": dir}
 	s := startServe(t, serveEnv, "--addr", "127.0.0.1:0")
 	_, port, _ := strings.Cut(strings.TrimPrefix(s.vars["AWS_ENDPOINT_URL"], "https://"), ":")
-	assert.Equal(t, filepath.Join(dir, "stricts3-ca.pem"), s.vars["AWS_CA_BUNDLE"])
+	assert.Equal(t, filepath.Join(dir, tlsDirName, caCertName), s.vars["AWS_CA_BUNDLE"])
 
 	healthEnv := map[string]string{"STRICTS3_TLS": "true", "STRICTS3_DATA_DIR": dir, "STRICTS3_ADDR": "0.0.0.0:" + port}
 	out, errOut, code := runCmd(t, healthEnv, "health")

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/emulator/store"
@@ -15,21 +15,21 @@ import (
 // store under --data-dir (else emulator.New's default, the memory store),
 // the start-up buckets, and logger for the per-request lines. The clock is
 // the system clock plus an offset the control API can move
-// (`stricts3 clock`).
-func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
+// (`stricts3 clock`). release lets go of the data directory; call it once
+// the server has stopped.
+func newEmulator(c *serveConfig, logger *slog.Logger) (handler http.Handler, release func(), err error) {
 	clock := emulator.NewOffsetClock(verifier.SystemClock{})
 	var st store.Store
+	release = func() {}
 	if c.dataDir != "" {
-		if fi, err := os.Stat(c.dataDir); err == nil && !fi.IsDir() {
-			return nil, usageErrorf("--data-dir %s is a file, not a directory (a missing directory is created)", c.dataDir)
-		}
-		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync))
+		dir, err := store.NewDir(c.dataDir, store.WithClock(clock), store.WithFsync(c.fsync), store.WithLogger(logger))
 		if err != nil {
-			return nil, fmt.Errorf("--data-dir: %w", err)
+			return nil, nil, dataDirError(err)
 		}
 		st = dir
+		release = func() { _ = dir.Close() }
 	}
-	return emulator.New(emulator.Options{
+	handler, err = emulator.New(emulator.Options{
 		Region:      c.region,
 		Credentials: verifier.NewStaticCredentials(c.creds...),
 		Clock:       clock,
@@ -44,6 +44,21 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
 		Buckets:             c.startup.setups,
 	})
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return handler, release, nil
+}
+
+// dataDirError makes a folder --data-dir cannot use a usage error: the
+// user named the wrong folder. A folder in use by another server is a
+// runtime failure.
+func dataDirError(err error) error {
+	if errors.Is(err, store.ErrRootNotDirectory) || errors.Is(err, store.ErrRootForeign) || errors.Is(err, store.ErrRootFormat) {
+		return usageErrorf("--data-dir: %v", err)
+	}
+	return fmt.Errorf("--data-dir: %w", err)
 }
 
 // completedUploadsOption maps --max-completed-uploads to

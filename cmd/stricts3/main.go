@@ -3,13 +3,17 @@
 //	stricts3 serve                 run the S3 emulator
 //	stricts3 presign get|put|delete|post s3://bucket/key
 //	                               print a pre-signed URL or POST form
-//	stricts3 verify <url>          say whether S3 would accept a request
+//	stricts3 verify <url>          say whether S3 would accept a request, and
+//	                               name the causes when it would not
 //	stricts3 explain <url>         the same, with the canonical request,
 //	                               string to sign and both signatures
 //	stricts3 health                exit 0 when a server answers its health check
 //	stricts3 clock get|set|advance|reset
 //	                               read or move a running server's clock
 //	stricts3 reset [bucket]        delete a running server's buckets
+//
+// verify and explain also read a curl command (-- curl …), a raw HTTP
+// request (--raw) or a HAR export (--har), and print JSON with --json.
 //
 // Every flag also reads an environment variable (listed by `stricts3 <cmd> -h`);
 // a flag on the command line wins over the environment, which wins over the
@@ -31,8 +35,10 @@ const usage = `usage: stricts3 <command> [flags] [arguments]
 commands:
   serve      run the S3 emulator
   presign    print a pre-signed URL (get, put, delete) or POST form (post)
-  verify     check a request the way S3 would: exit 0 when valid, 1 when rejected
-  explain    verify, and print the canonical request, string to sign and signatures
+  verify     check a request (URL, -- curl …, --raw, --har) the way S3 would: exit 0 when
+             valid, 1 when refused, with the named causes
+  explain    verify, and print the canonical request, string to sign, signatures and
+             the diff against what the signer signed
   health     check that a server is up: exit 0 when healthy, 1 otherwise
   clock      read or move a running server's clock: get, set RFC3339, advance 16m, reset
   reset      delete every bucket and object of a running server (or one bucket)

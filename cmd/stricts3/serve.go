@@ -10,14 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/stricts3/stricts3/emulator"
-	"github.com/stricts3/stricts3/internal/selfsigned"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -51,6 +48,10 @@ type serveConfig struct {
 
 	limits  serveLimits
 	startup startupFlags
+
+	// pprofAddr is --pprof: where the profiler listens, "" for off.
+	pprofAddr          string
+	pprofHeaderTimeout time.Duration
 }
 
 var serveEnv = withEnv(limitsEnv, envFlags{
@@ -72,6 +73,8 @@ var serveEnv = withEnv(limitsEnv, envFlags{
 	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
 	"bucket":                startupEnv["bucket"],
 	"cors":                  startupEnv["cors"],
+	"pprof":                 {"STRICTS3_PPROF"},
+	"pprof-header-timeout":  {"STRICTS3_PPROF_HEADER_TIMEOUT"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -80,10 +83,21 @@ Runs the S3 emulator until SIGINT or SIGTERM, then lets in-flight requests
 finish. At start it prints the endpoint and an export line for the shell.
 
 --tls generates a private CA and a certificate for localhost, *.localhost,
-127.0.0.1, ::1, <domain> and *.<domain>, and writes the CA to --cert-out for
-AWS_CA_BUNDLE. OpenSSL-based clients (boto3, aws CLI) refuse a wildcard
-directly under a single label such as *.localhost: for virtual-hosted
-buckets over TLS with them, use a two-label --domain such as s3.localhost.
+127.0.0.1, ::1, <domain> and *.<domain>, and prints the CA's path for
+AWS_CA_BUNDLE. With --data-dir the CA is kept in the data directory and
+reused at every start, so clients trust it once; without, it goes to a new
+temp file (removed at exit) or to --cert-out. OpenSSL-based clients (boto3,
+aws CLI) refuse a wildcard directly under a single label such as
+*.localhost: for virtual-hosted buckets over TLS with them, use a two-label
+--domain such as s3.localhost.
+
+--data-dir takes an absent or empty folder, or one strictS3 made; any other
+folder is refused and left untouched. One server at a time may use it.
+
+Every request is bounded in time: a body that stops arriving for
+--read-idle-timeout is answered 400 RequestTimeout, a client that stops
+reading for --write-idle-timeout is dropped, and at most --max-connections
+connections are open at once.
 
 --credentials replaces --access-key/--secret-key with a JSON array of keys,
 each with an optional IAM-style policy checked when a request is used (a
@@ -118,7 +132,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.BoolVar(&c.fsync, "fsync", false, "with --data-dir: fsync every write (slower, survives power loss)")
 	fs.StringVar(&c.domain, "domain", defaultDomain, "base domain for virtual-hosted buckets (<bucket>.<domain>)")
 	fs.BoolVar(&c.tls, "tls", false, "serve HTTPS with a certificate generated at start")
-	fs.StringVar(&c.certOut, "cert-out", "", "where --tls writes its CA certificate (default <data-dir or temp dir>/stricts3-ca.pem)")
+	fs.StringVar(&c.certOut, "cert-out", "", "also write --tls's CA certificate here (default: kept in <data-dir>/tls/ca.pem, or without --data-dir a new temp file removed at exit)")
 	fs.StringVar(&c.certFile, "cert", "", "serve HTTPS with this PEM certificate (chain) instead of a generated one")
 	fs.StringVar(&c.keyFile, "key", "", "PEM private key for --cert")
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log format: text or json")
@@ -128,6 +142,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
 	c.startup.register(fs)
+	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
+	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers or stay idle between requests")
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -163,14 +179,13 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	if err := c.limits.validate(); err != nil {
 		return nil, err
 	}
-	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
-	if c.tls && c.certFile == "" && c.certOut == "" {
-		dir := c.dataDir
-		if dir == "" {
-			dir = os.TempDir()
-		}
-		c.certOut = filepath.Join(dir, "stricts3-ca.pem")
+	if err := checkPprofAddr(c.pprofAddr); err != nil {
+		return nil, err
 	}
+	if c.pprofHeaderTimeout <= 0 {
+		return nil, usageErrorf("--pprof-header-timeout must be positive")
+	}
+	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
 	return c, nil
 }
 
@@ -226,18 +241,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logger := newLogger(c, stderr)
 
-	handler, err := newEmulator(c, logger)
+	handler, release, err := newEmulator(c, logger)
 	if err != nil {
 		return err
 	}
+	defer release()
 
 	var tlsConfig *tls.Config
 	var caPath string
 	if c.tls {
-		tlsConfig, caPath, err = serverTLS(c, time.Now())
+		var removeCA func()
+		tlsConfig, caPath, removeCA, err = serverTLS(c, time.Now(), logger)
 		if err != nil {
 			return err
 		}
+		defer removeCA()
 	}
 
 	// Listen before printing so that port 0 prints the port actually bound.
@@ -245,11 +263,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	ln = newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), logger)
+	limited := newLimitListener(ln, connectionBudget(c.limits.maxConnections, logger), c.limits.busyIdleTimeout, logger)
+	ln = limited
 	srv := &http.Server{
-		Handler:           handler,
+		ConnState:         limited.ConnState,
+		ConnContext:       limited.ConnContext,
+		Handler:           limited.WatchBodies(handler),
 		ReadHeaderTimeout: c.limits.readHeaderTimeout,
 		IdleTimeout:       c.limits.idleTimeout,
+		MaxHeaderBytes:    c.limits.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
@@ -259,6 +281,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		tlsConfig.NextProtos = []string{"http/1.1"}
 		ln = tls.NewListener(ln, tlsConfig)
 	}
+	stopPprof, err := startPprof(c.pprofAddr, c.pprofHeaderTimeout, stdout, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopPprof()
 	printBanner(stdout, c, ln.Addr(), caPath)
 
 	served := make(chan error, 1)
@@ -285,34 +313,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// serverTLS loads --cert/--key, or generates an identity for the loopback
-// names and the base domain and writes its CA certificate to --cert-out.
-// It returns the path clients should trust ("" for user certificates).
-func serverTLS(c *serveConfig, now time.Time) (*tls.Config, string, error) {
-	if c.certFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
-		if err != nil {
-			return nil, "", fmt.Errorf("--cert/--key: %w", err)
-		}
-		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, "", nil
-	}
-	var names []string
-	if c.domain != "" {
-		names = append(names, c.domain, "*."+c.domain)
-	}
-	id, err := selfsigned.Generate(selfsigned.Options{Names: names, Now: now})
-	if err != nil {
-		return nil, "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(c.certOut), 0o755); err != nil {
-		return nil, "", fmt.Errorf("--cert-out: %w", err)
-	}
-	if err := os.WriteFile(c.certOut, id.CAPEM, 0o644); err != nil {
-		return nil, "", fmt.Errorf("--cert-out: %w", err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{id.Certificate}, MinVersion: tls.VersionTLS12}, c.certOut, nil
 }
 
 // endpointURL is the URL clients use for a server listening on addr. A

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/stricts3/stricts3/emulator"
@@ -16,6 +17,8 @@ type serveLimits struct {
 	readIdleTimeout   time.Duration
 	writeIdleTimeout  time.Duration
 	maxConnections    int
+	maxHeaderBytes    int
+	busyIdleTimeout   time.Duration
 }
 
 // defaultMaxConnections is the connection bound when the open-file limit
@@ -28,6 +31,8 @@ var limitsEnv = envFlags{
 	"read-idle-timeout":   {"STRICTS3_READ_IDLE_TIMEOUT"},
 	"write-idle-timeout":  {"STRICTS3_WRITE_IDLE_TIMEOUT"},
 	"max-connections":     {"STRICTS3_MAX_CONNECTIONS"},
+	"max-header-bytes":    {"STRICTS3_MAX_HEADER_BYTES"},
+	"busy-idle-timeout":   {"STRICTS3_BUSY_IDLE_TIMEOUT"},
 }
 
 func (l *serveLimits) addFlags(fs *flag.FlagSet) {
@@ -35,7 +40,9 @@ func (l *serveLimits) addFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&l.readIdleTimeout, "read-idle-timeout", emulator.DefaultIdleTimeout, "how long a request body may go without a byte arriving before the request is answered 400 RequestTimeout and closed")
 	fs.DurationVar(&l.writeIdleTimeout, "write-idle-timeout", emulator.DefaultIdleTimeout, "how long a response may go without the client reading a byte before the connection is dropped")
-	fs.IntVar(&l.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; more wait to be accepted until one closes (lowered to fit the open-file limit)")
+	fs.IntVar(&l.maxHeaderBytes, "max-header-bytes", http.DefaultMaxHeaderBytes, "largest request line plus headers a client may send")
+	fs.IntVar(&l.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; past it new clients wait to be accepted (lowered to fit the open-file limit)")
+	fs.DurationVar(&l.busyIdleTimeout, "busy-idle-timeout", time.Second, "at --max-connections, how long a connection waiting on its client may move no byte before it is timed out for a waiting client")
 }
 
 func (l *serveLimits) validate() error {
@@ -44,10 +51,14 @@ func (l *serveLimits) validate() error {
 		"--idle-timeout":        l.idleTimeout,
 		"--read-idle-timeout":   l.readIdleTimeout,
 		"--write-idle-timeout":  l.writeIdleTimeout,
+		"--busy-idle-timeout":   l.busyIdleTimeout,
 	} {
 		if d <= 0 {
 			return usageErrorf("%s must be positive, got %s", name, d)
 		}
+	}
+	if l.maxHeaderBytes < 1 {
+		return usageErrorf("--max-header-bytes must be at least 1, got %d", l.maxHeaderBytes)
 	}
 	if l.maxConnections < 1 {
 		return usageErrorf("--max-connections must be at least 1, got %d", l.maxConnections)

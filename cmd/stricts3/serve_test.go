@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -135,45 +134,9 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 	client := sdkClient(t, s.vars)
 	s3test.MustCreateBucket(t, client, "graceful")
 
-	presigned, err := s3.NewPresignClient(client).PresignPutObject(t.Context(),
-		&s3.PutObjectInput{Bucket: aws.String("graceful"), Key: aws.String("slow.txt")})
-	require.NoError(t, err)
-
 	const first, second = "half of the body, ", "and the rest after shutdown began"
-	bodyR, bodyW := io.Pipe()
-	req, err := http.NewRequest(http.MethodPut, presigned.URL, bodyR)
-	require.NoError(t, err)
-	for name, vals := range presigned.SignedHeader {
-		req.Header[name] = vals
-	}
-	req.ContentLength = int64(len(first + second))
-	// Expect: 100-continue makes the request observably in flight: the
-	// server sends 100 Continue only once its handler reads the body.
-	req.Header.Set("Expect", "100-continue")
-	handlerReading := make(chan struct{})
-	req = req.WithContext(httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{
-		Got100Continue: func() { close(handlerReading) },
-	}))
-	httpClient := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
-	defer httpClient.CloseIdleConnections()
-
-	type result struct {
-		status int
-		err    error
-	}
-	responded := make(chan result, 1)
-	go func() {
-		resp, err := httpClient.Do(req)
-		if err != nil {
-			responded <- result{err: err}
-			return
-		}
-		resp.Body.Close()
-		responded <- result{status: resp.StatusCode}
-	}()
-
-	<-handlerReading
-	_, err = io.WriteString(bodyW, first)
+	put := startInflightPut(t, client, "graceful", "slow.txt", int64(len(first+second)))
+	_, err := io.WriteString(put.w, first)
 	require.NoError(t, err)
 
 	s.cancel() // SIGINT
@@ -182,11 +145,11 @@ func TestServe_ContextCancel_InFlightRequestFinishesThenRunReturnsNil(t *testing
 			break
 		}
 	}
-	_, err = io.WriteString(bodyW, second)
+	_, err = io.WriteString(put.w, second)
 	require.NoError(t, err)
-	require.NoError(t, bodyW.Close())
+	require.NoError(t, put.w.Close())
 
-	res := <-responded
+	res := <-put.done
 	require.NoError(t, res.err, "server log: %s", s.stderr.String())
 	assert.Equal(t, http.StatusOK, res.status, "a request in flight at SIGINT completes")
 	require.NoError(t, s.stop(), "graceful shutdown returns no error")

@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/emulator"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -23,8 +23,12 @@ var clientEnv = envFlags{
 	"secret-key": {"STRICTS3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"},
 }
 
-// verifyEnv adds the server's base domain to the client variables.
-var verifyEnv = withEnv(clientEnv, envFlags{"domain": {"STRICTS3_DOMAIN"}})
+// verifyEnv adds the server's base domain and key file to the client
+// variables.
+var verifyEnv = withEnv(clientEnv, envFlags{"domain": {"STRICTS3_DOMAIN"}, "credentials": {"STRICTS3_CREDENTIALS"}})
+
+// defaultMaxInput bounds what verify/explain read from a file or stdin.
+const defaultMaxInput = 64 << 20
 
 // credentialFlags are the signing identity presign signs with and
 // verify checks against.
@@ -49,39 +53,102 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 // verifyConfig is what verify and explain are asked.
 type verifyConfig struct {
 	credentialFlags
-	rawURL  string
-	method  string
-	headers headerFlag
-	domain  string
-	now     time.Time
+	explain     bool
+	jsonOut     bool
+	positional  []string
+	method      string
+	headers     headerFlag
+	domain      string
+	credentials string
+	rawFile     string
+	harFile     string
+	curlFile    string
+	entry       int
+	maxInput    int64
+	now         time.Time
+	stdin       io.Reader
 }
 
+const verifyUsage = `usage: stricts3 %[1]s <url> [--method GET] [-H 'Name: value']...
+       stricts3 %[1]s [flags] -- curl <curl arguments>     (as "Copy as cURL" gives it)
+       stricts3 %[1]s [flags] --curl FILE|-                (a curl command line in a file)
+       stricts3 %[1]s [flags] --raw FILE|-                 (a raw HTTP/1.1 request)
+       stricts3 %[1]s [flags] --har FILE [--entry N]       (a browser HAR export)
+
+Judges requests exactly as 'stricts3 serve' would: signature, credential
+scope, expiry, signed headers, session token, the key's policy for the
+request's action, pre-signed POST forms, and a body's payload hash and
+checksums. Every refusal names its causes (stable ids, see the README).
+Exit status: 0 every request accepted, 1 one or more refused, 2 usage error.
+
+`
+
 func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*verifyConfig, error) {
-	c := &verifyConfig{}
+	c := &verifyConfig{explain: name == "explain"}
 	var now string
 	fs := newFlagSet("stricts3 "+name, stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: stricts3 %s <url> [--method GET] [-H 'Name: value']... [--now RFC3339]\n\n", name)
-		fmt.Fprint(stderr, "Checks a request's authentication as strictS3 (and S3) would: signature,\n"+
-			"credential scope, expiry, signed headers. The body is not read. Exit status:\n"+
-			"0 accepted, 1 rejected, 2 usage error.\n\n")
+		fmt.Fprintf(stderr, verifyUsage, name)
 		fs.PrintDefaults()
 	}
 	c.register(fs)
-	fs.StringVar(&c.method, "method", http.MethodGet, "HTTP method of the request")
-	fs.Var(&c.headers, "H", "request header 'Name: value' (repeatable)")
+	fs.StringVar(&c.method, "method", "", "HTTP method of a <url> request (default GET)")
+	fs.Var(&c.headers, "H", "request header 'Name: value' of a <url> request (repeatable)")
 	fs.StringVar(&c.domain, "domain", defaultDomain, "virtual-hosted base domain of the server (SigV2 signs the bucket from <bucket>.<domain>)")
-	fs.StringVar(&now, "now", "", "check as of this time (RFC 3339, e.g. 2026-11-26T10:00:00Z; default: now)")
+	fs.StringVar(&c.credentials, "credentials", "", "JSON file of keys with policies, as 'serve --credentials' reads it (replaces --access-key/--secret-key)")
+	fs.StringVar(&c.rawFile, "raw", "", "read a raw HTTP/1.1 request from FILE ('-' for stdin)")
+	fs.StringVar(&c.harFile, "har", "", "read the requests of a HAR export from FILE")
+	fs.StringVar(&c.curlFile, "curl", "", "read a curl command line from FILE ('-' for stdin)")
+	fs.IntVar(&c.entry, "entry", 0, "with --har: judge only entry N (1 is the first); default every entry that carries S3 authentication")
+	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "most bytes read from an input file, a body file or stdin")
+	fs.BoolVar(&c.jsonOut, "json", false, "print one JSON object per request instead of text")
+	fs.StringVar(&now, "now", "", "judge as of this time (RFC 3339, e.g. 2026-11-26T10:00:00Z; default: now)")
 	envHelp(fs, verifyEnv)
+	// After "--" comes a curl command, whose options are curl's.
+	var command []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, command = args[:i], args[i+1:]
+	}
 	rest, err := parseFlags(fs, args, getenv, verifyEnv)
 	if err != nil {
 		return nil, err
 	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return nil, usageErrorf("%s takes exactly one URL", name)
+	if command != nil {
+		if len(rest) > 0 {
+			return nil, usageErrorf("%s: %q before -- is not a flag; the curl command goes after --", name, rest[0])
+		}
+		rest = command
 	}
-	c.rawURL = rest[0]
+	if len(rest) == 1 && strings.HasPrefix(strings.TrimSpace(rest[0]), "curl ") {
+		// The whole command pasted as one quoted argument.
+		if rest, err = shellWords(rest[0]); err != nil {
+			return nil, usageErrorf("curl: %v", err)
+		}
+	}
+	c.positional = rest
+	inputs := 0
+	for _, set := range []bool{len(rest) > 0, c.rawFile != "", c.harFile != "", c.curlFile != ""} {
+		if set {
+			inputs++
+		}
+	}
+	if inputs != 1 {
+		fs.Usage()
+		return nil, usageErrorf("%s takes one input: a URL, -- curl …, --curl, --raw or --har", name)
+	}
+	if len(rest) > 0 && rest[0] != "curl" && len(rest) != 1 {
+		fs.Usage()
+		return nil, usageErrorf("%s takes exactly one URL (put a curl command after --)", name)
+	}
+	if (c.method != "" || len(c.headers) > 0) && (len(rest) == 0 || rest[0] == "curl") {
+		return nil, usageErrorf("--method and -H apply to a <url>; a curl command, raw request or HAR entry carries its own")
+	}
+	if c.entry != 0 && c.harFile == "" {
+		return nil, usageErrorf("--entry applies to --har")
+	}
+	if c.maxInput <= 0 {
+		return nil, usageErrorf("--max-input must be positive")
+	}
 	c.method = strings.ToUpper(c.method)
 	c.now = time.Now()
 	if now != "" {
@@ -92,64 +159,90 @@ func parseVerify(name string, args []string, stderr io.Writer, getenv Getenv) (*
 	return c, nil
 }
 
-// buildRequest turns the URL, method and headers into the request a server
-// would see: it writes the HTTP/1.1 message and reads it back with the
-// server's parser, so the path, query and Host arrive exactly as on the wire.
-func buildRequest(c *verifyConfig) (*http.Request, error) {
-	u, err := url.Parse(c.rawURL)
-	if err != nil {
-		return nil, usageErrorf("url: %v", err)
-	}
-	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, usageErrorf("url must be absolute http(s)://host/path, got %q", c.rawURL)
-	}
-	if strings.ContainsAny(c.method, " \r\n") || c.method == "" {
-		return nil, usageErrorf("invalid --method %q", c.method)
-	}
-	target := requestTarget(c.rawURL)
-	host := u.Host
-	var lines strings.Builder
-	for _, h := range c.headers {
-		name, value, _ := strings.Cut(h, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if strings.ContainsAny(name+value, "\r\n") {
-			return nil, usageErrorf("header %q: line break in header", name)
+// requests reads the input into the requests a server would receive, and
+// the notes the input parsers left.
+func (c *verifyConfig) requests() ([]*http.Request, []string, error) {
+	stdin := func() ([]byte, error) { return readLimited(c.stdin, c.maxInput, "stdin") }
+	readFile := readInputFile(c.maxInput, stdin)
+	var captured []*capturedRequest
+	var notes []string
+	switch {
+	case c.rawFile != "":
+		data, err := readFile(c.rawFile)
+		if err != nil {
+			return nil, nil, usageErrorf("--raw: %v", err)
 		}
-		if strings.EqualFold(name, "Host") {
-			// -H 'Host: …' overrides the URL's host, as with curl.
-			host = value
-			continue
+		r, err := parseRaw(data, describeRaw(c.rawFile))
+		if err != nil {
+			return nil, nil, err
 		}
-		fmt.Fprintf(&lines, "%s: %s\r\n", name, value)
+		return []*http.Request{r}, nil, nil
+	case c.harFile != "":
+		data, err := readFile(c.harFile)
+		if err != nil {
+			return nil, nil, usageErrorf("--har: %v", err)
+		}
+		if captured, notes, err = parseHAR(data, c.entry); err != nil {
+			return nil, nil, err
+		}
+	case c.curlFile != "" || c.positional[0] == "curl":
+		words := c.positional
+		if c.curlFile != "" {
+			data, err := readFile(c.curlFile)
+			if err != nil {
+				return nil, nil, usageErrorf("--curl: %v", err)
+			}
+			if words, err = shellWords(string(data)); err != nil {
+				return nil, nil, usageErrorf("--curl: %v", err)
+			}
+		}
+		cr, err := parseCurl(words, readFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		captured = append(captured, cr)
+	default:
+		method := c.method
+		if method == "" {
+			method = http.MethodGet
+		}
+		captured = append(captured, &capturedRequest{label: "url", method: method, url: c.positional[0], header: c.headers})
 	}
-	msg := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", c.method, target, host, lines.String())
-	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(msg)))
-	if err != nil {
-		return nil, usageErrorf("cannot form a request from the URL and headers: %v", err)
+	var out []*http.Request
+	for _, cr := range captured {
+		r, err := cr.wire()
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, r)
+		notes = append(notes, cr.notes...)
 	}
-	r.RemoteAddr = "127.0.0.1:0"
-	return r, nil
+	return out, notes, nil
 }
 
-// requestTarget is the path and query of rawURL exactly as written: the
-// signature covers the bytes on the wire, so no re-encoding (url.URL would
-// normalise some escapes) may happen between the user's URL and the check.
-func requestTarget(rawURL string) string {
-	_, rest, _ := strings.Cut(rawURL, "://")
-	rest, _, _ = strings.Cut(rest, "#")
-	i := strings.IndexAny(rest, "/?")
-	if i < 0 {
-		return "/"
+// judge builds the server verify/explain judge against: the keys of
+// --credentials (with their policies) or the --access-key pair (the
+// bucket owner), the region, the base domain and the clock.
+func (c *verifyConfig) judge() (*emulator.Server, *verifier.Verifier, error) {
+	creds := []verifier.Credential{{AccessKeyID: c.accessKey, SecretAccessKey: c.secretKey}}
+	if c.credentials != "" {
+		var err error
+		if creds, err = loadCredentials(c.credentials); err != nil {
+			return nil, nil, err
+		}
 	}
-	if rest[i] == '?' {
-		return "/" + rest[i:]
+	store := verifier.NewStaticCredentials(creds...)
+	srv, err := emulator.New(emulator.Options{Region: c.region, Credentials: store, Clock: fixedClock(c.now), BaseDomain: c.domain})
+	if err != nil {
+		return nil, nil, err
 	}
-	return rest[i:]
+	v := verifier.New(verifier.Config{Region: c.region, Credentials: store, Clock: fixedClock(c.now), BaseDomain: c.domain})
+	return srv, v, nil
 }
 
-// runVerify checks one request the way the emulator would and prints the
-// verdict; explain also prints each signing step. Exit status 0 means S3
-// would accept the request, 1 that it would reject it.
+// runVerify judges each request the way the emulator would and prints the
+// verdicts; explain also prints each signing step. Exit status 0 means S3
+// would accept every request, 1 that it would refuse one.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv Getenv, explain bool) error {
 	name := "verify"
 	if explain {
@@ -159,71 +252,42 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	r, err := buildRequest(c)
+	c.stdin = os.Stdin
+	return judgeAndPrint(ctx, c, stdout, stderr)
+}
+
+func judgeAndPrint(ctx context.Context, c *verifyConfig, stdout, stderr io.Writer) error {
+	reqs, notes, err := c.requests()
 	if err != nil {
 		return err
 	}
-	r = r.WithContext(ctx)
-	v := verifier.New(verifier.Config{
-		Region: c.region,
-		Credentials: verifier.NewStaticCredentials(verifier.Credential{
-			AccessKeyID:     c.accessKey,
-			SecretAccessKey: c.secretKey,
-		}),
-		Clock:      fixedClock(c.now),
-		BaseDomain: c.domain,
-	})
-	// Explain runs exactly Authenticate's checks and keeps the steps.
-	ex := v.Explain(r)
-	if explain {
-		printExplanation(stdout, r, ex)
+	srv, v, err := c.judge()
+	if err != nil {
+		return err
 	}
-	res, authErr := ex.Result, ex.Err
-	if authErr != nil {
-		e, ok := s3err.As(authErr)
-		if !ok {
-			return fmt.Errorf("verifier: %w", authErr)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	if len(reqs) == 0 {
+		return usageErrorf("no request to judge")
+	}
+	refused := false
+	for i, r := range reqs {
+		vd := judgeRequest(srv, v, r.WithContext(ctx))
+		refused = refused || !vd.Valid
+		if c.jsonOut {
+			if err := printJSON(stdout, vd); err != nil {
+				return err
+			}
+			continue
 		}
-		printRejection(stdout, e, explain)
+		if len(reqs) > 1 {
+			fmt.Fprintf(stdout, "#### request %d of %d\n", i+1, len(reqs))
+		}
+		printVerdict(stdout, r, vd, c.explain)
+	}
+	if refused {
 		return &exitError{code: exitRejected, quiet: true}
 	}
-	printAccepted(stdout, res)
 	return nil
-}
-
-func printAccepted(w io.Writer, res *verifier.Result) {
-	id := res.Identity
-	if id.Anonymous() {
-		fmt.Fprintln(w, "OK: anonymous request (no signature); S3 would still refuse it on a private bucket")
-		return
-	}
-	fmt.Fprintf(w, "OK: %s request signed by %s\n", id.Auth, id.AccessKeyID)
-}
-
-// printRejection prints the S3 error as its XML would carry it, and the
-// diagnosis. explained skips the signing steps printExplanation just showed.
-func printRejection(w io.Writer, e *s3err.Error, explained bool) {
-	fmt.Fprintf(w, "REJECTED: %d %s\n", e.Status, e.Code)
-	fmt.Fprintf(w, "Message: %s\n", e.Message)
-	for _, el := range e.Extra {
-		if strings.HasSuffix(el.Name, "Bytes") {
-			// The hex dumps repeat StringToSign/CanonicalRequest; skip noise.
-			continue
-		}
-		if explained && (el.Name == "StringToSign" || el.Name == "CanonicalRequest" || el.Name == "SignatureProvided") {
-			continue
-		}
-		if strings.Contains(el.Value, "\n") {
-			fmt.Fprintf(w, "%s:\n%s\n", el.Name, indent(el.Value))
-			continue
-		}
-		fmt.Fprintf(w, "%s: %s\n", el.Name, el.Value)
-	}
-	if e.Diagnosis != "" {
-		fmt.Fprintf(w, "Diagnosis: %s\n", e.Diagnosis)
-	}
-}
-
-func indent(s string) string {
-	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
 }

@@ -27,9 +27,16 @@ var signedAt = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 // presigner at signedAt, so verify is judged against a real client's URL.
 func presignWithSDK(t *testing.T, method, bucket, key string, expires time.Duration) (string, http.Header) {
 	t.Helper()
+	return presignWithCreds(t, aws.Credentials{AccessKeyID: defaultAccessKey, SecretAccessKey: defaultSecretKey}, method, bucket, key, expires)
+}
+
+// presignWithCreds is presignWithSDK signing with creds (a session token
+// included).
+func presignWithCreds(t *testing.T, creds aws.Credentials, method, bucket, key string, expires time.Duration) (string, http.Header) {
+	t.Helper()
 	client := s3.New(s3.Options{
 		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider(defaultAccessKey, defaultSecretKey, ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken),
 		BaseEndpoint: aws.String("http://127.0.0.1:9000"),
 		UsePathStyle: true,
 	})

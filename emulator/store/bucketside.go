@@ -5,8 +5,10 @@ import (
 	"context"
 	"io"
 	"maps"
+	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,11 +35,39 @@ func newBucketSide(info BucketInfo) bucketSide {
 	return bucketSide{info: info, configs: make(map[string][]byte), uploads: make(map[string]*memUpload)}
 }
 
+// releaseThreshold is how many bytes of dropped objects and parts make an
+// in-memory store hand freed memory back to the operating system at once.
+// Go returns freed heap to the OS only gradually, so without this a
+// process that stored and deleted a gigabyte kept it resident for minutes
+// (the issue this store answers measured 2.5 GiB after a 1 GiB DELETE).
+// Forcing it costs a garbage collection, worth paying only for this much.
+const releaseThreshold = 64 << 20
+
+// memoryReturner counts the bytes a store has dropped (deleted or
+// overwritten objects, discarded parts) and, past releaseThreshold, gives
+// freed memory back to the OS.
+type memoryReturner struct {
+	dropped atomic.Int64
+}
+
+func (r *memoryReturner) drop(n int64) { r.dropped.Add(n) }
+
+// release runs after the store's lock is released: the collection it may
+// force must not hold up other requests' access to the store.
+func (r *memoryReturner) release() {
+	if r.dropped.Load() < releaseThreshold {
+		return
+	}
+	r.dropped.Store(0)
+	debug.FreeOSMemory()
+}
+
 // sideKeeper is the part of Store the in-memory stores share: bucket
 // configurations and multipart uploads kept in bucketSide, found through
 // side under mu. Each store embeds one and adds its own objects and
 // CompleteUpload.
 type sideKeeper struct {
+	memoryReturner
 	clock Clock
 	mu    *sync.RWMutex
 	// side finds a bucket's side state; the caller holds mu for writing
@@ -163,6 +193,7 @@ func (k *sideKeeper) UploadPart(ctx context.Context, bucket, key, uploadID strin
 	if err != nil {
 		return PartInfo{}, err
 	}
+	defer k.release()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	_, u, err := k.upload(bucket, key, uploadID)
@@ -170,6 +201,9 @@ func (k *sideKeeper) UploadPart(ctx context.Context, bucket, key, uploadID strin
 		return PartInfo{}, err
 	}
 	info := PartInfo{PartNumber: partNumber, Size: data.size(), ETag: quotedETag(sum), LastModified: k.now(), Checksum: cloneChecksum(checksum)}
+	if prev, ok := u.parts[partNumber]; ok {
+		k.drop(prev.info.Size)
+	}
 	u.parts[partNumber] = memPart{info: info, data: data}
 	return partCopy(info), nil
 }
@@ -208,11 +242,15 @@ func (k *sideKeeper) ListUploads(_ context.Context, bucket string) ([]UploadInfo
 
 // AbortUpload discards an upload and its parts.
 func (k *sideKeeper) AbortUpload(_ context.Context, bucket, key, uploadID string) error {
+	defer k.release()
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	b, _, err := k.upload(bucket, key, uploadID)
+	b, u, err := k.upload(bucket, key, uploadID)
 	if err != nil {
 		return err
+	}
+	for _, p := range u.parts {
+		k.drop(p.info.Size)
 	}
 	delete(b.uploads, uploadID)
 	return nil
@@ -223,6 +261,7 @@ func (k *sideKeeper) AbortUpload(_ context.Context, bucket, key, uploadID string
 // the upload is removed. A failing part or commit leaves the upload. It
 // runs under one hold of mu, as the Store contract asks.
 func (k *sideKeeper) completeUpload(bucket, key, uploadID string, parts []CompletePart, commit func(data chunks, sizes []int64) (ObjectInfo, error)) (ObjectInfo, error) {
+	defer k.release()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	b, u, err := k.upload(bucket, key, uploadID)
@@ -245,6 +284,11 @@ func (k *sideKeeper) completeUpload(bucket, key, uploadID string, parts []Comple
 	info, err := commit(data, sizes)
 	if err != nil {
 		return ObjectInfo{}, err
+	}
+	for n, p := range u.parts {
+		if !slices.ContainsFunc(parts, func(cp CompletePart) bool { return cp.PartNumber == n }) {
+			k.drop(p.info.Size) // parts not named are discarded
+		}
 	}
 	delete(b.uploads, uploadID)
 	return info, nil

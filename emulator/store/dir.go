@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,12 +20,14 @@ import (
 // described in dir_files.go), so data survives a restart. Bodies stream to
 // a temp file and are renamed into place only after the reader hit EOF; a
 // JSON sidecar renamed over the old one is the commit point. Metadata is
-// also kept in an in-memory index loaded by NewDir, so one process at a
-// time may use a root.
+// also kept in an in-memory index loaded by NewDir, so one Dir at a time
+// may use a root: NewDir locks it until Close.
 type Dir struct {
 	root  string
 	clock Clock
 	fsync bool
+	log   *slog.Logger
+	lock  *os.File
 
 	// mu guards the index and every change to the tree; bodies are
 	// streamed to temp files without it.
@@ -59,28 +62,79 @@ func (r *objectRecord) info(bucket string) ObjectInfo {
 
 var _ Store = (*Dir)(nil)
 
-// NewDir opens (creating it if needed) a directory store at root and loads
-// its index. It empties root/tmp and removes data files no sidecar names,
-// which a crash between writing bytes and committing them leaves behind.
+// NewDir opens a directory store at root: an absent or empty folder
+// becomes a new store, a store is reopened, and anything else is refused
+// untouched (ErrRootNotDirectory, ErrRootForeign). It locks root for this
+// Dir until Close (ErrRootInUse names the holder), then removes what a crash
+// between writing bytes and committing them leaves behind: its own temp
+// files and data files no sidecar names.
+//
+// A store written before the layout had its marker file (strictS3 format
+// 1: buckets/ and tmp/ alone) is adopted in place when its contents are
+// exactly what that version wrote.
 func NewDir(root string, opts ...Option) (*Dir, error) {
 	o := applyOptions(opts)
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dir{root: abs, clock: o.clock, fsync: o.fsync, buckets: make(map[string]*dirBucket)}
-	if err := os.RemoveAll(d.tmpDir()); err != nil {
+	d := &Dir{root: abs, clock: o.clock, fsync: o.fsync, log: o.logger, buckets: make(map[string]*dirBucket)}
+	// Refuse before creating the lock file, so a folder that is not ours
+	// is left exactly as it was.
+	kind, err := inspectRoot(abs)
+	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{d.tmpDir(), d.bucketsDir()} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	if kind == rootAbsent {
+		if err := os.MkdirAll(abs, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := d.load(); err != nil {
+	if d.lock, err = lockRoot(abs); err != nil {
+		return nil, err
+	}
+	if err := d.open(); err != nil {
+		d.Close()
 		return nil, err
 	}
 	return d, nil
+}
+
+// open prepares a locked root and loads the index. The root is inspected
+// again: only now can no other process be changing it.
+func (d *Dir) open() error {
+	kind, err := inspectRoot(d.root)
+	if err != nil {
+		return err
+	}
+	if err := d.sweepTemp(); err != nil {
+		return err
+	}
+	for _, dir := range []string{d.tmpDir(), d.bucketsDir()} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	if kind != rootStore {
+		if kind == rootFormat1 {
+			d.log.Info("store: adopting a data directory written by an earlier strictS3", "root", d.root, "format", dirFormat)
+		}
+		if err := d.writeMarker(); err != nil {
+			return err
+		}
+	}
+	return d.load()
+}
+
+// Close releases root for another Dir or process. The Dir must not be used
+// after.
+func (d *Dir) Close() error {
+	if d.lock == nil {
+		return nil
+	}
+	err := d.lock.Close()
+	d.lock = nil
+	return err
 }
 
 func (d *Dir) tmpDir() string     { return filepath.Join(d.root, "tmp") }
@@ -115,52 +169,69 @@ func (b *dirBucket) setChain(key string, c chain[*objectRecord]) {
 	setVersions(b.objects, &b.keys, key, c.versions)
 }
 
-// load reads every bucket's sidecars into the index.
+// load reads every bucket's sidecars into the index. What cannot be read
+// (a stray file or directory, a truncated JSON file) is logged and skipped,
+// and its files are kept for a human to look at: one damaged file must not
+// take every other bucket offline.
 func (d *Dir) load() error {
 	entries, err := os.ReadDir(d.bucketsDir())
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if !e.IsDir() {
+		path := filepath.Join(d.bucketsDir(), e.Name())
+		b := &dirBucket{path: path, objects: make(map[string][]*objectRecord), uploads: make(map[string]*dirUpload)}
+		err := readJSON(filepath.Join(path, bucketFile), &b.info)
+		if err == nil && escapeName(b.info.Name) != e.Name() {
+			err = fmt.Errorf("its %s names bucket %q, which belongs in %s", bucketFile, b.info.Name, escapeName(b.info.Name))
+		}
+		if err != nil {
+			d.skipped("bucket", path, err)
 			continue
 		}
-		b := &dirBucket{path: filepath.Join(d.bucketsDir(), e.Name()), objects: make(map[string][]*objectRecord), uploads: make(map[string]*dirUpload)}
-		if err := readJSON(filepath.Join(b.path, bucketFile), &b.info); err != nil {
-			return fmt.Errorf("store: bucket directory %s: %w", b.path, err)
-		}
-		if err := d.loadObjects(b); err != nil {
-			return err
-		}
-		if err := d.loadUploads(b); err != nil {
-			return err
-		}
+		d.loadObjects(b)
+		d.loadUploads(b)
 		d.buckets[b.info.Name] = b
 	}
 	return nil
 }
 
-func (d *Dir) loadObjects(b *dirBucket) error {
+// skipped logs a file or directory load left out of the index.
+func (d *Dir) skipped(what, path string, err error) {
+	d.log.Warn("store: skipped unreadable "+what+"; serving the rest", "path", path, "error", err.Error())
+}
+
+func (d *Dir) loadObjects(b *dirBucket) {
 	shards, err := os.ReadDir(b.objectsDir())
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return
 	} else if err != nil {
-		return err
+		d.skipped("objects folder", b.objectsDir(), err)
+		return
 	}
 	for _, shard := range shards {
 		dir := filepath.Join(b.objectsDir(), shard.Name())
 		files, err := os.ReadDir(dir)
 		if err != nil {
-			return err
+			d.skipped("objects folder", dir, err)
+			continue
 		}
 		used := make(map[string]bool)
+		damaged := false
 		for _, f := range files {
 			if !strings.HasSuffix(f.Name(), ".json") {
 				continue
 			}
+			path := filepath.Join(dir, f.Name())
 			rec := new(objectRecord)
-			if err := readJSON(filepath.Join(dir, f.Name()), rec); err != nil {
-				return err
+			err := readJSON(path, rec)
+			if err == nil && keyHash(rec.Key)+".json" != f.Name() {
+				err = fmt.Errorf("the sidecar's key %q does not hash to its name", rec.Key)
+			}
+			if err != nil {
+				d.skipped("object sidecar", path, err)
+				damaged = true
+				continue
 			}
 			versions := append([]*objectRecord{rec}, rec.Older...)
 			rec.Older = nil
@@ -169,52 +240,68 @@ func (d *Dir) loadObjects(b *dirBucket) error {
 			}
 			b.setChain(rec.Key, chain[*objectRecord]{versions: versions, info: dirInfo})
 		}
+		if damaged {
+			// The damaged sidecar may have named any of these files.
+			continue
+		}
 		for _, f := range files {
 			if strings.HasSuffix(f.Name(), ".data") && !used[f.Name()] {
 				os.Remove(filepath.Join(dir, f.Name()))
 			}
 		}
 	}
-	return nil
 }
 
-func (d *Dir) loadUploads(b *dirBucket) error {
-	ups, err := os.ReadDir(filepath.Join(b.path, "uploads"))
+func (d *Dir) loadUploads(b *dirBucket) {
+	root := filepath.Join(b.path, "uploads")
+	ups, err := os.ReadDir(root)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return
 	} else if err != nil {
-		return err
+		d.skipped("uploads folder", root, err)
+		return
 	}
 	for _, e := range ups {
 		u := &dirUpload{path: b.uploadDir(e.Name()), parts: make(map[int]*partRecord)}
 		if err := readJSON(filepath.Join(u.path, uploadFile), &u.info); err != nil {
-			return err
+			d.skipped("multipart upload", u.path, err)
+			continue
+		}
+		if u.info.UploadID != e.Name() {
+			d.skipped("multipart upload", u.path, fmt.Errorf("its %s names upload %q", uploadFile, u.info.UploadID))
+			continue
 		}
 		files, err := os.ReadDir(u.path)
 		if err != nil {
-			return err
+			d.skipped("multipart upload", u.path, err)
+			continue
 		}
 		used := make(map[string]bool)
+		damaged := false
 		for _, f := range files {
 			n, ok := strings.CutSuffix(f.Name(), ".json")
 			if _, err := strconv.Atoi(n); !ok || err != nil {
 				continue
 			}
+			path := filepath.Join(u.path, f.Name())
 			p := new(partRecord)
-			if err := readJSON(filepath.Join(u.path, f.Name()), p); err != nil {
-				return err
+			if err := readJSON(path, p); err != nil {
+				d.skipped("part sidecar", path, err)
+				damaged = true
+				continue
 			}
 			used[p.Data] = true
 			u.parts[p.PartNumber] = p
 		}
-		for _, f := range files {
-			if strings.HasSuffix(f.Name(), ".part") && !used[f.Name()] {
-				os.Remove(filepath.Join(u.path, f.Name()))
+		if !damaged {
+			for _, f := range files {
+				if strings.HasSuffix(f.Name(), ".part") && !used[f.Name()] {
+					os.Remove(filepath.Join(u.path, f.Name()))
+				}
 			}
 		}
 		b.uploads[u.info.UploadID] = u
 	}
-	return nil
 }
 
 // bucket looks a bucket up; the caller holds d.mu.

@@ -11,9 +11,11 @@ import (
 	"strings"
 )
 
-// The directory store's layout under its root:
+// The directory store's layout under its root (format 2, see dir_root.go):
 //
-//	tmp/                                   temp files; emptied by NewDir
+//	stricts3-store.json                    marker: layout format; the root is ours
+//	stricts3.lock                          flock()ed by the process using the store; its pid
+//	tmp/                                   temp files (body-*, meta-*, bucket-*, upload-*, trash-*); swept by NewDir
 //	buckets/<name>/bucket.json             BucketInfo
 //	buckets/<name>/configs/<name>          bucket sub-resource documents
 //	buckets/<name>/objects/<h2>/<h>.json   object sidecar: real key, ETag, metadata, data file name

@@ -66,6 +66,7 @@ func TestDir_Restart_SeesEverything(t *testing.T) {
 	require.NoError(t, err)
 	bucketsBefore, err := d1.ListBuckets(ctx)
 	require.NoError(t, err)
+	require.NoError(t, d1.Close())
 
 	d2, err := NewDir(root, WithClock(clock))
 	require.NoError(t, err)
@@ -220,11 +221,13 @@ func TestDir_NewDir_SweepsCrashLeftovers(t *testing.T) {
 	orphan := filepath.Join(b.objectDir("k"), keyHash("k")+".deadbeef.data")
 	require.NoError(t, os.WriteFile(orphan, []byte("half-committed"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "tmp", "body-123"), []byte("spooled"), 0o644))
+	require.NoError(t, d.Close())
 
-	_, err = NewDir(root)
+	swept, err := NewDir(root)
 	require.NoError(t, err)
 	assert.NoFileExists(t, orphan, "data no sidecar names is removed")
 	assert.NoFileExists(t, filepath.Join(root, "tmp", "body-123"))
+	require.NoError(t, swept.Close())
 	d2, err := NewDir(root)
 	require.NoError(t, err)
 	_, body := get(t, d2, "k", nil)
@@ -275,6 +278,7 @@ func TestDir_SetObjectTagging_SurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 	_, err = d1.SetObjectTagging(ctx, "bkt", "k", "team=a")
 	require.NoError(t, err)
+	require.NoError(t, d1.Close())
 
 	d2, err := NewDir(root, WithClock(newManualClock()))
 	require.NoError(t, err)

@@ -35,8 +35,11 @@ func ExampleNewDir() {
 	_ = s.CreateBucket(ctx, "photos", "us-east-1")
 	_, _ = s.PutObject(ctx, "photos", "albums/2026/cat.txt", store.ObjectMeta{}, store.PutCondition{}, strings.NewReader("meow"))
 
-	// A new Dir on the same root, as after a restart, sees the object.
+	// A new Dir on the same root, as after a restart, sees the object. One
+	// Dir at a time holds a root: the first lets go with Close.
+	_ = s.Close()
 	again, _ := store.NewDir(root)
+	defer again.Close()
 	page, _ := again.ListObjects(ctx, "photos", store.ListOptions{Delimiter: "/", MaxKeys: 1000})
 	fmt.Println(page.CommonPrefixes)
 	// Output:

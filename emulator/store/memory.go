@@ -15,7 +15,8 @@ import (
 // declared size (SizedBody), hashed at most once (not at all for a
 // HashedBody), and served without copying. A delete or overwrite drops the
 // store's only reference, so the memory goes back to the Go heap as soon
-// as the last reader of that version is done.
+// as the last reader of that version is done, and to the operating system
+// once enough was dropped (see releaseThreshold).
 type Memory struct {
 	// sideKeeper holds bucket configurations and multipart uploads.
 	sideKeeper
@@ -139,6 +140,7 @@ func (m *Memory) PutObject(ctx context.Context, bucket, key string, meta ObjectM
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.commit(bucket, key, cond, &memObject{
@@ -162,7 +164,9 @@ func (m *Memory) commit(bucket, key string, cond PutCondition, obj *memObject) (
 	obj.info.Bucket, obj.info.Key = bucket, key
 	obj.info.Size = obj.data.size()
 	obj.info.LastModified = m.now()
-	c.add(obj, b.info.Versioning)
+	for _, old := range c.add(obj, b.info.Versioning) {
+		m.drop(old.info.Size)
+	}
 	b.setChain(key, c)
 	return cloneInfo(obj.info), nil
 }

@@ -35,6 +35,7 @@ func (m *Memory) OpenObjectVersion(_ context.Context, bucket, key, versionID str
 // DeleteObjectVersion removes a version, or with versionID "" does what a
 // DELETE without a version id does under the bucket's status.
 func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID string) (DeleteResult, error) {
+	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, err := m.bucket(bucket)
@@ -44,12 +45,16 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 	c := b.chain(key)
 	c.versions = slices.Clone(c.versions) // readers of the old slice keep it
 	var res DeleteResult
+	var dropped []*memObject
 	if versionID == "" {
-		res, _ = c.deleteCurrent(b.info.Versioning, func() *memObject {
+		res, dropped = c.deleteCurrent(b.info.Versioning, func() *memObject {
 			return &memObject{info: ObjectInfo{Bucket: bucket, Key: key, LastModified: m.now()}}
 		})
 	} else {
-		res, _ = c.remove(versionID)
+		res, dropped = c.remove(versionID)
+	}
+	for _, old := range dropped {
+		m.drop(old.info.Size)
 	}
 	b.setChain(key, c)
 	return res, nil

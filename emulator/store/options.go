@@ -1,6 +1,7 @@
 package store
 
 import (
+	"log/slog"
 	"time"
 )
 
@@ -16,8 +17,9 @@ type Clock interface {
 type Option func(*options)
 
 type options struct {
-	clock Clock
-	fsync bool
+	clock  Clock
+	fsync  bool
+	logger *slog.Logger
 }
 
 // WithClock sets the store's clock; the default is the system clock.
@@ -32,12 +34,19 @@ func WithFsync(on bool) Option {
 	return func(o *options) { o.fsync = on }
 }
 
+// WithLogger sets where the directory store reports what it skipped while
+// loading (a damaged file is logged and left alone, the rest is served);
+// the default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
 type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
 func applyOptions(opts []Option) options {
-	o := options{clock: systemClock{}}
+	o := options{clock: systemClock{}, logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -457,9 +457,11 @@ func TestDir_Versions_SurviveRestart(t *testing.T) {
 	require.NoError(t, d1.DeleteObject(ctx, "bkt", "k"))
 	want := versionLines(listAllVersions(t, d1))
 	require.Len(t, want, 3)
+	require.NoError(t, d1.Close())
 
 	d2, err := NewDir(root, WithClock(newManualClock()))
 	require.NoError(t, err)
+	t.Cleanup(func() { d2.Close() })
 	b, err := d2.BucketInfo(ctx, "bkt")
 	require.NoError(t, err)
 	assert.Equal(t, VersioningEnabled, b.Versioning)

@@ -28,3 +28,33 @@ func ExampleGenerate() {
 	// photos.s3.test true
 	// example.com false
 }
+
+// An authority saved as two PEM files and loaded at the next start signs
+// new server certificates that clients holding the old CA file still trust.
+func ExampleLoadAuthority() {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	ca, err := selfsigned.NewAuthority(now, 365*24*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	keyPEM, err := ca.KeyPEM()
+	if err != nil {
+		panic(err)
+	}
+	// ... write ca.CertPEM and keyPEM (mode 0600) to disk, restart, read them back ...
+	loaded, err := selfsigned.LoadAuthority(ca.CertPEM, keyPEM)
+	if err != nil {
+		panic(err)
+	}
+	later := now.Add(90 * 24 * time.Hour)
+	id, err := loaded.Issue(selfsigned.Options{Now: later})
+	if err != nil {
+		panic(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(ca.CertPEM)
+	_, err = id.Certificate.Leaf.Verify(x509.VerifyOptions{DNSName: "localhost", Roots: roots, CurrentTime: later})
+	fmt.Println(err == nil)
+	// Output:
+	// true
+}

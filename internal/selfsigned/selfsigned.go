@@ -53,41 +53,107 @@ type Identity struct {
 	CA *x509.Certificate
 }
 
-// Generate creates a fresh ECDSA P-256 authority and server certificate.
+// Generate creates a fresh ECDSA P-256 authority and a server certificate
+// it signed, both valid for opts.Validity.
 func Generate(opts Options) (*Identity, error) {
 	if opts.Now.IsZero() {
 		return nil, errors.New("selfsigned: Options.Now is required")
 	}
-	if opts.Validity <= 0 {
-		opts.Validity = 30 * 24 * time.Hour
+	ca, err := NewAuthority(opts.Now, opts.Validity)
+	if err != nil {
+		return nil, err
 	}
-	dnsNames, ips := splitNames(append(DefaultNames(), opts.Names...))
-	notBefore := opts.Now.Add(-time.Hour)
-	notAfter := opts.Now.Add(opts.Validity)
+	return ca.Issue(opts)
+}
 
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// Authority is a private certificate authority that can be kept (its
+// certificate and key in PEM) and reused, so clients trust it once.
+type Authority struct {
+	// Certificate is the parsed authority certificate.
+	Certificate *x509.Certificate
+	// CertPEM is Certificate in PEM form: what clients trust.
+	CertPEM []byte
+	key     *ecdsa.PrivateKey
+}
+
+// NewAuthority creates an ECDSA P-256 authority valid from an hour before
+// now (to tolerate skewed clocks) until now+validity (default 30 days).
+func NewAuthority(now time.Time, validity time.Duration) (*Authority, error) {
+	if now.IsZero() {
+		return nil, errors.New("selfsigned: the issue time is required")
+	}
+	if validity <= 0 {
+		validity = defaultValidity
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("selfsigned: CA key: %w", err)
 	}
-	caTmpl := &x509.Certificate{
+	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{Organization: []string{"strictS3"}, CommonName: "strictS3 local CA " + opts.Now.UTC().Format("20060102T150405Z")},
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
+		Subject:               pkix.Name{Organization: []string{"strictS3"}, CommonName: "strictS3 local CA " + now.UTC().Format("20060102T150405Z")},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(validity),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		return nil, fmt.Errorf("selfsigned: CA certificate: %w", err)
 	}
-	ca, err := x509.ParseCertificate(caDER)
+	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("selfsigned: CA certificate: %w", err)
 	}
+	return &Authority{Certificate: cert, CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), key: key}, nil
+}
 
+// LoadAuthority reads an authority saved from CertPEM and KeyPEM.
+func LoadAuthority(certPEM, keyPEM []byte) (*Authority, error) {
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("selfsigned: authority: %w", err)
+	}
+	key, ok := pair.PrivateKey.(*ecdsa.PrivateKey)
+	cert := pair.Leaf
+	if cert == nil {
+		if cert, err = x509.ParseCertificate(pair.Certificate[0]); err != nil {
+			return nil, fmt.Errorf("selfsigned: authority: %w", err)
+		}
+	}
+	if !ok || !cert.IsCA {
+		return nil, errors.New("selfsigned: authority: not a strictS3 ECDSA certificate authority")
+	}
+	return &Authority{Certificate: cert, CertPEM: certPEM, key: key}, nil
+}
+
+// KeyPEM is the authority's private key in PKCS #8 PEM form, for saving
+// beside CertPEM where only the server can read it.
+func (a *Authority) KeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(a.key)
+	if err != nil {
+		return nil, fmt.Errorf("selfsigned: authority key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// Issue signs a fresh server certificate for opts.Names and the default
+// names, valid from an hour before opts.Now for opts.Validity but never
+// past the authority's own expiry.
+func (a *Authority) Issue(opts Options) (*Identity, error) {
+	if opts.Now.IsZero() {
+		return nil, errors.New("selfsigned: Options.Now is required")
+	}
+	if opts.Validity <= 0 {
+		opts.Validity = defaultValidity
+	}
+	dnsNames, ips := splitNames(append(DefaultNames(), opts.Names...))
+	notAfter := opts.Now.Add(opts.Validity)
+	if notAfter.After(a.Certificate.NotAfter) {
+		notAfter = a.Certificate.NotAfter
+	}
 	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("selfsigned: server key: %w", err)
@@ -95,14 +161,14 @@ func Generate(opts Options) (*Identity, error) {
 	leafTmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{Organization: []string{"strictS3"}, CommonName: "localhost"},
-		NotBefore:    notBefore,
+		NotBefore:    opts.Now.Add(-time.Hour),
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:     dnsNames,
 		IPAddresses:  ips,
 	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, a.Certificate, &leafKey.PublicKey, a.key)
 	if err != nil {
 		return nil, fmt.Errorf("selfsigned: server certificate: %w", err)
 	}
@@ -112,14 +178,16 @@ func Generate(opts Options) (*Identity, error) {
 	}
 	return &Identity{
 		Certificate: tls.Certificate{
-			Certificate: [][]byte{leafDER, caDER},
+			Certificate: [][]byte{leafDER, a.Certificate.Raw},
 			PrivateKey:  leafKey,
 			Leaf:        leaf,
 		},
-		CAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		CA:    ca,
+		CAPEM: a.CertPEM,
+		CA:    a.Certificate,
 	}, nil
 }
+
+const defaultValidity = 30 * 24 * time.Hour
 
 // splitNames sorts names into DNS names and IP addresses, dropping empty
 // entries and duplicates while keeping the first-seen order.

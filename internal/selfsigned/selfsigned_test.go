@@ -96,3 +96,44 @@ func TestGenerate_TLSHandshake_ClientTrustingCAPEMConnects(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "hello", string(body))
 }
+
+func TestLoadAuthority_SavedAuthority_IssuesCertificatesTheSameCAPEMVerifies(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	ca, err := NewAuthority(now, 365*24*time.Hour)
+	require.NoError(t, err)
+	keyPEM, err := ca.KeyPEM()
+	require.NoError(t, err)
+
+	loaded, err := LoadAuthority(ca.CertPEM, keyPEM)
+	require.NoError(t, err)
+	later := now.Add(100 * 24 * time.Hour)
+	id, err := loaded.Issue(Options{Names: []string{"s3.test"}, Now: later})
+	require.NoError(t, err)
+	assert.Equal(t, ca.CertPEM, id.CAPEM, "clients keep trusting the file they already have")
+
+	roots := x509.NewCertPool()
+	require.True(t, roots.AppendCertsFromPEM(ca.CertPEM))
+	_, err = id.Certificate.Leaf.Verify(x509.VerifyOptions{DNSName: "s3.test", Roots: roots, CurrentTime: later})
+	assert.NoError(t, err)
+}
+
+func TestIssue_NeverOutlivesTheAuthority(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ca, err := NewAuthority(now, 10*24*time.Hour)
+	require.NoError(t, err)
+	id, err := ca.Issue(Options{Now: now.Add(5 * 24 * time.Hour), Validity: 30 * 24 * time.Hour})
+	require.NoError(t, err)
+	assert.Equal(t, ca.Certificate.NotAfter, id.Certificate.Leaf.NotAfter)
+}
+
+func TestLoadAuthority_LeafOrGarbage_IsAnError(t *testing.T) {
+	id, err := Generate(Options{Now: time.Now()})
+	require.NoError(t, err)
+	leafPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: id.Certificate.Certificate[0]})
+	keyDER, err := x509.MarshalPKCS8PrivateKey(id.Certificate.PrivateKey)
+	require.NoError(t, err)
+	_, err = LoadAuthority(leafPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
+	assert.Error(t, err, "a server certificate is not an authority")
+	_, err = LoadAuthority([]byte("garbage"), []byte("garbage"))
+	assert.Error(t, err)
+}
