@@ -219,8 +219,12 @@ func TestVersioning_Gofakes3Store_IsNotImplemented(t *testing.T) {
 	apiErr(t, err, "NotImplemented", http.StatusNotImplemented)
 	_, err = c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("gfs")})
 	apiErr(t, err, "NotImplemented", http.StatusNotImplemented)
-	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("gfs"), Key: aws.String("k")})
+	_, body := getVersionBody(t, c, "gfs", "k", "null")
+	assert.Equal(t, "x", body, "the one object is the null version")
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("gfs"), Key: aws.String("k"), VersionId: aws.String("null")})
 	require.NoError(t, err)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("gfs"), Key: aws.String("k")})
+	assert.Equal(t, http.StatusNotFound, httpStatus(t, err))
 }
 
 // ListObjectVersions pages with key-marker and version-id-marker exactly
