@@ -80,8 +80,10 @@ func headerInt(h http.Header, name string, def int) (int, error) {
 // getObjectAttributes is GET ?attributes: what x-amz-object-attributes asks
 // for, of the current version or the one ?versionId names. A multipart
 // object lists its parts (paged with x-amz-max-parts, at most 1000, and
-// x-amz-part-number-marker) only when its parts carry checksums, as S3
-// lists them; PartsCount is always there.
+// x-amz-part-number-marker) only when it has a COMPOSITE checksum, whose
+// parts carry their own, as S3 lists them (a FULL_OBJECT or no checksum
+// lists none: the AWS reference leaves Part out without part checksums);
+// PartsCount is always there.
 func (s *Server) getObjectAttributes(c *call) error {
 	versionID, given, err := versionParam(c)
 	if err != nil {
@@ -107,9 +109,16 @@ func (s *Server) getObjectAttributes(c *call) error {
 	if want["ETag"] {
 		out.ETag = strings.Trim(info.ETag, `"`)
 	}
-	if want["Checksum"] && info.Meta.Checksum != nil && info.Meta.Checksum.Value != "" {
-		ck := newChecksumElems(info.Meta.Checksum, true)
-		out.Checksum = &ck
+	if ck := info.Meta.Checksum; want["Checksum"] && ck != nil && ck.Value != "" {
+		// A composite value is shown without its "-N" part count here,
+		// unlike in headers and CompleteMultipartUpload (recorded against
+		// S3 by floci-io/floci#3083).
+		bare := *ck
+		if bare.Type == checksumComposite {
+			bare.Value, _, _ = strings.Cut(bare.Value, "-")
+		}
+		elems := newChecksumElems(&bare, true)
+		out.Checksum = &elems
 	}
 	if want["ObjectParts"] && info.PartsCount() > 0 {
 		out.ObjectParts = objectParts(info, min(maxParts, maxListKeys), marker)
@@ -132,7 +141,7 @@ func (s *Server) getObjectAttributes(c *call) error {
 // them as they were uploaded, the same for uploads numbered 1..N).
 func objectParts(info store.ObjectInfo, maxParts, marker int) *objectPartsElem {
 	e := &objectPartsElem{MaxParts: maxParts, PartNumberMarker: marker, PartsCount: info.PartsCount()}
-	if len(info.PartChecksums) == 0 || info.Meta.Checksum == nil {
+	if ck := info.Meta.Checksum; len(info.PartChecksums) == 0 || ck == nil || ck.Type != checksumComposite {
 		return e
 	}
 	alg := info.Meta.Checksum.Algorithm
