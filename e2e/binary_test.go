@@ -38,7 +38,11 @@ type binaryServer struct {
 	// Exports is the environment its banner tells the user to export.
 	Exports map[string]string
 	stop    func()
+	kill    func()
 }
+
+// Kill ends the process with SIGKILL, as a crash would, and waits for it.
+func (b *binaryServer) Kill() { b.kill() }
 
 // Stop sends SIGINT and requires a clean exit (status 0) within 20s. It is
 // idempotent and also runs at cleanup.
@@ -92,7 +96,13 @@ func serveBinary(t *testing.T, bin string, args ...string) *binaryServer {
 	}()
 	select {
 	case env := <-banner:
-		return &binaryServer{Exports: env, stop: stop}
+		kill := func() {
+			once.Do(func() {
+				_ = cmd.Process.Kill()
+				<-exited
+			})
+		}
+		return &binaryServer{Exports: env, stop: stop, kill: kill}
 	case err := <-exited:
 		once.Do(func() {}) // nothing left to stop
 		t.Fatalf("stricts3 serve exited before printing its banner: %v\n%s", err, stderr.String())

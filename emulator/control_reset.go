@@ -84,6 +84,12 @@ func (s *Server) emptyBucket(ctx context.Context, name string) error {
 			return err
 		}
 	}
+	switch err := s.deleteVersions(ctx, name); {
+	case err == nil, errors.Is(err, store.ErrNoSuchBucket):
+		return nil
+	case !errors.Is(err, store.ErrNotImplemented):
+		return err
+	}
 	after := ""
 	for {
 		page, err := s.store.ListObjects(ctx, name, store.ListOptions{After: after, MaxKeys: 1000})
@@ -102,5 +108,24 @@ func (s *Server) emptyBucket(ctx context.Context, name string) error {
 			return nil
 		}
 		after = page.NextAfter
+	}
+}
+
+// deleteVersions removes every version and delete marker of a bucket, for
+// stores that keep versions (others answer ErrNotImplemented).
+func (s *Server) deleteVersions(ctx context.Context, name string) error {
+	for {
+		page, err := s.store.ListObjectVersions(ctx, name, store.VersionListOptions{MaxKeys: 1000})
+		if err != nil {
+			return err
+		}
+		for _, v := range page.Versions {
+			if _, err := s.store.DeleteObjectVersion(ctx, name, v.Key, store.ShownVersionID(v.VersionID)); err != nil {
+				return err
+			}
+		}
+		if !page.IsTruncated {
+			return nil
+		}
 	}
 }

@@ -231,6 +231,14 @@ func testControlReset(t *testing.T, st store.Store) {
 	_, err = st.CreateUpload(ctx, "scratch", "big", store.ObjectMeta{})
 	require.NoError(t, err)
 	require.NoError(t, st.DeleteBucketConfig(ctx, "uploads", corsConfigName))
+	// Versions and delete markers are emptied too, and the bucket the
+	// reset recreates starts unversioned.
+	for _, b := range []string{"uploads", "scratch"} {
+		require.NoError(t, st.SetBucketVersioning(ctx, b, store.VersioningEnabled))
+		_, err = st.PutObject(ctx, b, "a", store.ObjectMeta{}, store.PutCondition{}, strings.NewReader("v2"))
+		require.NoError(t, err)
+		require.NoError(t, st.DeleteObject(ctx, b, "b/c"))
+	}
 
 	var rep resetReport
 	cs.call(t, http.MethodPost, "/_stricts3/reset", &rep)
@@ -247,6 +255,12 @@ func testControlReset(t *testing.T, st store.Store) {
 	doc, err := st.GetBucketConfig(ctx, "uploads", corsConfigName)
 	require.NoError(t, err, "the start-up CORS configuration is back")
 	assert.Equal(t, corsCfg.Marshal(), doc)
+	info, err := st.BucketInfo(ctx, "uploads")
+	require.NoError(t, err)
+	assert.Empty(t, info.Versioning)
+	versions, err := st.ListObjectVersions(ctx, "uploads", store.VersionListOptions{MaxKeys: 10})
+	require.NoError(t, err)
+	assert.Empty(t, versions.Versions)
 }
 
 func TestControlReset_OneBucket(t *testing.T) {

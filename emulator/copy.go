@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -11,28 +12,31 @@ import (
 )
 
 // copySource parses x-amz-copy-source: "[/]bucket/key[?versionId=v]", URL
-// encoded. Only the "null" version exists in strictS3.
-func copySource(header string) (bucket, key string, err error) {
+// encoded; versionID is "" when the header names none.
+func copySource(header string) (bucket, key, versionID string, err error) {
 	bad := s3err.Newf(s3err.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
 		With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header)
 	raw, query, _ := strings.Cut(header, "?")
 	if query != "" {
 		q := verifier.ParseQuery(query)
-		if v, ok := q["versionId"]; ok && v[0] != "null" {
-			return "", "", s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
-				With("ArgumentName", "versionId").With("ArgumentValue", v[0])
+		if v, ok := q["versionId"]; ok {
+			if !store.IsVersionID(v[0]) {
+				return "", "", "", s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
+					With("ArgumentName", "versionId").With("ArgumentValue", v[0])
+			}
+			versionID = v[0]
 		}
 	}
 	dec, perr := url.PathUnescape(raw)
 	if perr != nil {
-		return "", "", bad
+		return "", "", "", bad
 	}
 	dec = strings.TrimPrefix(dec, "/")
 	bucket, key, ok := strings.Cut(dec, "/")
 	if !ok || bucket == "" || key == "" {
-		return "", "", bad
+		return "", "", "", bad
 	}
-	return bucket, key, nil
+	return bucket, key, versionID, nil
 }
 
 // copyDirective reads x-amz-metadata-directive or x-amz-tagging-directive.
@@ -52,18 +56,31 @@ func copyDirective(c *call, header string) (replace bool, err error) {
 // object. The source is opened once: the copy-source conditions and the
 // readable check judge the very version whose bytes the returned Object
 // reads, so an overwrite in between cannot slip other bytes under a
-// condition. On success the caller closes the Object.
+// condition. A source named with ?versionId= needs s3:GetObjectVersion, as
+// on S3, and the response names it in x-amz-copy-source-version-id. On
+// success the caller closes the Object.
 func (s *Server) openCopySource(c *call) (bucket, key string, src store.Object, err error) {
-	bucket, key, err = copySource(c.r.Header.Get("X-Amz-Copy-Source"))
+	bucket, key, versionID, err := copySource(c.r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
 		return "", "", nil, err
 	}
-	if err = s.allow(c, "s3:GetObject", bucket, key); err != nil {
+	action := "s3:GetObject"
+	if versionID != "" {
+		action = "s3:GetObjectVersion"
+	}
+	if err = s.allow(c, action, bucket, key); err != nil {
 		return "", "", nil, err
 	}
-	src, err = s.store.OpenObject(c.r.Context(), bucket, key)
+	if versionID != "" {
+		src, err = s.store.OpenObjectVersion(c.r.Context(), bucket, key, versionID)
+	} else {
+		src, err = s.store.OpenObject(c.r.Context(), bucket, key)
+	}
 	if err != nil {
-		return "", "", nil, resourceErr(err, bucket, key, "")
+		return "", "", nil, copySourceErr(err, bucket, key, versionID)
+	}
+	if info := src.Info(); versionID != "" || info.VersionID != "" {
+		c.w.Header().Set("X-Amz-Copy-Source-Version-Id", store.ShownVersionID(info.VersionID))
 	}
 	info := src.Info()
 	if err = evalConditions(c.r.Header, copyConds, info, true); err == nil {
@@ -98,7 +115,10 @@ func (s *Server) copyObject(c *call) error {
 		return err
 	}
 	h := c.r.Header
-	if srcBucket == c.bucket && srcKey == c.key && !replaceMeta &&
+	// Copying an older version over its key is how S3 restores it, so
+	// only a copy of the current version onto itself must change something.
+	_, _, srcVersion, _ := copySource(h.Get("X-Amz-Copy-Source")) // parsed cleanly above
+	if srcBucket == c.bucket && srcKey == c.key && !replaceMeta && srcVersion == "" &&
 		h.Get("X-Amz-Storage-Class") == "" && h.Get("X-Amz-Website-Redirect-Location") == "" &&
 		h.Get("X-Amz-Server-Side-Encryption") == "" {
 		return s3err.Newf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -150,7 +170,23 @@ func (s *Server) copyObject(c *call) error {
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	return writeXML(c, copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, NS: s3NS,
 		LastModified: xmlTime(info.LastModified), ETag: info.ETag,
 		checksumElems: newChecksumElems(info.Meta.Checksum, true)})
+}
+
+// copySourceErr is S3's answer for a copy source that cannot be read: a
+// delete marker reads as an absent key when current, and is an invalid
+// source when named by id (S3 answers 400 InvalidRequest there).
+func copySourceErr(err error, bucket, key, versionID string) error {
+	var dm *store.DeleteMarkerError
+	if errors.As(err, &dm) && !dm.Current {
+		return s3err.Newf(s3err.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	err = resourceErr(err, bucket, key, "")
+	if e, ok := s3err.As(err); ok && e.Code == s3err.NoSuchVersion {
+		return e.With("VersionId", versionID)
+	}
+	return err
 }

@@ -22,8 +22,8 @@
 //
 // Buckets follow S3's current defaults: one region per server, Object
 // Ownership BucketOwnerEnforced (ACL headers other than
-// bucket-owner-full-control are AccessControlListNotSupported), no
-// versioning (only versionId=null exists), no public access (anonymous
+// bucket-owner-full-control are AccessControlListNotSupported), versioning
+// off until PutBucketVersioning turns it on, no public access (anonymous
 // requests other than CORS preflights are AccessDenied, after a missing
 // bucket has been answered NoSuchBucket, as S3 does).
 //
@@ -45,9 +45,15 @@
 // PreconditionFailed, and an If-Match compare-and-swap cannot lose an
 // update. (The early look before the body is read only saves the upload.)
 //
-// Object ?tagging and GET ?versioning are implemented; the sub-resources
-// strictS3 does not implement (?acl, ?policy, bucket ?tagging, PUT
-// ?versioning, ...) answer 501 NotImplemented and change nothing: the router
+// Versioning follows S3: once a bucket's versioning is Enabled every write
+// gets an x-amz-version-id and a DELETE without versionId adds a delete
+// marker; Suspended writes replace the null version; ?versionId reaches one
+// version on GET, HEAD, DELETE and object tagging, and ?versions lists them
+// (see store.Versions for what a store keeps).
+//
+// Object ?tagging, ?attributes, ?versioning and ?versions are implemented; the
+// sub-resources strictS3 does not implement (?acl, ?policy, bucket ?tagging,
+// ?retention, ...) answer 501 NotImplemented and change nothing: the router
 // names every S3 sub-resource, so one strictS3 lacks can never fall through
 // to PutObject and overwrite an object. The query is read once, with
 // verifier.ParseQuery, the parser the signature is checked with: ';' is an

@@ -321,8 +321,9 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}
-	rec := completedUpload{bucket: c.bucket, key: c.key, parts: partsDigest(req.Parts), etag: info.ETag, checksum: info.Meta.Checksum}
+	rec := completedUpload{bucket: c.bucket, key: c.key, parts: partsDigest(req.Parts), etag: info.ETag, checksum: info.Meta.Checksum, versionID: info.VersionID}
 	s.completed.add(u.UploadID, rec)
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	return writeCompleteResult(c, rec)
 }
 

@@ -25,6 +25,8 @@ type completedUpload struct {
 	parts       [sha256.Size]byte
 	etag        string
 	checksum    *store.Checksum
+	// versionID is the version the completion made ("" for the null one).
+	versionID string
 }
 
 // completedUploads is a bounded record of completed uploads by upload id;
@@ -108,6 +110,7 @@ func (s *Server) completeAgain(c *call, parts []completeRequestPart) error {
 	case info.ETag != rec.etag:
 		return noSuchUpload.WithDiagnosis("upload %s was completed, but its object has since been overwritten", id)
 	}
+	s.setVersionHeader(c, "X-Amz-Version-Id", rec.versionID)
 	return writeCompleteResult(c, rec)
 }
 

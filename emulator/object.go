@@ -70,20 +70,6 @@ func isAWSChunked(r *http.Request) bool {
 	return strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-")
 }
 
-// checkVersionID accepts only the "null" version: strictS3 buckets are
-// never versioned.
-func checkVersionID(c *call) error {
-	q := c.query
-	if _, ok := q["versionId"]; !ok {
-		return nil
-	}
-	if v := q.Get("versionId"); v != "null" {
-		return s3err.Newf(s3err.InvalidArgument, "Invalid version id specified").
-			With("ArgumentName", "versionId").With("ArgumentValue", v)
-	}
-	return nil
-}
-
 func (s *Server) putObject(c *call) error {
 	if err := checkKey(c.key); err != nil {
 		return err
@@ -131,6 +117,7 @@ func (s *Server) putObject(c *call) error {
 	h := c.w.Header()
 	h.Set("ETag", info.ETag)
 	setChecksumHeaders(h, info.Meta.Checksum)
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	h.Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -147,7 +134,8 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	if err := checkOverrideCharset(c); err != nil {
 		return err
 	}
-	if err := checkVersionID(c); err != nil {
+	versionID, versioned, err := versionParam(c)
+	if err != nil {
 		return err
 	}
 	// A GET opens the object once, so the conditions, the headers and the
@@ -155,20 +143,20 @@ func (s *Server) readObject(c *call, withBody bool) error {
 	// HEAD needs only the info.
 	var obj store.Object
 	var info store.ObjectInfo
-	var err error
 	if withBody {
-		obj, err = s.store.OpenObject(c.r.Context(), c.bucket, c.key)
+		obj, err = s.openVersion(c, versionID, versioned)
 		if err == nil {
 			defer obj.Close()
 			info = obj.Info()
 		}
 	} else {
-		info, err = s.store.HeadObject(c.r.Context(), c.bucket, c.key)
+		info, err = s.versionInfo(c, versionID, versioned)
 	}
 	if err != nil {
-		return storeErr(c, err)
+		return s.objectErr(c, err)
 	}
 	h := c.w.Header()
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	if err := evalConditions(c.r.Header, getConds, info, false); err != nil {
 		if e, ok := s3err.As(err); ok && e.Code == s3err.NotModified {
 			c.err = e
@@ -311,12 +299,27 @@ func responseOverrides(c *call) (map[string]string, error) {
 	return out, nil
 }
 
+// deleteObject removes the version ?versionId names for good, or without
+// one does what S3 does under the bucket's versioning status (a delete
+// marker once versioned). x-amz-delete-marker and x-amz-version-id say
+// which version was removed or created.
 func (s *Server) deleteObject(c *call) error {
-	if err := checkVersionID(c); err != nil {
+	versionID, given, err := versionParam(c)
+	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteObject(c.r.Context(), c.bucket, c.key); err != nil {
+	if !given {
+		versionID = ""
+	}
+	res, err := s.store.DeleteObjectVersion(c.r.Context(), c.bucket, c.key, versionID)
+	if err != nil {
 		return storeErr(c, err)
+	}
+	if res.DeleteMarker {
+		c.w.Header().Set("X-Amz-Delete-Marker", "true")
+	}
+	if given || res.DeleteMarker {
+		c.w.Header().Set("X-Amz-Version-Id", store.ShownVersionID(res.VersionID))
 	}
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -54,6 +54,7 @@ func (s *Server) postObject(c *call) error {
 	if err != nil {
 		return storeErr(c, err)
 	}
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	return writePostResponse(c, up, info, sum.Value)
 }
 

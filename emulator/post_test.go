@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -275,4 +276,24 @@ func TestPostObject_VirtualHostedBucket(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	assert.Equal(t, "http://"+req.Host+"/vh/a.txt", resp.Header.Get("Location"))
 	assert.Equal(t, "virtual", getBody(t, ts, "vh/a.txt"))
+}
+
+// A form upload to a versioned bucket is a new version, named in
+// x-amz-version-id.
+func TestPostObject_VersionedBucket_AnswersTheVersionID(t *testing.T) {
+	ts, signer := postServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(postBucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	form, err := signer.PresignPost(ctx, postBucket, "in/photo.png", time.Hour)
+	require.NoError(t, err)
+	resp := sendForm(t, ts, form, "png bytes")
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	id := resp.Header.Get("X-Amz-Version-Id")
+	require.NotEmpty(t, id)
+	out, err := ts.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(postBucket), Key: aws.String("in/photo.png"), VersionId: aws.String(id)})
+	require.NoError(t, err)
+	out.Body.Close()
+	assert.Equal(t, id, aws.ToString(out.VersionId))
 }

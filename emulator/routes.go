@@ -31,20 +31,19 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
-var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors"}
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions", "attributes"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
-// few routed before the catch-all: Get/Put/DeleteObjectTagging and
-// GetBucketVersioning (bucket ?tagging and PUT ?versioning stay 501).
+// few routed before the catch-all: Get/Put/DeleteObjectTagging (bucket
+// ?tagging stays 501).
 var unimplementedSubresources = []string{
-	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
+	"accelerate", "acl", "analytics", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
 	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
 	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
-	"retention", "select", "select-type", "session", "tagging", "torrent", "versioning",
-	"versions", "website",
+	"retention", "select", "select-type", "session", "tagging", "torrent", "website",
 }
 
 var (
@@ -75,12 +74,15 @@ func (s *Server) routes() *mux.Router {
 		Handler(&operation{name: "Preflight", unauthenticated: true, run: (*Server).preflight})
 
 	// The few operations on sub-resources otherwise unimplemented (object
-	// ?tagging, GET ?versioning) come before the catch-all below, and only
-	// when no other sub-resource is named with them.
+	// ?tagging) come before the catch-all below, and only when no other
+	// sub-resource is named with them. With ?versionId they ask for the
+	// version's IAM action, as S3 does.
+	add(isObject, http.MethodGet, op("GetObjectTagging", "s3:GetObjectVersionTagging", (*Server).getObjectTagging), onlySubresource("tagging"), hasQuery("versionId"))
+	add(isObject, http.MethodPut, op("PutObjectTagging", "s3:PutObjectVersionTagging", (*Server).putObjectTagging), onlySubresource("tagging"), hasQuery("versionId"))
+	add(isObject, http.MethodDelete, op("DeleteObjectTagging", "s3:DeleteObjectVersionTagging", (*Server).deleteObjectTagging), onlySubresource("tagging"), hasQuery("versionId"))
 	add(isObject, http.MethodGet, op("GetObjectTagging", "s3:GetObjectTagging", (*Server).getObjectTagging), onlySubresource("tagging"))
 	add(isObject, http.MethodPut, op("PutObjectTagging", "s3:PutObjectTagging", (*Server).putObjectTagging), onlySubresource("tagging"))
 	add(isObject, http.MethodDelete, op("DeleteObjectTagging", "s3:DeleteObjectTagging", (*Server).deleteObjectTagging), onlySubresource("tagging"))
-	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), onlySubresource("versioning"))
 
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
@@ -97,6 +99,9 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodPut, op("PutBucketCors", "s3:PutBucketCORS", (*Server).putBucketCors), hasQuery("cors"))
 	add(isBucket, http.MethodGet, op("GetBucketCors", "s3:GetBucketCORS", (*Server).getBucketCors), hasQuery("cors"))
 	add(isBucket, http.MethodDelete, op("DeleteBucketCors", "s3:PutBucketCORS", (*Server).deleteBucketCors), hasQuery("cors"))
+	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), hasQuery("versioning"))
+	add(isBucket, http.MethodPut, op("PutBucketVersioning", "s3:PutBucketVersioning", (*Server).putBucketVersioning), hasQuery("versioning"))
+	add(isBucket, http.MethodGet, op("ListObjectVersions", "s3:ListBucketVersions", (*Server).listObjectVersions), hasQuery("versions"))
 	// Bucket.
 	add(isBucket, http.MethodPut, op("CreateBucket", "s3:CreateBucket", (*Server).createBucket), noSubresource)
 	add(isBucket, http.MethodHead, op("HeadBucket", "s3:ListBucket", (*Server).headBucket), noSubresource)
@@ -116,8 +121,13 @@ func (s *Server) routes() *mux.Router {
 	add(isObject, http.MethodDelete, op("AbortMultipartUpload", "s3:AbortMultipartUpload", (*Server).abortMultipartUpload), hasQuery("uploadId"))
 	add(isObject, http.MethodGet, op("ListParts", "s3:ListMultipartUploadParts", (*Server).listParts), hasQuery("uploadId"))
 	// Object.
+	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectVersionAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"), hasQuery("versionId"))
+	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"))
 	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
 	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
+	add(isObject, http.MethodGet, op("GetObject", "s3:GetObjectVersion", (*Server).getObject), noSubresource, hasQuery("versionId"))
+	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObjectVersion", (*Server).headObject), noSubresource, hasQuery("versionId"))
+	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObjectVersion", (*Server).deleteObject), noSubresource, hasQuery("versionId"))
 	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", (*Server).getObject), noSubresource)
 	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", (*Server).headObject), noSubresource)
 	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObject", (*Server).deleteObject), noSubresource)

@@ -11,7 +11,11 @@ import (
 // the elements S3 sends (BucketName, Key, UploadId). S3 errors (a payload
 // check failing at EOF inside the store) pass through unchanged.
 func storeErr(c *call, err error) error {
-	return resourceErr(err, c.bucket, c.key, c.query.Get("uploadId"))
+	err = resourceErr(err, c.bucket, c.key, c.query.Get("uploadId"))
+	if e, ok := s3err.As(err); ok && e.Code == s3err.NoSuchVersion {
+		return e.With("VersionId", c.query.Get("versionId"))
+	}
+	return err
 }
 
 func resourceErr(err error, bucket, key, uploadID string) error {
@@ -36,6 +40,10 @@ func resourceErr(err error, bucket, key, uploadID string) error {
 		// The emulator checked the parts first; the store found one
 		// replaced by a concurrent UploadPart before it assembled them.
 		return s3err.New(s3err.InvalidPart).With("UploadId", uploadID).WithDiagnosis("%v", err)
+	case errors.Is(err, store.ErrNoSuchVersion):
+		return s3err.New(s3err.NoSuchVersion).With("Key", key)
+	case errors.Is(err, store.ErrNotImplemented):
+		return s3err.New(s3err.NotImplemented).WithDiagnosis("this store does not keep object versions (a gofakes3 backend); nothing was changed")
 	case errors.Is(err, store.ErrInvalidKey):
 		return s3err.New(s3err.InvalidArgument).WithDiagnosis("the store cannot hold key %q: %v", key, err)
 	}

@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
 )
 
@@ -191,13 +191,15 @@ func tagCount(stored string) int {
 }
 
 func (s *Server) getObjectTagging(c *call) error {
-	if err := checkVersionID(c); err != nil {
+	versionID, given, err := versionParam(c)
+	if err != nil {
 		return err
 	}
-	info, err := s.store.HeadObject(c.r.Context(), c.bucket, c.key)
+	info, err := s.versionInfo(c, versionID, given)
 	if err != nil {
-		return storeErr(c, err)
+		return s.objectErr(c, err)
 	}
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	res := taggingResult{NS: s3NS}
 	res.TagSet.Tags = []tagElem{}
 	if info.Meta.Tagging != "" {
@@ -212,11 +214,12 @@ func (s *Server) getObjectTagging(c *call) error {
 // an integrity check (botocore marks it requestChecksumRequired); the
 // object's bytes, ETag and Last-Modified do not change.
 func (s *Server) putObjectTagging(c *call) error {
-	if err := checkVersionID(c); err != nil {
+	versionID, given, err := versionParam(c)
+	if err != nil {
 		return err
 	}
-	if _, err := s.store.HeadObject(c.r.Context(), c.bucket, c.key); err != nil {
-		return storeErr(c, err)
+	if _, err := s.versionInfo(c, versionID, given); err != nil {
+		return s.objectErr(c, err)
 	}
 	if !hasIntegrityCheck(c.r.Header) {
 		return s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: Content-MD5").
@@ -234,8 +237,8 @@ func (s *Server) putObjectTagging(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.SetObjectTagging(c.r.Context(), c.bucket, c.key, stored); err != nil {
-		return storeErr(c, err)
+	if err := s.setTagging(c, versionID, given, stored); err != nil {
+		return err
 	}
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
@@ -244,31 +247,30 @@ func (s *Server) putObjectTagging(c *call) error {
 
 // deleteObjectTagging removes every tag and answers 204.
 func (s *Server) deleteObjectTagging(c *call) error {
-	if err := checkVersionID(c); err != nil {
+	versionID, given, err := versionParam(c)
+	if err != nil {
 		return err
 	}
-	if _, err := s.store.SetObjectTagging(c.r.Context(), c.bucket, c.key, ""); err != nil {
-		return storeErr(c, err)
+	if err := s.setTagging(c, versionID, given, ""); err != nil {
+		return err
 	}
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// neverVersioned is GetBucketVersioning's answer for a bucket whose
-// versioning was never enabled: the configuration has no Status.
-const neverVersioned = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
-	`<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>`
-
-// getBucketVersioning answers for strictS3's buckets, which are never
-// versioned (PutBucketVersioning is 501 NotImplemented).
-func (s *Server) getBucketVersioning(c *call) error {
-	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
-		return storeErr(c, err)
+// setTagging stores the tag set on the version ?versionId names, else on
+// the current one, and names the version in x-amz-version-id.
+func (s *Server) setTagging(c *call, versionID string, given bool, stored string) error {
+	var info store.ObjectInfo
+	var err error
+	if given {
+		info, err = s.store.SetObjectVersionTagging(c.r.Context(), c.bucket, c.key, versionID, stored)
+	} else {
+		info, err = s.store.SetObjectTagging(c.r.Context(), c.bucket, c.key, stored)
 	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("Content-Length", strconv.Itoa(len(neverVersioned)))
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write([]byte(neverVersioned))
+	if err != nil {
+		return s.objectErr(c, err)
+	}
+	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
 	return nil
 }

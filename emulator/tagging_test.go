@@ -247,7 +247,7 @@ func TestObjectTagging_Routing_AndVersionID(t *testing.T) {
 		assert.Equal(t, "NotImplemented", requireS3Error(t, r, http.StatusNotImplemented).Code, target)
 	}
 	r := send(http.MethodPut, ts.URL+"/"+tagBucket+"?versioning")
-	assert.Equal(t, "NotImplemented", requireS3Error(t, r, http.StatusNotImplemented).Code)
+	assert.Equal(t, "MalformedXML", requireS3Error(t, r, http.StatusBadRequest).Code, "PUT ?versioning without a document")
 	assert.Equal(t, []string{"a=1"}, tagsOf(t, ts, "k"))
 
 	r = send(http.MethodGet, obj+"?tagging&versionId=null")

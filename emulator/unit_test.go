@@ -140,7 +140,7 @@ func TestCopySource_ParsesEncodedBucketKeyAndVersion(t *testing.T) {
 		{"/src/", "", "", true},
 	}
 	for _, tc := range tests {
-		b, k, err := copySource(tc.header)
+		b, k, _, err := copySource(tc.header)
 		if tc.wantErr {
 			assert.Error(t, err, tc.header)
 			continue

@@ -36,30 +36,28 @@ type Dir struct {
 }
 
 type dirBucket struct {
-	info    BucketInfo
-	path    string
-	objects map[string]*objectRecord
+	info BucketInfo
+	path string
+	// objects holds each key's versions, newest first (see chain); the
+	// key's sidecar stores them all.
+	objects map[string][]*objectRecord
 	keys    []string // sorted keys of objects
 	uploads map[string]*dirUpload
 }
 
-// objectRecord is an object's sidecar.
+// objectRecord is one version of an object. A key's sidecar is its
+// current version's record with the older ones in Older, newest first; a
+// sidecar written before versions existed is a record without Older.
 type objectRecord struct {
-	Key           string
-	Data          string // data file name, in the sidecar's directory
-	Size          int64
-	ETag          string
-	LastModified  time.Time
-	Meta          ObjectMeta
-	PartSizes     []int64  `json:",omitempty"`
-	PartChecksums []string `json:",omitempty"`
+	ObjectInfo
+	Data  string          `json:",omitempty"` // data file name, in the sidecar's directory; "" for a delete marker
+	Older []*objectRecord `json:",omitempty"`
 }
 
 func (r *objectRecord) info(bucket string) ObjectInfo {
-	return cloneInfo(ObjectInfo{
-		Bucket: bucket, Key: r.Key, Size: r.Size, ETag: r.ETag, LastModified: r.LastModified,
-		Meta: r.Meta, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
-	})
+	info := cloneInfo(r.ObjectInfo)
+	info.Bucket, info.IsLatest = bucket, false
+	return info
 }
 
 var _ Store = (*Dir)(nil)
@@ -158,22 +156,17 @@ func (b *dirBucket) sidecarPath(key string) string {
 	return filepath.Join(b.objectDir(key), keyHash(key)+".json")
 }
 
-func (b *dirBucket) setObject(rec *objectRecord) {
-	if _, ok := b.objects[rec.Key]; !ok {
-		i, _ := slices.BinarySearch(b.keys, rec.Key)
-		b.keys = slices.Insert(b.keys, i, rec.Key)
-	}
-	b.objects[rec.Key] = rec
+func dirInfo(r *objectRecord) *ObjectInfo { return &r.ObjectInfo }
+
+// chain returns key's versions; the caller holds d.mu.
+func (b *dirBucket) chain(key string) chain[*objectRecord] {
+	return chain[*objectRecord]{versions: b.objects[key], info: dirInfo}
 }
 
-func (b *dirBucket) removeObject(key string) {
-	if _, ok := b.objects[key]; !ok {
-		return
-	}
-	delete(b.objects, key)
-	if i, found := slices.BinarySearch(b.keys, key); found {
-		b.keys = slices.Delete(b.keys, i, i+1)
-	}
+// setChain updates the index after key's sidecar was committed, dropping
+// a key left without versions.
+func (b *dirBucket) setChain(key string, c chain[*objectRecord]) {
+	setVersions(b.objects, &b.keys, key, c.versions)
 }
 
 // load reads every bucket's sidecars into the index. What cannot be read
@@ -187,7 +180,7 @@ func (d *Dir) load() error {
 	}
 	for _, e := range entries {
 		path := filepath.Join(d.bucketsDir(), e.Name())
-		b := &dirBucket{path: path, objects: make(map[string]*objectRecord), uploads: make(map[string]*dirUpload)}
+		b := &dirBucket{path: path, objects: make(map[string][]*objectRecord), uploads: make(map[string]*dirUpload)}
 		err := readJSON(filepath.Join(path, bucketFile), &b.info)
 		if err == nil && escapeName(b.info.Name) != e.Name() {
 			err = fmt.Errorf("its %s names bucket %q, which belongs in %s", bucketFile, b.info.Name, escapeName(b.info.Name))
@@ -240,8 +233,12 @@ func (d *Dir) loadObjects(b *dirBucket) {
 				damaged = true
 				continue
 			}
-			used[rec.Data] = true
-			b.setObject(rec)
+			versions := append([]*objectRecord{rec}, rec.Older...)
+			rec.Older = nil
+			for _, v := range versions {
+				used[v.Data] = true
+			}
+			b.setChain(rec.Key, chain[*objectRecord]{versions: versions, info: dirInfo})
 		}
 		if damaged {
 			// The damaged sidecar may have named any of these files.
@@ -327,7 +324,7 @@ func (d *Dir) CreateBucket(_ context.Context, name, region string) error {
 	b := &dirBucket{
 		info:    BucketInfo{Name: name, CreationDate: d.now(), Region: region},
 		path:    filepath.Join(d.bucketsDir(), escapeName(name)),
-		objects: make(map[string]*objectRecord),
+		objects: make(map[string][]*objectRecord),
 		uploads: make(map[string]*dirUpload),
 	}
 	staging, err := os.MkdirTemp(d.tmpDir(), "bucket-*")

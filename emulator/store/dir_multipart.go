@@ -186,20 +186,21 @@ func (d *Dir) CompleteUpload(ctx context.Context, bucket, key, uploadID string, 
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	rec := &objectRecord{Key: key, Size: size, ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: partChecksums(parts)}
+	rec := &objectRecord{ObjectInfo: ObjectInfo{Key: key, Size: size, ETag: etag, Meta: cloneMeta(meta), PartSizes: sizes, PartChecksums: partChecksums(parts)}}
 
 	d.mu.Lock()
 	var info ObjectInfo
-	var garbage, trash string
+	var garbage []string
+	var trash string
 	b, u, err := d.upload(bucket, key, uploadID)
 	if err != nil {
-		garbage = tmp // aborted or completed meanwhile
+		garbage = []string{tmp} // aborted or completed meanwhile
 	} else if info, garbage, err = d.commitObject(bucket, tmp, rec, cond); err == nil {
 		delete(b.uploads, uploadID)
 		trash, _ = d.trash(u.path)
 	}
 	d.mu.Unlock()
-	d.removeQuietly(garbage)
+	d.removeQuietly(garbage...)
 	os.RemoveAll(trash)
 	return info, err
 }

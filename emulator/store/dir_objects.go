@@ -21,11 +21,11 @@ func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	rec := &objectRecord{Key: key, Size: size, ETag: quotedETag(sum), Meta: cloneMeta(meta)}
+	rec := &objectRecord{ObjectInfo: ObjectInfo{Key: key, Size: size, ETag: quotedETag(sum), Meta: cloneMeta(meta)}}
 	d.mu.Lock()
 	info, garbage, err := d.commitObject(bucket, tmp, rec, cond)
 	d.mu.Unlock()
-	d.removeQuietly(garbage)
+	d.removeQuietly(garbage...)
 	return info, err
 }
 
@@ -64,43 +64,71 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 
 // commitObject renames the spooled file tmp into the bucket and commits rec
 // (stamping LastModified) by renaming its sidecar over the old one, if cond
-// holds for the key's current object. It returns a file for the caller to
-// remove once d.mu is released: the data the previous version used, or on
-// failure whatever is left of tmp. The caller holds d.mu for writing, which
-// every change to an object takes, so cond is judged on the object this
-// write replaces.
-func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord, cond PutCondition) (ObjectInfo, string, error) {
+// holds for the key's current object, as a new version under the bucket's
+// versioning status. It returns files for the caller to remove once d.mu is
+// released: the data of the versions this write replaced, or on failure
+// whatever is left of tmp. The caller holds d.mu for writing, which every
+// change to an object takes, so cond is judged on the object this write
+// replaces.
+func (d *Dir) commitObject(bucket, tmp string, rec *objectRecord, cond PutCondition) (ObjectInfo, []string, error) {
 	b, err := d.bucket(bucket)
 	if err != nil {
-		return ObjectInfo{}, tmp, err
+		return ObjectInfo{}, []string{tmp}, err
 	}
 	if err := b.checkCondition(bucket, rec.Key, cond); err != nil {
-		return ObjectInfo{}, tmp, err
+		return ObjectInfo{}, []string{tmp}, err
 	}
-	dir := b.objectDir(rec.Key)
 	rec.Data = keyHash(rec.Key) + "." + randomSuffix() + ".data"
 	rec.LastModified = d.now()
-	data := filepath.Join(dir, rec.Data)
+	data := filepath.Join(b.objectDir(rec.Key), rec.Data)
 	if err := d.rename(tmp, data); err != nil {
-		return ObjectInfo{}, tmp, err
+		return ObjectInfo{}, []string{tmp}, err
 	}
-	if err := d.writeJSONAtomic(b.sidecarPath(rec.Key), rec); err != nil {
-		return ObjectInfo{}, data, err
+	c := b.chain(rec.Key)
+	dropped := c.add(rec, b.info.Versioning)
+	if err := d.commitChain(b, rec.Key, c); err != nil {
+		return ObjectInfo{}, []string{data}, err
 	}
-	var old string
-	if prev, ok := b.objects[rec.Key]; ok {
-		old = filepath.Join(dir, prev.Data)
+	return rec.info(bucket), b.dataFiles(rec.Key, dropped), nil
+}
+
+// commitChain writes key's sidecar for its versions c, or removes it when
+// none is left: the commit point of every change to a key. Only then does
+// it update the index. The caller holds d.mu for writing.
+func (d *Dir) commitChain(b *dirBucket, key string, c chain[*objectRecord]) error {
+	var err error
+	if len(c.versions) == 0 {
+		err = os.Remove(b.sidecarPath(key))
+	} else {
+		head := *c.versions[0]
+		head.Older = c.versions[1:]
+		err = d.writeJSONAtomic(b.sidecarPath(key), &head)
 	}
-	b.setObject(rec)
-	return rec.info(bucket), old, nil
+	if err != nil {
+		return err
+	}
+	b.setChain(key, c)
+	return nil
+}
+
+// dataFiles names the data files of versions no sidecar refers to any more.
+func (b *dirBucket) dataFiles(key string, versions []*objectRecord) []string {
+	var out []string
+	for _, v := range versions {
+		if v.Data != "" {
+			out = append(out, filepath.Join(b.objectDir(key), v.Data))
+		}
+	}
+	return out
 }
 
 // checkCondition judges cond against key's object; the caller holds d.mu.
 func (b *dirBucket) checkCondition(bucket, key string, cond PutCondition) error {
 	var cur *ObjectInfo
-	if rec, ok := b.objects[key]; ok {
-		info := rec.info(bucket)
-		cur = &info
+	if info := b.chain(key).currentInfo(); info != nil {
+		i := *info
+		i.Bucket = bucket
+		cur = &i
 	}
 	return cond.Check(cur)
 }
@@ -121,9 +149,9 @@ func (d *Dir) object(bucket, key string) (*dirBucket, *objectRecord, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, ok := b.objects[key]
-	if !ok {
-		return nil, nil, ErrNoSuchKey
+	rec, err := b.chain(key).current()
+	if err != nil {
+		return nil, nil, err
 	}
 	return b, rec, nil
 }
@@ -149,7 +177,12 @@ func (d *Dir) OpenObject(_ context.Context, bucket, key string) (Object, error) 
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(b.objectDir(key), rec.Data))
+	return b.open(bucket, rec)
+}
+
+// open opens a version's data file; the caller holds d.mu.
+func (b *dirBucket) open(bucket string, rec *objectRecord) (Object, error) {
+	f, err := os.Open(filepath.Join(b.objectDir(rec.Key), rec.Data))
 	if err != nil {
 		return nil, err
 	}
@@ -179,23 +212,10 @@ func (o *dirObject) Reader(rng *Range) (io.Reader, error) {
 
 func (o *dirObject) Close() error { return o.f.Close() }
 
-// DeleteObject removes an object; an absent key is not an error. Removing
-// the sidecar is the commit point.
-func (d *Dir) DeleteObject(_ context.Context, bucket, key string) error {
-	d.mu.Lock()
-	b, rec, err := d.object(bucket, key)
-	var data string
-	if err == nil {
-		if err = os.Remove(b.sidecarPath(key)); err == nil {
-			data = filepath.Join(b.objectDir(key), rec.Data)
-			b.removeObject(key)
-		}
-	}
-	d.mu.Unlock()
-	d.removeQuietly(data)
-	if err == ErrNoSuchKey {
-		return nil
-	}
+// DeleteObject removes an object, or adds a delete marker on a versioned
+// bucket; an absent key is not an error.
+func (d *Dir) DeleteObject(ctx context.Context, bucket, key string) error {
+	_, err := d.DeleteObjectVersion(ctx, bucket, key, "")
 	return err
 }
 
@@ -209,6 +229,10 @@ func (d *Dir) ListObjects(_ context.Context, bucket string, opts ListOptions) (L
 	}
 	start, _ := slices.BinarySearch(b.keys, max(opts.After, opts.Prefix))
 	return listPage(opts, slices.Values(b.keys[start:]), func(key string) (ObjectInfo, bool) {
-		return b.objects[key].info(bucket), true
+		rec, err := b.chain(key).current()
+		if err != nil {
+			return ObjectInfo{}, false
+		}
+		return rec.info(bucket), true
 	}), nil
 }

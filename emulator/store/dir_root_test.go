@@ -179,7 +179,7 @@ func TestNewDir_DamagedFiles_AreSkippedLoggedAndKept(t *testing.T) {
 	up, err := d.CreateUpload(ctx, "bkt", "mp", ObjectMeta{})
 	require.NoError(t, err)
 	brokenSidecar := d.buckets["bkt"].sidecarPath("broken")
-	brokenData := filepath.Join(filepath.Dir(brokenSidecar), d.buckets["bkt"].objects["broken"].Data)
+	brokenData := filepath.Join(filepath.Dir(brokenSidecar), d.buckets["bkt"].objects["broken"][0].Data)
 	require.NoError(t, d.Close())
 
 	require.NoError(t, os.Truncate(brokenSidecar, 0))

@@ -31,8 +31,22 @@ type Memory struct {
 
 type memBucket struct {
 	bucketSide
-	objects map[string]*memObject
+	// objects holds each key's versions, newest first (see chain).
+	objects map[string][]*memObject
 	keys    []string // sorted keys of objects
+}
+
+func memInfo(o *memObject) *ObjectInfo { return &o.info }
+
+// chain returns key's versions; the caller holds m.mu.
+func (b *memBucket) chain(key string) chain[*memObject] {
+	return chain[*memObject]{versions: b.objects[key], info: memInfo}
+}
+
+// setChain stores key's versions after a change, dropping a key left
+// without any.
+func (b *memBucket) setChain(key string, c chain[*memObject]) {
+	setVersions(b.objects, &b.keys, key, c.versions)
 }
 
 // memObject is one committed version. Neither field changes after the
@@ -76,7 +90,7 @@ func (m *Memory) CreateBucket(_ context.Context, name, region string) error {
 	}
 	m.buckets[name] = &memBucket{
 		bucketSide: newBucketSide(BucketInfo{Name: name, CreationDate: m.now(), Region: region}),
-		objects:    make(map[string]*memObject),
+		objects:    make(map[string][]*memObject),
 	}
 	return nil
 }
@@ -143,30 +157,18 @@ func (m *Memory) commit(bucket, key string, cond PutCondition, obj *memObject) (
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	var cur *ObjectInfo
-	if prev, ok := b.objects[key]; ok {
-		cur = &prev.info
-	}
-	if err := cond.Check(cur); err != nil {
+	c := b.chain(key)
+	if err := cond.Check(c.currentInfo()); err != nil {
 		return ObjectInfo{}, err
 	}
 	obj.info.Bucket, obj.info.Key = bucket, key
 	obj.info.Size = obj.data.size()
 	obj.info.LastModified = m.now()
-	if prev, ok := b.objects[key]; ok {
-		m.drop(prev.info.Size)
+	for _, old := range c.add(obj, b.info.Versioning) {
+		m.drop(old.info.Size)
 	}
-	b.setObject(obj)
+	b.setChain(key, c)
 	return cloneInfo(obj.info), nil
-}
-
-func (b *memBucket) setObject(obj *memObject) {
-	key := obj.info.Key
-	if _, ok := b.objects[key]; !ok {
-		i, _ := slices.BinarySearch(b.keys, key)
-		b.keys = slices.Insert(b.keys, i, key)
-	}
-	b.objects[key] = obj
 }
 
 // object finds a key's current version; the caller holds m.mu.
@@ -175,9 +177,9 @@ func (m *Memory) object(bucket, key string) (*memBucket, *memObject, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	obj, ok := b.objects[key]
-	if !ok {
-		return nil, nil, ErrNoSuchKey
+	obj, err := b.chain(key).current()
+	if err != nil {
+		return nil, nil, err
 	}
 	return b, obj, nil
 }
@@ -226,31 +228,24 @@ func (m *Memory) SetObjectTagging(_ context.Context, bucket, key, tagging string
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	next := &memObject{info: cloneInfo(obj.info), data: obj.data}
-	next.info.Meta.Tagging = tagging
-	b.setObject(next)
-	return cloneInfo(next.info), nil
+	return b.retag(key, 0, obj, tagging), nil
 }
 
-// DeleteObject removes an object; an absent key is not an error.
-func (m *Memory) DeleteObject(_ context.Context, bucket, key string) error {
-	defer m.release()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, err := m.bucket(bucket)
-	if err != nil {
-		return err
-	}
-	obj, ok := b.objects[key]
-	if !ok {
-		return nil
-	}
-	m.drop(obj.info.Size)
-	delete(b.objects, key)
-	if i, found := slices.BinarySearch(b.keys, key); found {
-		b.keys = slices.Delete(b.keys, i, i+1)
-	}
-	return nil
+// retag replaces version i of key, obj, by a copy with the new tag set.
+func (b *memBucket) retag(key string, i int, obj *memObject, tagging string) ObjectInfo {
+	next := &memObject{info: cloneInfo(obj.info), data: obj.data}
+	next.info.Meta.Tagging = tagging
+	vs := slices.Clone(b.objects[key])
+	vs[i] = next
+	b.objects[key] = vs
+	return cloneInfo(next.info)
+}
+
+// DeleteObject removes an object, or adds a delete marker on a versioned
+// bucket; an absent key is not an error.
+func (m *Memory) DeleteObject(ctx context.Context, bucket, key string) error {
+	_, err := m.DeleteObjectVersion(ctx, bucket, key, "")
+	return err
 }
 
 // ListObjects returns one page of the bucket's keys.
@@ -263,6 +258,10 @@ func (m *Memory) ListObjects(_ context.Context, bucket string, opts ListOptions)
 	}
 	start, _ := slices.BinarySearch(b.keys, max(opts.After, opts.Prefix))
 	return listPage(opts, slices.Values(b.keys[start:]), func(key string) (ObjectInfo, bool) {
-		return cloneInfo(b.objects[key].info), true
+		obj, err := b.chain(key).current()
+		if err != nil {
+			return ObjectInfo{}, false
+		}
+		return cloneInfo(obj.info), true
 	}), nil
 }

@@ -76,6 +76,13 @@ type ObjectInfo struct {
 	// (CompletePart.Checksum, "" where none), for GET ?partNumber= with
 	// x-amz-checksum-mode.
 	PartChecksums []string
+	// VersionID is the version's id; "" is the null version, which is the
+	// only one a never-versioned bucket has (S3 shows it as "null").
+	VersionID string
+	// IsDeleteMarker marks a delete marker: a version without bytes.
+	IsDeleteMarker bool
+	// IsLatest is set by ListObjectVersions on each key's current version.
+	IsLatest bool
 }
 
 // PartsCount is the number of parts of an object made by
@@ -87,6 +94,8 @@ type BucketInfo struct {
 	Name         string
 	CreationDate time.Time
 	Region       string
+	// Versioning is "", VersioningEnabled or VersioningSuspended.
+	Versioning string `json:",omitempty"`
 }
 
 // ListOptions are ListObjects(V2) parameters, already validated.
@@ -255,4 +264,32 @@ type Store interface {
 	// fails, nothing is written and the upload stays.
 	CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta, cond PutCondition) (ObjectInfo, error)
 	AbortUpload(ctx context.Context, bucket, key, uploadID string) error
+
+	Versions
+}
+
+// Versions is the part of Store that keeps object versions, as S3 does
+// once a bucket's versioning is enabled. On such a bucket PutObject and
+// CompleteUpload give each write a new version id (ObjectInfo.VersionID),
+// DeleteObject adds a delete marker, and the key-only methods (HeadObject,
+// OpenObject, SetObjectTagging, ListObjects) see the current version: a key
+// whose current version is a marker reads as absent (a *DeleteMarkerError
+// that unwraps to ErrNoSuchKey). While suspended, writes replace the null
+// version. A versionID argument is "null" (or "") for the null version.
+// A store that cannot keep versions returns ErrNotImplemented.
+type Versions interface {
+	// SetBucketVersioning sets the bucket's status (BucketInfo.Versioning)
+	// to VersioningEnabled or VersioningSuspended.
+	SetBucketVersioning(ctx context.Context, bucket, status string) error
+	// OpenObjectVersion opens one version as OpenObject opens the current
+	// one: ErrNoSuchVersion when absent, a *DeleteMarkerError for a marker.
+	OpenObjectVersion(ctx context.Context, bucket, key, versionID string) (Object, error)
+	// DeleteObjectVersion removes the version named versionID for good (an
+	// absent version is no error); with versionID "" it does what
+	// DeleteObject does and says whether it made a delete marker.
+	DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error)
+	// SetObjectVersionTagging is SetObjectTagging for one version; a marker
+	// is a *DeleteMarkerError.
+	SetObjectVersionTagging(ctx context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error)
+	ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 )
 
 // SetObjectTagging rewrites the object's sidecar with the new tag set; the
@@ -14,12 +15,20 @@ func (d *Dir) SetObjectTagging(_ context.Context, bucket, key, tagging string) (
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	return d.retag(b, key, 0, rec, tagging)
+}
+
+// retag replaces version i of key, rec, by a copy with the new tag set;
+// the caller holds d.mu for writing.
+func (d *Dir) retag(b *dirBucket, key string, i int, rec *objectRecord, tagging string) (ObjectInfo, error) {
 	next := *rec
 	next.Meta = cloneMeta(rec.Meta)
 	next.Meta.Tagging = tagging
-	if err := d.writeJSONAtomic(b.sidecarPath(key), &next); err != nil {
+	c := b.chain(key)
+	c.versions = slices.Clone(c.versions)
+	c.versions[i] = &next
+	if err := d.commitChain(b, key, c); err != nil {
 		return ObjectInfo{}, err
 	}
-	b.setObject(&next)
-	return next.info(bucket), nil
+	return next.info(b.info.Name), nil
 }

@@ -52,6 +52,7 @@ const (
 	NoSuchCORSConfiguration            Code = "NoSuchCORSConfiguration"
 	NoSuchKey                          Code = "NoSuchKey"
 	NoSuchUpload                       Code = "NoSuchUpload"
+	NoSuchVersion                      Code = "NoSuchVersion"
 	NotImplemented                     Code = "NotImplemented"
 	NotModified                        Code = "NotModified"
 	PreconditionFailed                 Code = "PreconditionFailed"
@@ -114,6 +115,7 @@ var table = map[Code]row{
 	NoSuchCORSConfiguration:            {http.StatusNotFound, "The CORS configuration does not exist"},
 	NoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
 	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	NoSuchVersion:                      {http.StatusNotFound, "The specified version does not exist."},
 	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	NotModified:                        {http.StatusNotModified, "Not Modified"},
 	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
