@@ -30,8 +30,9 @@ var grantHeaders = []string{
 }
 
 // requestSetsACL reports whether h asks for an ACL other than the ones an
-// ACL-disabled resource accepts (none, or the accepted canned values).
-func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
+// ACL-disabled resource accepts (none, full control for the owner with
+// canonical id ownerID, or the accepted canned values).
+func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, bool) {
 	if acl := h.Get("X-Amz-Acl"); acl != "" {
 		for _, a := range accepted {
 			if acl == a {
@@ -42,7 +43,7 @@ func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
 	}
 	for _, g := range grantHeaders {
 		if v := h.Get(g); v != "" {
-			if g == "X-Amz-Grant-Full-Control" && strings.TrimSpace(v) == `id="`+theOwner.ID+`"` {
+			if g == "X-Amz-Grant-Full-Control" && strings.TrimSpace(v) == `id="`+ownerID+`"` {
 				continue // full control for the owner is what ACL-disabled buckets already mean
 			}
 			return strings.ToLower(g) + ": " + v, true
@@ -53,7 +54,11 @@ func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
 
 // checkObjectACL rejects object ACLs on buckets with ACLs disabled.
 func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
-	what, sets := requestSetsACL(c.r.Header, "bucket-owner-full-control")
+	owner, err := s.bucketOwner(ctx, c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	what, sets := requestSetsACL(c.r.Header, ownerOf(owner).ID, "bucket-owner-full-control")
 	if !sets {
 		return nil
 	}
@@ -73,7 +78,7 @@ func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
 
 // bucketOwnership reads CreateBucket's x-amz-object-ownership and checks
 // its ACL headers against it.
-func bucketOwnership(h http.Header) (string, error) {
+func bucketOwnership(h http.Header, ownerID string) (string, error) {
 	own := h.Get("X-Amz-Object-Ownership")
 	if own == "" {
 		own = ownershipEnforced
@@ -83,7 +88,7 @@ func bucketOwnership(h http.Header) (string, error) {
 			With("ArgumentName", "x-amz-object-ownership").With("ArgumentValue", own)
 	}
 	if own == ownershipEnforced {
-		if what, sets := requestSetsACL(h, "private", "bucket-owner-full-control"); sets {
+		if what, sets := requestSetsACL(h, ownerID, "private", "bucket-owner-full-control"); sets {
 			return "", s3err.New(s3err.InvalidBucketACLOwnership).
 				WithDiagnosis("%s on a bucket created with ACLs disabled (BucketOwnerEnforced, the S3 default)", what)
 		}

@@ -31,7 +31,7 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
-var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors"}
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "policy", "policyStatus", "publicAccessBlock"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
@@ -41,8 +41,7 @@ var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
-	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
+	"notification", "object-lock", "ownershipControls", "renameObject", "replication", "requestPayment", "restore",
 	"retention", "select", "select-type", "session", "tagging", "torrent", "versioning",
 	"versions", "website",
 }
@@ -97,6 +96,13 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodPut, op("PutBucketCors", "s3:PutBucketCORS", (*Server).putBucketCors), hasQuery("cors"))
 	add(isBucket, http.MethodGet, op("GetBucketCors", "s3:GetBucketCORS", (*Server).getBucketCors), hasQuery("cors"))
 	add(isBucket, http.MethodDelete, op("DeleteBucketCors", "s3:PutBucketCORS", (*Server).deleteBucketCors), hasQuery("cors"))
+	add(isBucket, http.MethodPut, op("PutBucketPolicy", "s3:PutBucketPolicy", (*Server).putBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodGet, op("GetBucketPolicy", "s3:GetBucketPolicy", (*Server).getBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodDelete, op("DeleteBucketPolicy", "s3:DeleteBucketPolicy", (*Server).deleteBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodGet, op("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", (*Server).getBucketPolicyStatus), hasQuery("policyStatus"))
+	add(isBucket, http.MethodPut, op("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).putPublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodGet, op("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", (*Server).getPublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodDelete, op("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).deletePublicAccessBlock), hasQuery("publicAccessBlock"))
 	// Bucket.
 	add(isBucket, http.MethodPut, op("CreateBucket", "s3:CreateBucket", (*Server).createBucket), noSubresource)
 	add(isBucket, http.MethodHead, op("HeadBucket", "s3:ListBucket", (*Server).headBucket), noSubresource)

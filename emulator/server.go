@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -46,6 +47,11 @@ type Options struct {
 	// repeat is then NoSuchUpload). Default DefaultMaxCompletedUploads;
 	// negative remembers none.
 	MaxCompletedUploads int
+	// AccountPublicAccessBlock is the account-level S3 Block Public Access
+	// setting, for every account: a switch on here is on for every bucket,
+	// whatever the bucket's own setting. Zero (S3's default for an
+	// account) leaves each bucket to its own setting.
+	AccountPublicAccessBlock PublicAccessBlock
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -66,6 +72,11 @@ type Server struct {
 	started        time.Time
 	// completed answers repeated CompleteMultipartUploads.
 	completed *completedUploads
+	// accountPublicAccess is Options.AccountPublicAccessBlock.
+	accountPublicAccess PublicAccessBlock
+	// creating is held while CreateBucket creates a bucket and records its
+	// owner, so no request sees the bucket without its owner (accounts.go).
+	creating sync.RWMutex
 }
 
 // New returns a Server for opts.
@@ -89,15 +100,16 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		region:     opts.Region,
-		baseDomain: strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
-		clock:      opts.Clock,
-		store:      opts.Store,
-		log:        opts.Logger,
-		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
-		ids:        newRequestIDs(),
-		started:    time.Now(),
-		completed:  newCompletedUploads(opts.MaxCompletedUploads),
+		region:              opts.Region,
+		baseDomain:          strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
+		clock:               opts.Clock,
+		store:               opts.Store,
+		log:                 opts.Logger,
+		idle:                idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
+		ids:                 newRequestIDs(),
+		started:             time.Now(),
+		completed:           newCompletedUploads(opts.MaxCompletedUploads),
+		accountPublicAccess: opts.AccountPublicAccessBlock,
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,

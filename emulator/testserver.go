@@ -65,6 +65,14 @@ type testConfig struct {
 	// readIdle and writeIdle are Options.ReadIdleTimeout and
 	// Options.WriteIdleTimeout.
 	readIdle, writeIdle time.Duration
+	// accountBlock is Options.AccountPublicAccessBlock.
+	accountBlock PublicAccessBlock
+}
+
+// WithAccountPublicAccessBlock sets the account-level Block Public Access
+// (Options.AccountPublicAccessBlock).
+func WithAccountPublicAccessBlock(p PublicAccessBlock) TestOption {
+	return func(c *testConfig) { c.accountBlock = p }
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -122,6 +130,8 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 
 		ReadIdleTimeout:  cfg.readIdle,
 		WriteIdleTimeout: cfg.writeIdle,
+
+		AccountPublicAccessBlock: cfg.accountBlock,
 	})
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)

@@ -195,3 +195,18 @@ func TestPolicyDenies_OnlyExplicitDeny(t *testing.T) {
 	assert.False(t, p.Denies("s3:DeleteObject", "b", "tmp/x"), "an Allow is not a Deny")
 	assert.False(t, Policy{}.Denies("s3:GetObject", "b", "k"), "an implicit deny is not explicit")
 }
+
+func TestBucketPolicyExplain_NamesTheStatementsThatDidNotApply(t *testing.T) {
+	p, err := ParseBucketPolicy([]byte(`{"Statement":[
+		{"Sid":"Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+		{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/in/*"}]}`), "b")
+	require.NoError(t, err)
+	anon := Request{Principal: Principal{Anonymous: true}, Action: "s3:PutObject", Bucket: "b", Key: "k"}
+	assert.Equal(t, `statement "Read" names this principal but does not allow s3:PutObject on arn:aws:s3:::b/k (its action, resource or condition differs)`, p.Explain(anon))
+	partner := Request{Principal: Principal{Account: "111122223333"}, Action: "s3:DeleteObject", Bucket: "b", Key: "k"}
+	assert.Equal(t, `statements "Read", "Partner" name this principal but none allows s3:DeleteObject on arn:aws:s3:::b/k (their action, resource or condition differs)`, p.Explain(partner))
+	stranger := Request{Principal: Principal{Account: "999999999999"}, Action: "s3:PutObject", Bucket: "b", Key: "k"}
+	p2, err := ParseBucketPolicy([]byte(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}`), "b")
+	require.NoError(t, err)
+	assert.Equal(t, "no statement of the bucket policy names this principal", p2.Explain(stranger))
+}

@@ -1,6 +1,9 @@
 package access
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Principal is who made a request, as a bucket policy sees it.
 type Principal struct {
@@ -160,8 +163,15 @@ func (p *BucketPolicy) statementsNaming(pr Principal) []string {
 // AccessDenied diagnosis.
 func (p *BucketPolicy) Explain(req Request) string {
 	named := p.statementsNaming(req.Principal)
-	if len(named) == 0 {
+	what := req.Action + " on " + ARN(req.Bucket, req.Key)
+	switch len(named) {
+	case 0:
 		return "no statement of the bucket policy names this principal"
+	case 1:
+		return "statement " + strconv.Quote(named[0]) + " names this principal but does not allow " + what + " (its action, resource or condition differs)"
 	}
-	return "statements " + strings.Join(named, ", ") + " name this principal but none allows " + req.Action + " on " + ARN(req.Bucket, req.Key) + " (action, resource or condition differ)"
+	for i, n := range named {
+		named[i] = strconv.Quote(n)
+	}
+	return "statements " + strings.Join(named, ", ") + " name this principal but none allows " + what + " (their action, resource or condition differs)"
 }

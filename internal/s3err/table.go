@@ -40,6 +40,7 @@ const (
 	InvalidToken                       Code = "InvalidToken"
 	KeyTooLongError                    Code = "KeyTooLongError"
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
+	MalformedPolicy                    Code = "MalformedPolicy" // message: the mistake's; the table's is a non-object document's
 	MalformedTrailerError              Code = "MalformedTrailerError"
 	MalformedXML                       Code = "MalformedXML"
 	MaxMessageLengthExceeded           Code = "MaxMessageLengthExceeded"
@@ -49,8 +50,10 @@ const (
 	MissingContentLength               Code = "MissingContentLength"
 	MissingSecurityHeader              Code = "MissingSecurityHeader"
 	NoSuchBucket                       Code = "NoSuchBucket"
+	NoSuchBucketPolicy                 Code = "NoSuchBucketPolicy"
 	NoSuchCORSConfiguration            Code = "NoSuchCORSConfiguration"
 	NoSuchKey                          Code = "NoSuchKey"
+	NoSuchPublicAccessBlock            Code = "NoSuchPublicAccessBlockConfiguration" // name shortened to keep the table aligned
 	NoSuchUpload                       Code = "NoSuchUpload"
 	NotImplemented                     Code = "NotImplemented"
 	NotModified                        Code = "NotModified"
@@ -107,11 +110,14 @@ var table = map[Code]row{
 	MaxMessageLengthExceeded:           {http.StatusBadRequest, "Your request was too big."},
 	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
 	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
+	MalformedPolicy:                    {http.StatusBadRequest, "Policies must be valid JSON and the first byte must be '{'"},
 	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
 	MissingContentLength:               {http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
 	MissingSecurityHeader:              {http.StatusBadRequest, "Your request is missing a required header."},
 	NoSuchBucket:                       {http.StatusNotFound, "The specified bucket does not exist"},
 	NoSuchCORSConfiguration:            {http.StatusNotFound, "The CORS configuration does not exist"},
+	NoSuchBucketPolicy:                 {http.StatusNotFound, "The bucket policy does not exist"},
+	NoSuchPublicAccessBlock:            {http.StatusNotFound, "The public access block configuration was not found"},
 	NoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
 	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
 	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
