@@ -36,6 +36,8 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		// 0 means the default to emulator.New; the flag's default is that
 		// default, so 0 from the command line means "none" here.
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
+
+		AccountPublicAccessBlock: c.accountPublicAccess,
 	})
 }
 

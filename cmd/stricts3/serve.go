@@ -39,6 +39,8 @@ type serveConfig struct {
 	domain          string
 	// maxCompletedUploads is --max-completed-uploads.
 	maxCompletedUploads int
+	// accountPublicAccess is --account-public-access-block.
+	accountPublicAccess emulator.PublicAccessBlock
 
 	tls      bool
 	certOut  string
@@ -53,22 +55,23 @@ type serveConfig struct {
 }
 
 var serveEnv = withEnv(limitsEnv, envFlags{
-	"addr":                  {"STRICTS3_ADDR"},
-	"region":                {"STRICTS3_REGION"},
-	"access-key":            {"STRICTS3_ACCESS_KEY"},
-	"secret-key":            {"STRICTS3_SECRET_KEY"},
-	"credentials":           {"STRICTS3_CREDENTIALS"},
-	"data-dir":              {"STRICTS3_DATA_DIR"},
-	"fsync":                 {"STRICTS3_FSYNC"},
-	"domain":                {"STRICTS3_DOMAIN"},
-	"tls":                   {"STRICTS3_TLS"},
-	"cert-out":              {"STRICTS3_CERT_OUT"},
-	"cert":                  {"STRICTS3_CERT"},
-	"key":                   {"STRICTS3_KEY"},
-	"log-format":            {"STRICTS3_LOG_FORMAT"},
-	"log-level":             {"STRICTS3_LOG_LEVEL"},
-	"shutdown-timeout":      {"STRICTS3_SHUTDOWN_TIMEOUT"},
-	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
+	"addr":                        {"STRICTS3_ADDR"},
+	"region":                      {"STRICTS3_REGION"},
+	"access-key":                  {"STRICTS3_ACCESS_KEY"},
+	"secret-key":                  {"STRICTS3_SECRET_KEY"},
+	"credentials":                 {"STRICTS3_CREDENTIALS"},
+	"data-dir":                    {"STRICTS3_DATA_DIR"},
+	"fsync":                       {"STRICTS3_FSYNC"},
+	"domain":                      {"STRICTS3_DOMAIN"},
+	"tls":                         {"STRICTS3_TLS"},
+	"cert-out":                    {"STRICTS3_CERT_OUT"},
+	"cert":                        {"STRICTS3_CERT"},
+	"key":                         {"STRICTS3_KEY"},
+	"log-format":                  {"STRICTS3_LOG_FORMAT"},
+	"log-level":                   {"STRICTS3_LOG_LEVEL"},
+	"shutdown-timeout":            {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"max-completed-uploads":       {"STRICTS3_MAX_COMPLETED_UPLOADS"},
+	"account-public-access-block": {"STRICTS3_ACCOUNT_PUBLIC_ACCESS_BLOCK"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -92,7 +95,10 @@ pre-signed URL's signer needs the permission, not whoever sends it):
                 "resources": ["arn:aws:s3:::photos", "arn:aws:s3:::photos/*"]}]}]
 
 A key without "policy" may do everything. Optional per key: "sessionToken"
-and "expires" (RFC 3339). The export line prints the first key.
+and "expires" (RFC 3339), and "account" (a 12-digit AWS account id; default
+123456789012): buckets belong to the creating key's account, and another
+account reaches them only through a bucket policy. The export line prints
+the first key.
 
 Flags win over environment variables, which win over defaults.
 
@@ -122,6 +128,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.IntVar(&c.maxCompletedUploads, "max-completed-uploads", emulator.DefaultMaxCompletedUploads,
 		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
+	var publicAccess string
+	fs.StringVar(&publicAccess, "account-public-access-block", "none",
+		"account-level Block Public Access for every bucket: none, all, or a comma-separated list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
 	envHelp(fs, serveEnv)
@@ -149,6 +158,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if err := c.resolveCredentials(fs); err != nil {
 		return nil, err
+	}
+	if c.accountPublicAccess, err = parsePublicAccessBlock(publicAccess); err != nil {
+		return nil, usageErrorf("--account-public-access-block: %v", err)
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")
