@@ -35,8 +35,9 @@ var implementedSubresources = []string{"uploads", "uploadId", "delete", "locatio
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
-// few routed before the catch-all: Get/Put/DeleteObjectTagging and
-// GetBucketVersioning (bucket ?tagging and PUT ?versioning stay 501).
+// few routed before the catch-all: Get/Put/DeleteObjectTagging,
+// GetBucketVersioning, GetBucketAcl and GetObjectAcl (bucket ?tagging, PUT
+// ?versioning and PUT ?acl stay 501).
 var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
@@ -80,6 +81,8 @@ func (s *Server) routes() *mux.Router {
 	add(isObject, http.MethodPut, op("PutObjectTagging", "s3:PutObjectTagging", (*Server).putObjectTagging), onlySubresource("tagging"))
 	add(isObject, http.MethodDelete, op("DeleteObjectTagging", "s3:DeleteObjectTagging", (*Server).deleteObjectTagging), onlySubresource("tagging"))
 	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), onlySubresource("versioning"))
+	add(isBucket, http.MethodGet, op("GetBucketAcl", "s3:GetBucketAcl", (*Server).getBucketACL), onlySubresource("acl"))
+	add(isObject, http.MethodGet, op("GetObjectAcl", "s3:GetObjectAcl", (*Server).getObjectACL), onlySubresource("acl"))
 
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
