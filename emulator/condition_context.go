@@ -36,6 +36,11 @@ func (s *Server) conditionContext(c *call, pr access.Principal) map[string][]str
 			ctx[key] = vs
 		}
 	}
+	for key, field := range map[string]string{access.KeyACL: "acl", access.KeySSE: "x-amz-server-side-encryption", access.KeyStorageClass: "x-amz-storage-class"} {
+		if v, ok := c.postFields[field]; ok {
+			ctx[key] = []string{v}
+		}
+	}
 	for key, param := range map[string]string{access.KeyPrefix: "prefix", access.KeyDelimiter: "delimiter", access.KeyMaxKeys: "max-keys"} {
 		if c.query.Has(param) {
 			ctx[key] = []string{c.query.Get(param)}

@@ -27,6 +27,7 @@ func (s *Server) postObject(c *call) error {
 	}
 	c.auth = &verifier.Result{Identity: up.Identity}
 	c.key = up.Key
+	c.postFields = up.Fields
 	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
 		return err
 	}
