@@ -3,11 +3,13 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // Object Ownership. Buckets S3 creates today are BucketOwnerEnforced: ACLs
@@ -70,7 +72,7 @@ func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
 		return storeErr(c, err)
 	}
 	if string(doc) != ownershipEnforced {
-		return nil
+		return s.checkPublicACL(ctx, c)
 	}
 	return s3err.New(s3err.AccessControlListNotSupported).
 		WithDiagnosis("%s: bucket %s has Object Ownership BucketOwnerEnforced (the S3 default), so ACLs are disabled", what, c.bucket)
@@ -94,4 +96,43 @@ func bucketOwnership(h http.Header, ownerID string) (string, error) {
 		}
 	}
 	return own, nil
+}
+
+// publicCannedACLs are the canned ACLs that grant to everyone or to every
+// AWS account.
+var publicCannedACLs = map[string]bool{"public-read": true, "public-read-write": true, "authenticated-read": true}
+
+// publicACL names the part of h that would make a resource public: a
+// public canned ACL or a grant to the AllUsers or AuthenticatedUsers group.
+func publicACL(h http.Header) (string, bool) {
+	if acl := h.Get("X-Amz-Acl"); publicCannedACLs[acl] {
+		return "x-amz-acl: " + acl, true
+	}
+	for _, g := range grantHeaders {
+		v := h.Get(g)
+		if strings.Contains(v, "/groups/global/AllUsers") || strings.Contains(v, "/groups/global/AuthenticatedUsers") {
+			return strings.ToLower(g) + ": " + v, true
+		}
+	}
+	return "", false
+}
+
+// checkPublicACL refuses a public ACL on a bucket with ACLs enabled when
+// BlockPublicAcls is on (at the bucket or the account), with S3's plain
+// 403 AccessDenied.
+func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
+	what, public := publicACL(c.r.Header)
+	if !public {
+		return nil
+	}
+	block, err := s.effectivePublicAccessBlock(ctx, c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	if !block.BlockPublicAcls {
+		return nil
+	}
+	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
+		Message:  fmt.Sprintf("%s would make the object public, and BlockPublicAcls is on for bucket %s", what, c.bucket),
+		Evidence: map[string]string{"bucket": c.bucket, "decided_by": "BlockPublicAcls"}})
 }

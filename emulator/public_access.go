@@ -12,11 +12,12 @@ import (
 
 // PublicAccessBlock is S3 Block Public Access: four switches that
 // override what bucket policies and ACLs would otherwise make public.
-// strictS3 has no ACL grants to anyone but the owner, so BlockPublicAcls
-// and IgnorePublicAcls are stored and answered but change nothing yet;
-// BlockPublicPolicy refuses a public bucket policy (403 AccessDenied), and
-// RestrictPublicBuckets limits a public policy to the bucket owner's
-// account, anonymous callers and other accounts excluded.
+// BlockPublicAcls refuses a public ACL on a bucket with ACLs enabled;
+// strictS3 applies no ACL grants, so IgnorePublicAcls is stored and
+// answered but changes nothing; BlockPublicPolicy refuses a public bucket
+// policy (403 AccessDenied), and RestrictPublicBuckets limits a public
+// policy to the bucket owner's account, anonymous callers and other
+// accounts excluded.
 type PublicAccessBlock struct {
 	BlockPublicAcls       bool `xml:"BlockPublicAcls"`
 	IgnorePublicAcls      bool `xml:"IgnorePublicAcls"`
