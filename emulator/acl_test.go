@@ -58,6 +58,9 @@ func TestObjectWriterBucket_AcceptsACLHeaders(t *testing.T) {
 	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-acls"),
 		ObjectOwnership: types.ObjectOwnershipObjectWriter, ACL: types.BucketCannedACLPublicRead})
 	require.NoError(t, err)
+	// New buckets block public ACLs, as on S3 since 2023: lift it first.
+	_, err = ts.Client.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("legacy-acls")})
+	require.NoError(t, err)
 	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy-acls"), Key: aws.String("k"),
 		Body: strings.NewReader("v"), ACL: types.ObjectCannedACLPublicRead})
 	require.NoError(t, err)
