@@ -28,7 +28,7 @@ func (s *Server) bucketPolicy(ctx context.Context, bucket string) (*access.Bucke
 	case err != nil:
 		return nil, err
 	}
-	return access.ParseBucketPolicy(doc, bucket)
+	return s.policies.parse(bucket, doc)
 }
 
 // ownerOnly answers 405 MethodNotAllowed to a caller outside the bucket

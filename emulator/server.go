@@ -77,6 +77,8 @@ type Server struct {
 	// creating is held while CreateBucket creates a bucket and records its
 	// owner, so no request sees the bucket without its owner (accounts.go).
 	creating sync.RWMutex
+	// policies caches parsed bucket policies (policy_cache.go).
+	policies policyCache
 }
 
 // New returns a Server for opts.
