@@ -64,26 +64,36 @@ func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
 	if !sets {
 		return nil
 	}
-	doc, err := s.store.GetBucketConfig(ctx, c.bucket, ownershipConfig)
-	switch {
-	case errors.Is(err, store.ErrNoSuchBucketConfig):
-		doc = []byte(ownershipEnforced)
-	case err != nil:
+	own, err := s.objectOwnership(ctx, c.bucket)
+	if err != nil {
 		return storeErr(c, err)
 	}
-	if string(doc) != ownershipEnforced {
+	if own != ownershipEnforced {
 		return s.checkPublicACL(ctx, c)
 	}
 	return s3err.New(s3err.AccessControlListNotSupported).
 		WithDiagnosis("%s: bucket %s has Object Ownership BucketOwnerEnforced (the S3 default), so ACLs are disabled", what, c.bucket)
 }
 
+// objectOwnership is the bucket's Object Ownership setting, "" when its
+// ownership controls were deleted (ACLs enabled, as ObjectWriter). A
+// bucket without the document was made without CreateBucket (start-up
+// buckets, older directory stores) and is BucketOwnerEnforced, S3's
+// default.
+func (s *Server) objectOwnership(ctx context.Context, bucket string) (string, error) {
+	doc, err := s.store.GetBucketConfig(ctx, bucket, ownershipConfig)
+	if errors.Is(err, store.ErrNoSuchBucketConfig) {
+		return ownershipEnforced, nil
+	}
+	return string(doc), err
+}
+
 // bucketOwnership reads CreateBucket's x-amz-object-ownership and checks
 // its ACL headers against it.
-func bucketOwnership(h http.Header, ownerID string) (string, error) {
+func bucketOwnership(h http.Header, ownerID, byDefault string) (string, error) {
 	own := h.Get("X-Amz-Object-Ownership")
 	if own == "" {
-		own = ownershipEnforced
+		own = byDefault
 	}
 	if !ownershipValues[own] {
 		return "", s3err.Newf(s3err.InvalidArgument, "Invalid x-amz-object-ownership header: %s", own).

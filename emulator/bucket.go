@@ -19,7 +19,7 @@ func (s *Server) createBucket(c *call) error {
 	if err := checkObjectLockRequest(c.r.Header); err != nil {
 		return err
 	}
-	ownership, err := bucketOwnership(c.r.Header, ownerOf(c.callerAccount()).ID)
+	ownership, err := bucketOwnership(c.r.Header, ownerOf(c.callerAccount()).ID, s.defaultOwnership)
 	if err != nil {
 		return err
 	}

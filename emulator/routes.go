@@ -31,7 +31,7 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
-var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "policy", "policyStatus", "publicAccessBlock"}
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "policy", "policyStatus", "publicAccessBlock", "ownershipControls"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
@@ -42,7 +42,7 @@ var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
-	"notification", "object-lock", "ownershipControls", "renameObject", "replication", "requestPayment", "restore",
+	"notification", "object-lock", "renameObject", "replication", "requestPayment", "restore",
 	"retention", "select", "select-type", "session", "tagging", "torrent", "versioning",
 	"versions", "website",
 }
@@ -106,6 +106,9 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodPut, op("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).putPublicAccessBlock), hasQuery("publicAccessBlock"))
 	add(isBucket, http.MethodGet, op("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", (*Server).getPublicAccessBlock), hasQuery("publicAccessBlock"))
 	add(isBucket, http.MethodDelete, op("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).deletePublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodGet, op("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", (*Server).getBucketOwnershipControls), hasQuery("ownershipControls"))
+	add(isBucket, http.MethodPut, op("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).putBucketOwnershipControls), hasQuery("ownershipControls"))
+	add(isBucket, http.MethodDelete, op("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).deleteBucketOwnershipControls), hasQuery("ownershipControls"))
 	// Bucket.
 	add(isBucket, http.MethodPut, op("CreateBucket", "s3:CreateBucket", (*Server).createBucket), noSubresource)
 	add(isBucket, http.MethodHead, op("HeadBucket", "s3:ListBucket", (*Server).headBucket), noSubresource)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -52,6 +53,11 @@ type Options struct {
 	// whatever the bucket's own setting. Zero (S3's default for an
 	// account) leaves each bucket to its own setting.
 	AccountPublicAccessBlock PublicAccessBlock
+	// DefaultObjectOwnership is the Object Ownership of a bucket created
+	// without x-amz-object-ownership: "BucketOwnerEnforced" (the default,
+	// as on S3 since April 2023: ACLs disabled), "BucketOwnerPreferred",
+	// or "ObjectWriter" (ACLs enabled, as a bucket created before 2023).
+	DefaultObjectOwnership string
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -77,6 +83,8 @@ type Server struct {
 	// creating is held while CreateBucket creates a bucket and records its
 	// owner, so no request sees the bucket without its owner (accounts.go).
 	creating sync.RWMutex
+	// defaultOwnership is Options.DefaultObjectOwnership.
+	defaultOwnership string
 	// policies caches parsed bucket policies (policy_cache.go).
 	policies policyCache
 }
@@ -98,6 +106,12 @@ func New(opts Options) (*Server, error) {
 	if opts.BaseDomain == "" {
 		opts.BaseDomain = "localhost"
 	}
+	if opts.DefaultObjectOwnership == "" {
+		opts.DefaultObjectOwnership = ownershipEnforced
+	}
+	if !ownershipValues[opts.DefaultObjectOwnership] {
+		return nil, fmt.Errorf("emulator: Options.DefaultObjectOwnership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", opts.DefaultObjectOwnership)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -112,6 +126,7 @@ func New(opts Options) (*Server, error) {
 		started:             time.Now(),
 		completed:           newCompletedUploads(opts.MaxCompletedUploads),
 		accountPublicAccess: opts.AccountPublicAccessBlock,
+		defaultOwnership:    opts.DefaultObjectOwnership,
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,

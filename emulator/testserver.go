@@ -67,6 +67,13 @@ type testConfig struct {
 	readIdle, writeIdle time.Duration
 	// accountBlock is Options.AccountPublicAccessBlock.
 	accountBlock PublicAccessBlock
+	// ownership is Options.DefaultObjectOwnership.
+	ownership string
+}
+
+// WithDefaultObjectOwnership sets Options.DefaultObjectOwnership.
+func WithDefaultObjectOwnership(o string) TestOption {
+	return func(c *testConfig) { c.ownership = o }
 }
 
 // WithAccountPublicAccessBlock sets the account-level Block Public Access
@@ -132,6 +139,7 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 		WriteIdleTimeout: cfg.writeIdle,
 
 		AccountPublicAccessBlock: cfg.accountBlock,
+		DefaultObjectOwnership:   cfg.ownership,
 	})
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)

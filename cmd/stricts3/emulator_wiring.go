@@ -38,6 +38,7 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
 
 		AccountPublicAccessBlock: c.accountPublicAccess,
+		DefaultObjectOwnership:   c.objectOwnership,
 	})
 }
 

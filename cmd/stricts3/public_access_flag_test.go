@@ -37,3 +37,16 @@ func TestParseServe_AccountPublicAccessBlock(t *testing.T) {
 	assert.Equal(t, exitUsage, exitCode(err))
 	assert.Contains(t, err.Error(), `--account-public-access-block: want none, all, or a comma-separated list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets; got "BlockEverything"`)
 }
+
+func TestParseServe_ObjectOwnership(t *testing.T) {
+	c, err := parseServe(nil, io.Discard, envMap(nil))
+	require.NoError(t, err)
+	assert.Equal(t, "BucketOwnerEnforced", c.objectOwnership, "S3's default since 2023")
+	c, err = parseServe(nil, io.Discard, envMap(map[string]string{"STRICTS3_OBJECT_OWNERSHIP": "ObjectWriter"}))
+	require.NoError(t, err)
+	assert.Equal(t, "ObjectWriter", c.objectOwnership)
+	_, err = parseServe([]string{"--object-ownership", "objectwriter"}, io.Discard, envMap(nil))
+	require.Error(t, err)
+	assert.Equal(t, exitUsage, exitCode(err))
+	assert.Contains(t, err.Error(), `--object-ownership must be BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter, got "objectwriter"`)
+}

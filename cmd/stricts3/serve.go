@@ -41,6 +41,8 @@ type serveConfig struct {
 	maxCompletedUploads int
 	// accountPublicAccess is --account-public-access-block.
 	accountPublicAccess emulator.PublicAccessBlock
+	// objectOwnership is --object-ownership.
+	objectOwnership string
 
 	tls      bool
 	certOut  string
@@ -72,6 +74,7 @@ var serveEnv = withEnv(limitsEnv, envFlags{
 	"shutdown-timeout":            {"STRICTS3_SHUTDOWN_TIMEOUT"},
 	"max-completed-uploads":       {"STRICTS3_MAX_COMPLETED_UPLOADS"},
 	"account-public-access-block": {"STRICTS3_ACCOUNT_PUBLIC_ACCESS_BLOCK"},
+	"object-ownership":            {"STRICTS3_OBJECT_OWNERSHIP"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -131,6 +134,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	var publicAccess string
 	fs.StringVar(&publicAccess, "account-public-access-block", "none",
 		"account-level Block Public Access for every bucket: none, all, or a comma-separated list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets")
+	fs.StringVar(&c.objectOwnership, "object-ownership", "BucketOwnerEnforced",
+		"Object Ownership of buckets created without x-amz-object-ownership: BucketOwnerEnforced (ACLs disabled, S3's default since 2023), BucketOwnerPreferred, or ObjectWriter (a pre-2023 bucket)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
 	envHelp(fs, serveEnv)
@@ -161,6 +166,11 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if c.accountPublicAccess, err = parsePublicAccessBlock(publicAccess); err != nil {
 		return nil, usageErrorf("--account-public-access-block: %v", err)
+	}
+	switch c.objectOwnership {
+	case "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter":
+	default:
+		return nil, usageErrorf("--object-ownership must be BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter, got %q", c.objectOwnership)
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")

@@ -57,6 +57,7 @@ const (
 	NoSuchUpload                       Code = "NoSuchUpload"
 	NotImplemented                     Code = "NotImplemented"
 	NotModified                        Code = "NotModified"
+	OwnershipControlsNotFound          Code = "OwnershipControlsNotFoundError" // name shortened to keep the table aligned
 	PreconditionFailed                 Code = "PreconditionFailed"
 	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
 	RequestTimeout                     Code = "RequestTimeout"
@@ -122,6 +123,7 @@ var table = map[Code]row{
 	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
 	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	NotModified:                        {http.StatusNotModified, "Not Modified"},
+	OwnershipControlsNotFound:          {http.StatusNotFound, "The bucket ownership controls were not found"},
 	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
 	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
 	RequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."},
