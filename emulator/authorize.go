@@ -151,6 +151,13 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 		v.evidence["statement"] = d.Statement
 	}
 	sameAccount := !id.Anonymous() && pr.Account == b.owner
+	if sameAccount && cred.Allow == nil && policyLockoutExempt[action] {
+		// A key without a policy stands for the owner account's root
+		// user, which S3 always lets read, replace or delete the bucket
+		// policy, whatever it denies: a policy cannot lock its owner out.
+		v.allowed = true
+		return v, nil
+	}
 	restricted := d.Effect == access.Allow && !sameAccount && b.block.RestrictPublicBuckets && b.policy.IsPublic()
 
 	switch {
@@ -190,6 +197,10 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 	}
 	return v, nil
 }
+
+// policyLockoutExempt are the actions the bucket owner's root user may
+// always perform, as S3 documents.
+var policyLockoutExempt = map[string]bool{"s3:GetBucketPolicy": true, "s3:PutBucketPolicy": true, "s3:DeleteBucketPolicy": true}
 
 // noAllow says why the bucket policy allowed nothing.
 func (s *Server) noAllow(b bucketAccess, bucket string, req access.Request, hint string) string {

@@ -298,3 +298,29 @@ func diagnosisOf(t *testing.T, err error) string {
 	require.True(t, errors.As(err, &re), "no HTTP response: %v", err)
 	return re.Response.Header.Get(s3err.DiagnosisHeader)
 }
+
+// A policy denying everything to everyone still lets the owner account's
+// root (a key without a policy) read, replace and delete it, as S3
+// documents; a restricted key of the same account stays locked out, and
+// so do other operations.
+func TestBucketPolicy_DenyAllCannotLockOutTheOwnersRoot(t *testing.T) {
+	admin := verifier.Credential{AccessKeyID: "AKIASAMEADMIN", SecretAccessKey: "s",
+		Allow: func(string, string, string) bool { return true }}
+	owner := verifier.Credential{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}
+	ts := NewTestServer(t, WithCredentials(owner, admin))
+	ctx := context.Background()
+	s3test.MustCreateBucket(t, ts.Client, "locked")
+	require.NoError(t, putPolicy(t, ts.Client, "locked", `{"Statement":[{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::locked","arn:aws:s3:::locked/*"]}]}`))
+
+	_, err := ts.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("locked")})
+	apiErr(t, err, "AccessDenied", http.StatusForbidden)
+	_, err = clientFor(ts, admin).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("locked")})
+	apiErr(t, err, "AccessDenied", http.StatusForbidden)
+
+	_, err = ts.Client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("locked")})
+	require.NoError(t, err)
+	_, err = ts.Client.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String("locked")})
+	require.NoError(t, err)
+	_, err = ts.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("locked")})
+	require.NoError(t, err, "with the policy gone the bucket is usable again")
+}
