@@ -23,6 +23,12 @@ func (s *Server) createBucket(c *call) error {
 	if err != nil {
 		return err
 	}
+	// A new bucket blocks public access (as on S3 since April 2023), so a
+	// public ACL asked for at creation can never be set.
+	if what, public := publicACL(c.r.Header); public {
+		return s3err.New(s3err.InvalidBucketACLBlockPublic).
+			WithDiagnosis("%s: new buckets block public ACLs; create the bucket, lift its Block Public Access, then set the ACL", what)
+	}
 	var cfg createBucketConfiguration
 	if _, err := readXML(c, &cfg); err != nil {
 		return err

@@ -24,6 +24,7 @@ const (
 	InvalidAccessKeyID                 Code = "InvalidAccessKeyId"
 	InvalidArgument                    Code = "InvalidArgument"
 	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
+	InvalidBucketACLBlockPublic        Code = "InvalidBucketAclWithBlockPublicAccessError"
 	InvalidBucketName                  Code = "InvalidBucketName"
 	InvalidChunkSizeError              Code = "InvalidChunkSizeError"
 	InvalidDigest                      Code = "InvalidDigest"
@@ -90,6 +91,7 @@ var table = map[Code]row{
 	InvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
 	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+	InvalidBucketACLBlockPublic:        {http.StatusBadRequest, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
 	InvalidChunkSizeError:              {http.StatusBadRequest, "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
