@@ -168,6 +168,8 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s would allow %s on %s, but the policy is public and RestrictPublicBuckets is on, which limits it to the owner's account %s",
 			who, d.Statement, bucket, action, res, b.owner)
 		v.evidence["decided_by"] = "RestrictPublicBuckets"
+	case id.Anonymous() && !b.exists:
+		v.why = fmt.Sprintf("%s: %s on %s needs a signed request; no bucket policy applies to it", who, action, res)
 	case id.Anonymous():
 		if d.Effect == access.Allow && !d.AccountOnly {
 			v.allowed = true
