@@ -37,8 +37,8 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (http.Handler, error) {
 		// default, so 0 from the command line means "none" here.
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
 
-		AccountPublicAccessBlock: c.accountPublicAccess,
-		DefaultObjectOwnership:   c.objectOwnership,
+		AccountPublicAccessBlock: c.access.accountPublicAccess,
+		DefaultObjectOwnership:   c.access.objectOwnership,
 	})
 }
 

@@ -39,10 +39,8 @@ type serveConfig struct {
 	domain          string
 	// maxCompletedUploads is --max-completed-uploads.
 	maxCompletedUploads int
-	// accountPublicAccess is --account-public-access-block.
-	accountPublicAccess emulator.PublicAccessBlock
-	// objectOwnership is --object-ownership.
-	objectOwnership string
+	// access is --account-public-access-block and --object-ownership.
+	access accessFlags
 
 	tls      bool
 	certOut  string
@@ -56,25 +54,23 @@ type serveConfig struct {
 	limits serveLimits
 }
 
-var serveEnv = withEnv(limitsEnv, envFlags{
-	"addr":                        {"STRICTS3_ADDR"},
-	"region":                      {"STRICTS3_REGION"},
-	"access-key":                  {"STRICTS3_ACCESS_KEY"},
-	"secret-key":                  {"STRICTS3_SECRET_KEY"},
-	"credentials":                 {"STRICTS3_CREDENTIALS"},
-	"data-dir":                    {"STRICTS3_DATA_DIR"},
-	"fsync":                       {"STRICTS3_FSYNC"},
-	"domain":                      {"STRICTS3_DOMAIN"},
-	"tls":                         {"STRICTS3_TLS"},
-	"cert-out":                    {"STRICTS3_CERT_OUT"},
-	"cert":                        {"STRICTS3_CERT"},
-	"key":                         {"STRICTS3_KEY"},
-	"log-format":                  {"STRICTS3_LOG_FORMAT"},
-	"log-level":                   {"STRICTS3_LOG_LEVEL"},
-	"shutdown-timeout":            {"STRICTS3_SHUTDOWN_TIMEOUT"},
-	"max-completed-uploads":       {"STRICTS3_MAX_COMPLETED_UPLOADS"},
-	"account-public-access-block": {"STRICTS3_ACCOUNT_PUBLIC_ACCESS_BLOCK"},
-	"object-ownership":            {"STRICTS3_OBJECT_OWNERSHIP"},
+var serveEnv = withEnv(withEnv(limitsEnv, accessEnv), envFlags{
+	"addr":                  {"STRICTS3_ADDR"},
+	"region":                {"STRICTS3_REGION"},
+	"access-key":            {"STRICTS3_ACCESS_KEY"},
+	"secret-key":            {"STRICTS3_SECRET_KEY"},
+	"credentials":           {"STRICTS3_CREDENTIALS"},
+	"data-dir":              {"STRICTS3_DATA_DIR"},
+	"fsync":                 {"STRICTS3_FSYNC"},
+	"domain":                {"STRICTS3_DOMAIN"},
+	"tls":                   {"STRICTS3_TLS"},
+	"cert-out":              {"STRICTS3_CERT_OUT"},
+	"cert":                  {"STRICTS3_CERT"},
+	"key":                   {"STRICTS3_KEY"},
+	"log-format":            {"STRICTS3_LOG_FORMAT"},
+	"log-level":             {"STRICTS3_LOG_LEVEL"},
+	"shutdown-timeout":      {"STRICTS3_SHUTDOWN_TIMEOUT"},
+	"max-completed-uploads": {"STRICTS3_MAX_COMPLETED_UPLOADS"},
 })
 
 const serveUsage = `usage: stricts3 serve [flags]
@@ -131,13 +127,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.IntVar(&c.maxCompletedUploads, "max-completed-uploads", emulator.DefaultMaxCompletedUploads,
 		"completed multipart uploads remembered so a repeated CompleteMultipartUpload answers as the first (negative: none)")
-	var publicAccess string
-	fs.StringVar(&publicAccess, "account-public-access-block", "none",
-		"account-level Block Public Access for every bucket: none, all, or a comma-separated list of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets")
-	fs.StringVar(&c.objectOwnership, "object-ownership", "BucketOwnerEnforced",
-		"Object Ownership of buckets created without x-amz-object-ownership: BucketOwnerEnforced (ACLs disabled, S3's default since 2023), BucketOwnerPreferred, or ObjectWriter (a pre-2023 bucket)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
+	c.access.addFlags(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -164,13 +156,8 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	if err := c.resolveCredentials(fs); err != nil {
 		return nil, err
 	}
-	if c.accountPublicAccess, err = parsePublicAccessBlock(publicAccess); err != nil {
-		return nil, usageErrorf("--account-public-access-block: %v", err)
-	}
-	switch c.objectOwnership {
-	case "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter":
-	default:
-		return nil, usageErrorf("--object-ownership must be BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter, got %q", c.objectOwnership)
+	if err := c.access.resolve(); err != nil {
+		return nil, err
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, usageErrorf("--shutdown-timeout must be positive")

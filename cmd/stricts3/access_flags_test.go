@@ -23,14 +23,14 @@ func TestParseServe_AccountPublicAccessBlock(t *testing.T) {
 	for _, tt := range tests {
 		c, err := parseServe([]string{"--account-public-access-block", tt.value}, io.Discard, envMap(nil))
 		require.NoError(t, err, tt.value)
-		assert.Equal(t, tt.want, c.accountPublicAccess, tt.value)
+		assert.Equal(t, tt.want, c.access.accountPublicAccess, tt.value)
 	}
 	c, err := parseServe(nil, io.Discard, envMap(map[string]string{"STRICTS3_ACCOUNT_PUBLIC_ACCESS_BLOCK": "all"}))
 	require.NoError(t, err)
-	assert.Equal(t, emulator.BlockAllPublicAccess, c.accountPublicAccess, "from the environment")
+	assert.Equal(t, emulator.BlockAllPublicAccess, c.access.accountPublicAccess, "from the environment")
 	c, err = parseServe(nil, io.Discard, envMap(nil))
 	require.NoError(t, err)
-	assert.Equal(t, emulator.PublicAccessBlock{}, c.accountPublicAccess, "S3 sets no account-level block by default")
+	assert.Equal(t, emulator.PublicAccessBlock{}, c.access.accountPublicAccess, "S3 sets no account-level block by default")
 
 	_, err = parseServe([]string{"--account-public-access-block", "BlockEverything"}, io.Discard, envMap(nil))
 	require.Error(t, err)
@@ -41,10 +41,10 @@ func TestParseServe_AccountPublicAccessBlock(t *testing.T) {
 func TestParseServe_ObjectOwnership(t *testing.T) {
 	c, err := parseServe(nil, io.Discard, envMap(nil))
 	require.NoError(t, err)
-	assert.Equal(t, "BucketOwnerEnforced", c.objectOwnership, "S3's default since 2023")
+	assert.Equal(t, "BucketOwnerEnforced", c.access.objectOwnership, "S3's default since 2023")
 	c, err = parseServe(nil, io.Discard, envMap(map[string]string{"STRICTS3_OBJECT_OWNERSHIP": "ObjectWriter"}))
 	require.NoError(t, err)
-	assert.Equal(t, "ObjectWriter", c.objectOwnership)
+	assert.Equal(t, "ObjectWriter", c.access.objectOwnership)
 	_, err = parseServe([]string{"--object-ownership", "objectwriter"}, io.Discard, envMap(nil))
 	require.Error(t, err)
 	assert.Equal(t, exitUsage, exitCode(err))
