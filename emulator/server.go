@@ -116,17 +116,15 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		region:              opts.Region,
-		baseDomain:          strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
-		clock:               opts.Clock,
-		store:               opts.Store,
-		log:                 opts.Logger,
-		idle:                idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
-		ids:                 newRequestIDs(),
-		started:             time.Now(),
-		completed:           newCompletedUploads(opts.MaxCompletedUploads),
-		accountPublicAccess: opts.AccountPublicAccessBlock,
-		defaultOwnership:    opts.DefaultObjectOwnership,
+		region:     opts.Region,
+		baseDomain: strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
+		clock:      opts.Clock,
+		store:      opts.Store,
+		log:        opts.Logger,
+		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
+		ids:        newRequestIDs(),
+		started:    time.Now(),
+		completed:  newCompletedUploads(opts.MaxCompletedUploads),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
@@ -136,6 +134,7 @@ func New(opts Options) (*Server, error) {
 			BaseDomain: opts.BaseDomain,
 		}),
 	}
+	s.accountPublicAccess, s.defaultOwnership = opts.AccountPublicAccessBlock, opts.DefaultObjectOwnership
 	s.router = s.routes()
 	s.control = s.controlRoutes()
 	if err := validateStartupBuckets(opts.Buckets); err != nil {
