@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -323,4 +324,43 @@ func TestBucketPolicy_DenyAllCannotLockOutTheOwnersRoot(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ts.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("locked")})
 	require.NoError(t, err, "with the policy gone the bucket is usable again")
+}
+
+// Two accounts racing to create the same names: for each name exactly one
+// wins, the other is BucketAlreadyExists, and the winner is the owner
+// every later request sees.
+func TestAccounts_ConcurrentCreateBucket_ExactlyOneAccountOwnsEachName(t *testing.T) {
+	ts, other := twoAccounts(t)
+	ctx := context.Background()
+	for i := range 20 {
+		name := fmt.Sprintf("race-%d", i)
+		errs := make(chan error, 2)
+		won := make(chan *s3.Client, 2)
+		for _, c := range []*s3.Client{ts.Client, other} {
+			go func() {
+				_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+				if err == nil {
+					won <- c
+				}
+				errs <- err
+			}()
+		}
+		var failures []error
+		for range 2 {
+			if err := <-errs; err != nil {
+				failures = append(failures, err)
+			}
+		}
+		require.Len(t, failures, 1, name)
+		apiErr(t, failures[0], "BucketAlreadyExists", http.StatusConflict)
+		winner := <-won
+		loser := other
+		if winner == other {
+			loser = ts.Client
+		}
+		_, err := winner.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
+		require.NoError(t, err, name)
+		_, err = loser.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
+		require.Error(t, err, "%s: the loser's account does not own it", name)
+	}
 }
