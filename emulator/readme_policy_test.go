@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stricts3/stricts3/emulator"
+	"github.com/stricts3/stricts3/emulator/access"
 	"github.com/stricts3/stricts3/verifier"
 )
 
@@ -54,4 +56,19 @@ func TestReadme_PublicAndSharedBuckets(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// The README's site-policy.json is a policy S3 (and strictS3) accepts for
+// bucket site.
+func TestReadme_SitePolicyFileParses(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(readme), "$ cat site-policy.json\n")
+	require.True(t, ok, "the README shows site-policy.json")
+	doc, _, ok := strings.Cut(rest, "\n$ ")
+	require.True(t, ok)
+	p, err := access.ParseBucketPolicy([]byte(doc), "site")
+	require.NoError(t, err)
+	require.True(t, p.IsPublic())
+	require.Len(t, p.Statements, 2)
 }
