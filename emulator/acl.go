@@ -71,8 +71,7 @@ func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
 	if own != ownershipEnforced {
 		return s.checkPublicACL(ctx, c)
 	}
-	return s3err.New(s3err.AccessControlListNotSupported).
-		WithDiagnosis("%s: bucket %s has Object Ownership BucketOwnerEnforced (the S3 default), so ACLs are disabled", what, c.bucket)
+	return aclsDisabled(what, c.bucket)
 }
 
 // objectOwnership is the bucket's Object Ownership setting, "" when its

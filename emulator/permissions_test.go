@@ -339,6 +339,14 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 			[]string{"s3:GetBucketAcl arn:aws:s3:::iam"}},
 		{"GetObjectAcl", func() error { _, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k}); return err },
 			[]string{"s3:GetObjectAcl arn:aws:s3:::iam/dir/k"}},
+		{"PutObjectAcl", func() error {
+			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLBucketOwnerFullControl})
+			return err
+		}, []string{"s3:PutObjectAcl arn:aws:s3:::iam/dir/k"}},
+		{"PutBucketAcl", func() error {
+			_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, GrantFullControl: aws.String(`id="75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"`)})
+			return err
+		}, []string{"s3:PutBucketAcl arn:aws:s3:::iam"}},
 		{"DeletePublicAccessBlock", func() error {
 			_, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: b})
 			return err

@@ -39,7 +39,7 @@ func TestUnimplementedSubresource_Is501AndLeavesObjectUnchanged(t *testing.T) {
 		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("tagged")})
 		require.NoError(t, err)
 		assert.Empty(t, v.Status, "a refused PutBucketVersioning leaves the bucket never versioned")
-		_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("tagged"), ACL: types.BucketCannedACLPublicRead})
+		_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("tagged")})
 		apiErr(t, err, "NotImplemented", http.StatusNotImplemented)
 		_, err = c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: aws.String("tagged")})
 		apiErr(t, err, "NotImplemented", http.StatusNotImplemented)

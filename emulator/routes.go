@@ -36,8 +36,8 @@ var implementedSubresources = []string{"uploads", "uploadId", "delete", "locatio
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
 // few routed before the catch-all: Get/Put/DeleteObjectTagging,
-// GetBucketVersioning, GetBucketAcl and GetObjectAcl (bucket ?tagging, PUT
-// ?versioning and PUT ?acl stay 501).
+// GetBucketVersioning and Get/PutBucketAcl, Get/PutObjectAcl (bucket
+// ?tagging and PUT ?versioning stay 501).
 var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "attributes", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
@@ -83,6 +83,8 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), onlySubresource("versioning"))
 	add(isBucket, http.MethodGet, op("GetBucketAcl", "s3:GetBucketAcl", (*Server).getBucketACL), onlySubresource("acl"))
 	add(isObject, http.MethodGet, op("GetObjectAcl", "s3:GetObjectAcl", (*Server).getObjectACL), onlySubresource("acl"))
+	add(isBucket, http.MethodPut, op("PutBucketAcl", "s3:PutBucketAcl", (*Server).putACL), onlySubresource("acl"))
+	add(isObject, http.MethodPut, op("PutObjectAcl", "s3:PutObjectAcl", (*Server).putACL), onlySubresource("acl"))
 
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
