@@ -3,11 +3,13 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // Object Ownership. Buckets S3 creates today are BucketOwnerEnforced: ACLs
@@ -30,8 +32,9 @@ var grantHeaders = []string{
 }
 
 // requestSetsACL reports whether h asks for an ACL other than the ones an
-// ACL-disabled resource accepts (none, or the accepted canned values).
-func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
+// ACL-disabled resource accepts (none, full control for the owner with
+// canonical id ownerID, or the accepted canned values).
+func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, bool) {
 	if acl := h.Get("X-Amz-Acl"); acl != "" {
 		for _, a := range accepted {
 			if acl == a {
@@ -42,7 +45,7 @@ func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
 	}
 	for _, g := range grantHeaders {
 		if v := h.Get(g); v != "" {
-			if g == "X-Amz-Grant-Full-Control" && strings.TrimSpace(v) == `id="`+theOwner.ID+`"` {
+			if g == "X-Amz-Grant-Full-Control" && strings.TrimSpace(v) == `id="`+ownerID+`"` {
 				continue // full control for the owner is what ACL-disabled buckets already mean
 			}
 			return strings.ToLower(g) + ": " + v, true
@@ -53,40 +56,92 @@ func requestSetsACL(h http.Header, accepted ...string) (string, bool) {
 
 // checkObjectACL rejects object ACLs on buckets with ACLs disabled.
 func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
-	what, sets := requestSetsACL(c.r.Header, "bucket-owner-full-control")
+	owner, err := s.bucketOwner(ctx, c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	what, sets := requestSetsACL(c.r.Header, ownerOf(owner).ID, "bucket-owner-full-control")
 	if !sets {
 		return nil
 	}
-	doc, err := s.store.GetBucketConfig(ctx, c.bucket, ownershipConfig)
-	switch {
-	case errors.Is(err, store.ErrNoSuchBucketConfig):
-		doc = []byte(ownershipEnforced)
-	case err != nil:
+	own, err := s.objectOwnership(ctx, c.bucket)
+	if err != nil {
 		return storeErr(c, err)
 	}
-	if string(doc) != ownershipEnforced {
-		return nil
+	if own != ownershipEnforced {
+		return s.checkPublicACL(ctx, c)
 	}
-	return s3err.New(s3err.AccessControlListNotSupported).
-		WithDiagnosis("%s: bucket %s has Object Ownership BucketOwnerEnforced (the S3 default), so ACLs are disabled", what, c.bucket)
+	return aclsDisabled(what, c.bucket)
+}
+
+// objectOwnership is the bucket's Object Ownership setting, "" when its
+// ownership controls were deleted (ACLs enabled, as ObjectWriter). A
+// bucket without the document was made without CreateBucket (start-up
+// buckets, older directory stores) and is BucketOwnerEnforced, S3's
+// default.
+func (s *Server) objectOwnership(ctx context.Context, bucket string) (string, error) {
+	doc, err := s.store.GetBucketConfig(ctx, bucket, ownershipConfig)
+	if errors.Is(err, store.ErrNoSuchBucketConfig) {
+		return ownershipEnforced, nil
+	}
+	return string(doc), err
 }
 
 // bucketOwnership reads CreateBucket's x-amz-object-ownership and checks
 // its ACL headers against it.
-func bucketOwnership(h http.Header) (string, error) {
+func bucketOwnership(h http.Header, ownerID, byDefault string) (string, error) {
 	own := h.Get("X-Amz-Object-Ownership")
 	if own == "" {
-		own = ownershipEnforced
+		own = byDefault
 	}
 	if !ownershipValues[own] {
 		return "", s3err.Newf(s3err.InvalidArgument, "Invalid x-amz-object-ownership header: %s", own).
 			With("ArgumentName", "x-amz-object-ownership").With("ArgumentValue", own)
 	}
 	if own == ownershipEnforced {
-		if what, sets := requestSetsACL(h, "private", "bucket-owner-full-control"); sets {
+		if what, sets := requestSetsACL(h, ownerID, "private", "bucket-owner-full-control"); sets {
 			return "", s3err.New(s3err.InvalidBucketACLOwnership).
 				WithDiagnosis("%s on a bucket created with ACLs disabled (BucketOwnerEnforced, the S3 default)", what)
 		}
 	}
 	return own, nil
+}
+
+// publicCannedACLs are the canned ACLs that grant to everyone or to every
+// AWS account.
+var publicCannedACLs = map[string]bool{"public-read": true, "public-read-write": true, "authenticated-read": true}
+
+// publicACL names the part of h that would make a resource public: a
+// public canned ACL or a grant to the AllUsers or AuthenticatedUsers group.
+func publicACL(h http.Header) (string, bool) {
+	if acl := h.Get("X-Amz-Acl"); publicCannedACLs[acl] {
+		return "x-amz-acl: " + acl, true
+	}
+	for _, g := range grantHeaders {
+		v := h.Get(g)
+		if strings.Contains(v, "/groups/global/AllUsers") || strings.Contains(v, "/groups/global/AuthenticatedUsers") {
+			return strings.ToLower(g) + ": " + v, true
+		}
+	}
+	return "", false
+}
+
+// checkPublicACL refuses a public ACL on a bucket with ACLs enabled when
+// BlockPublicAcls is on (at the bucket or the account), with S3's plain
+// 403 AccessDenied.
+func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
+	what, public := publicACL(c.r.Header)
+	if !public {
+		return nil
+	}
+	block, err := s.effectivePublicAccessBlock(ctx, c.bucket)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	if !block.BlockPublicAcls {
+		return nil
+	}
+	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
+		Message:  fmt.Sprintf("%s would make the object public, and BlockPublicAcls is on for bucket %s", what, c.bucket),
+		Evidence: map[string]string{"bucket": c.bucket, "decided_by": "BlockPublicAcls"}})
 }

@@ -56,10 +56,31 @@ func TestObjectWriterBucket_AcceptsACLHeaders(t *testing.T) {
 	ts := NewTestServer(t)
 	ctx := context.Background()
 	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-acls"),
-		ObjectOwnership: types.ObjectOwnershipObjectWriter, ACL: types.BucketCannedACLPublicRead})
+		ObjectOwnership: types.ObjectOwnershipObjectWriter, ACL: types.BucketCannedACLPrivate})
+	require.NoError(t, err)
+	// New buckets block public ACLs, as on S3 since 2023: lift it first.
+	_, err = ts.Client.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("legacy-acls")})
 	require.NoError(t, err)
 	_, err = ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy-acls"), Key: aws.String("k"),
 		Body: strings.NewReader("v"), ACL: types.ObjectCannedACLPublicRead})
 	require.NoError(t, err)
 	assert.Equal(t, "v", s3test.MustGetBody(t, ts.Client, "legacy-acls", "k"))
+}
+
+// S3 since April 2023: a public ACL on CreateBucket fails even with ACLs
+// enabled, because the new bucket blocks public access; with ACLs disabled
+// the ownership error comes first.
+func TestCreateBucket_PublicACL_IsInvalidBucketAclWithBlockPublicAccessError(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-public"),
+		ObjectOwnership: types.ObjectOwnershipObjectWriter, ACL: types.BucketCannedACLPublicRead})
+	apiErr(t, err, "InvalidBucketAclWithBlockPublicAccessError", http.StatusBadRequest)
+	_, err = ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-public"),
+		ObjectOwnership: types.ObjectOwnershipObjectWriter, GrantRead: aws.String("uri=http://acs.amazonaws.com/groups/global/AllUsers")})
+	apiErr(t, err, "InvalidBucketAclWithBlockPublicAccessError", http.StatusBadRequest)
+	_, err = ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy-public"), ACL: types.BucketCannedACLPublicRead})
+	apiErr(t, err, "InvalidBucketAclWithObjectOwnership", http.StatusBadRequest)
+	_, err = ts.Client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("legacy-public")})
+	require.Error(t, err, "no bucket was created")
 }

@@ -1,18 +1,20 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/stricts3/stricts3/emulator/access"
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
 	"github.com/stricts3/stricts3/verifier"
 )
 
-// authorize checks op's IAM action for the authenticated identity. strictS3
-// has no public buckets, so an anonymous request is always denied, but only
-// once its bucket is known to exist: S3 does not hide a bucket's absence
-// from anonymous callers (404 NoSuchBucket), and neither does strictS3.
+// authorize checks op's IAM action for the authenticated identity, after
+// authentication: an anonymous request is evaluated as anonymous, never as
+// signed. S3 does not hide a bucket's absence from anonymous callers (404
+// NoSuchBucket), and neither does strictS3.
 func (s *Server) authorize(c *call, op *operation) error {
 	if c.auth.Identity.Anonymous() {
 		if err := s.anonymousBucketExists(c, op); err != nil {
@@ -22,13 +24,17 @@ func (s *Server) authorize(c *call, op *operation) error {
 	return s.authorizeIdentity(c, op)
 }
 
-// authorizeIdentity is authorize's decision on the identity alone, without
-// looking at the store: Judge decides requests for buckets that need not
-// exist.
+// authorizeIdentity is authorize without the bucket-existence answer:
+// Judge decides requests for buckets that need not exist (a bucket the
+// store does not have contributes no bucket policy, so the identity
+// decides).
 func (s *Server) authorizeIdentity(c *call, op *operation) error {
-	if c.auth.Identity.Anonymous() {
+	if c.auth.Identity.Anonymous() && op.action == "" {
+		// Operations that authorize per resource (DeleteObjects) or are
+		// not implemented stay closed to anonymous callers: no bucket
+		// policy is consulted for them.
 		return s.tolerate(c, s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAnonymous,
-			Message: "anonymous request (no Authorization header, no pre-signed query): strictS3 has no public buckets"}))
+			Message: fmt.Sprintf("anonymous request (no Authorization header, no pre-signed query): strictS3 serves %s to signed requests only", op.name)}))
 	}
 	if op.action == "" {
 		return nil
@@ -56,24 +62,164 @@ func (s *Server) anonymousBucketExists(c *call, op *operation) error {
 }
 
 // allow checks one action; handlers call it for extra resources, such as a
-// copy source or each key of DeleteObjects.
+// copy source or each key of DeleteObjects. Every denial names what
+// decided it: an explicit Deny (which statement), or that nothing allowed.
 func (s *Server) allow(c *call, action, bucket, key string) error {
-	if c.auth.Allowed(action, bucket, key) {
+	v, err := s.decide(c, action, bucket, key)
+	if err != nil {
+		return storeErr(c, err)
+	}
+	if v.allowed {
 		return nil
 	}
-	id, arn := c.auth.Identity.AccessKeyID, resourceARN(bucket, key)
-	return s.tolerate(c, s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
-		Message:  fmt.Sprintf("access key %s is not allowed %s on %s", id, action, arn),
-		Evidence: map[string]string{"access_key": id, "action": action, "resource": arn}}))
+	v.evidence["action"], v.evidence["resource"] = action, resourceARN(bucket, key)
+	return s.tolerate(c, s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: v.causeID, Message: v.why, Evidence: v.evidence}))
+}
+
+// verdict is the outcome of authorizing one action.
+type verdict struct {
+	allowed  bool
+	causeID  string
+	why      string
+	evidence map[string]string
+}
+
+// bucketAccess is what a bucket contributes to authorization.
+type bucketAccess struct {
+	exists bool
+	owner  string
+	policy *access.BucketPolicy
+	block  PublicAccessBlock
+}
+
+func (s *Server) bucketAccess(ctx context.Context, bucket string) (bucketAccess, error) {
+	owner, err := s.bucketOwner(ctx, bucket)
+	if errors.Is(err, store.ErrNoSuchBucket) {
+		return bucketAccess{}, nil
+	}
+	if err != nil {
+		return bucketAccess{}, err
+	}
+	b := bucketAccess{exists: true, owner: owner}
+	if b.policy, err = s.bucketPolicy(ctx, bucket); err != nil {
+		return b, err
+	}
+	b.block, err = s.effectivePublicAccessBlock(ctx, bucket)
+	return b, err
+}
+
+// decide combines the key's identity policy with the bucket policy as IAM
+// does for S3: an explicit Deny in either wins; within the bucket owner's
+// account either may allow; across accounts both must (the bucket policy
+// by naming the key or its account); an anonymous caller needs a statement
+// for everyone ("*"). RestrictPublicBuckets keeps a public policy from
+// allowing anyone outside the owner's account.
+func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
+	id := c.auth.Identity
+	pr := principalOf(id)
+	v := verdict{causeID: verifier.CauseAccessDenied, evidence: map[string]string{}}
+	who := "anonymous request"
+	if !id.Anonymous() {
+		who = "access key " + id.AccessKeyID
+		if pr.Account != DefaultAccount {
+			who += " (account " + pr.Account + ")"
+		}
+		v.evidence["access_key"], v.evidence["account"] = id.AccessKeyID, pr.Account
+	} else {
+		v.causeID = verifier.CauseAnonymous
+	}
+	res := resourceARN(bucket, key)
+	cred := id.Credential
+	if !id.Anonymous() && cred.Denies != nil && cred.Denies(action, bucket, key) {
+		v.why = fmt.Sprintf("%s: its identity policy explicitly denies %s on %s", who, action, res)
+		v.evidence["decided_by"] = "identity policy"
+		return v, nil
+	}
+	identityAllows := !id.Anonymous() && (cred.Allow == nil || cred.Allow(action, bucket, key))
+
+	var b bucketAccess
+	if bucket != "" && action != "s3:CreateBucket" {
+		var err error
+		if b, err = s.bucketAccess(c.r.Context(), bucket); err != nil {
+			return v, err
+		}
+	}
+	if !b.exists {
+		// No bucket (ListBuckets, CreateBucket, or a bucket the handler
+		// will answer NoSuchBucket for): only the identity decides.
+		b.owner = pr.Account
+	}
+	v.evidence["bucket_owner"] = b.owner
+
+	var d access.Decision
+	if b.policy != nil {
+		d = b.policy.Evaluate(access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key, Context: s.conditionContext(c, pr)})
+	}
+	if d.Statement != "" {
+		v.evidence["statement"] = d.Statement
+	}
+	sameAccount := !id.Anonymous() && pr.Account == b.owner
+	if sameAccount && cred.Allow == nil && policyLockoutExempt[action] {
+		// A key without a policy stands for the owner account's root
+		// user, which S3 always lets read, replace or delete the bucket
+		// policy, whatever it denies: a policy cannot lock its owner out.
+		v.allowed = true
+		return v, nil
+	}
+	restricted := d.Effect == access.Allow && !sameAccount && b.block.RestrictPublicBuckets && b.policy.IsPublic()
+
+	switch {
+	case d.Effect == access.Deny:
+		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s explicitly denies %s on %s", who, d.Statement, bucket, action, res)
+		v.evidence["decided_by"] = "bucket policy"
+	case restricted:
+		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s would allow %s on %s, but the policy is public and RestrictPublicBuckets is on, which limits it to the owner's account %s",
+			who, d.Statement, bucket, action, res, b.owner)
+		v.evidence["decided_by"] = "RestrictPublicBuckets"
+	case id.Anonymous() && !b.exists:
+		v.why = fmt.Sprintf("%s: %s on %s needs a signed request; no bucket policy applies to it", who, action, res)
+	case id.Anonymous():
+		if d.Effect == access.Allow && !d.AccountOnly {
+			v.allowed = true
+			return v, nil
+		}
+		v.why = fmt.Sprintf("%s: %s", who, s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key},
+			"anonymous callers need a statement with Principal \"*\""))
+	case sameAccount:
+		if identityAllows || d.Effect == access.Allow && !d.AccountOnly {
+			v.allowed = true
+			return v, nil
+		}
+		v.why = fmt.Sprintf("%s is not allowed %s on %s: its identity policy does not allow it, and %s", who, action, res,
+			s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key}, "no bucket policy names the key"))
+	case !identityAllows:
+		v.why = fmt.Sprintf("%s is not allowed %s on %s: its identity policy does not allow it (bucket %s belongs to account %s: access from another account needs both the key's identity policy and the bucket policy)",
+			who, action, res, bucket, b.owner)
+	case d.Effect == access.Allow:
+		v.allowed = true
+		return v, nil
+	default:
+		v.why = fmt.Sprintf("%s is not allowed %s on %s: bucket %s belongs to account %s, and %s", who, action, res, bucket, b.owner,
+			s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key}, "another account's key needs a bucket policy statement naming it or its account"))
+	}
+	if v.evidence["decided_by"] == "" {
+		v.evidence["decided_by"] = "no statement allows"
+	}
+	return v, nil
+}
+
+// policyLockoutExempt are the actions the bucket owner's root user may
+// always perform, as S3 documents.
+var policyLockoutExempt = map[string]bool{"s3:GetBucketPolicy": true, "s3:PutBucketPolicy": true, "s3:DeleteBucketPolicy": true}
+
+// noAllow says why the bucket policy allowed nothing.
+func (s *Server) noAllow(b bucketAccess, bucket string, req access.Request, hint string) string {
+	if b.policy == nil {
+		return fmt.Sprintf("bucket %s has no bucket policy (%s)", bucket, hint)
+	}
+	return "in the bucket policy of " + bucket + ", " + b.policy.Explain(req)
 }
 
 func resourceARN(bucket, key string) string {
-	switch {
-	case bucket == "":
-		return "*"
-	case key == "":
-		return "arn:aws:s3:::" + bucket
-	default:
-		return "arn:aws:s3:::" + bucket + "/" + key
-	}
+	return access.ARN(bucket, key)
 }

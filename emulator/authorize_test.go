@@ -52,6 +52,9 @@ func TestAnonymousRequest_MissingBucketIsNoSuchBucket_ExistingBucketStaysAccessD
 			}
 		})
 	}
+	list, _ := anonymous(t, ts, http.MethodGet, ts.URL+"/", nil)
+	assert.Equal(t, "[anonymous] anonymous request: s3:ListAllMyBuckets on arn:aws:s3:::* needs a signed request; no bucket policy applies to it",
+		list.Header.Get("X-Stricts3-Diagnosis"))
 	req, err := http.NewRequest(http.MethodHead, ts.URL+"/absent", nil)
 	require.NoError(t, err)
 	resp, _ := do(t, ts, req)

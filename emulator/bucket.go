@@ -19,9 +19,15 @@ func (s *Server) createBucket(c *call) error {
 	if err := checkObjectLockRequest(c.r.Header); err != nil {
 		return err
 	}
-	ownership, err := bucketOwnership(c.r.Header)
+	ownership, err := bucketOwnership(c.r.Header, ownerOf(c.callerAccount()).ID, s.defaultOwnership)
 	if err != nil {
 		return err
+	}
+	// A new bucket blocks public access (as on S3 since April 2023), so a
+	// public ACL asked for at creation can never be set.
+	if what, public := publicACL(c.r.Header); public {
+		return s3err.New(s3err.InvalidBucketACLBlockPublic).
+			WithDiagnosis("%s: new buckets block public ACLs; create the bucket, lift its Block Public Access, then set the ACL", what)
 	}
 	var cfg createBucketConfiguration
 	if _, err := readXML(c, &cfg); err != nil {
@@ -30,19 +36,59 @@ func (s *Server) createBucket(c *call) error {
 	if err := s.checkLocationConstraint(cfg.LocationConstraint); err != nil {
 		return err
 	}
-	switch err := s.store.CreateBucket(c.r.Context(), c.bucket, s.region); {
-	case errors.Is(err, store.ErrBucketExists) && s.region == "us-east-1":
-		// S3 keeps a legacy answer in us-east-1: re-creating a bucket you
-		// own succeeds (and resets its ACL, which strictS3 does not model).
-	case err != nil:
-		return storeErr(c, err)
-	case ownership != ownershipEnforced:
-		if err := s.store.PutBucketConfig(c.r.Context(), c.bucket, ownershipConfig, []byte(ownership)); err != nil {
-			return storeErr(c, err)
-		}
+	if err := s.createOwnedBucket(c, ownership); err != nil {
+		return err
 	}
 	c.w.Header().Set("Location", "/"+c.bucket)
 	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// createOwnedBucket creates the bucket with its owner (the caller's
+// account), Object Ownership and Block Public Access settings. The bucket
+// namespace is shared by all accounts: another account's bucket of that
+// name is 409 BucketAlreadyExists.
+func (s *Server) createOwnedBucket(c *call, ownership string) error {
+	ctx := c.r.Context()
+	s.creating.Lock()
+	defer s.creating.Unlock()
+	switch err := s.store.CreateBucket(ctx, c.bucket, s.region); {
+	case errors.Is(err, store.ErrBucketExists):
+		owner, oerr := s.recordedOwner(ctx, c.bucket)
+		if errors.Is(oerr, store.ErrNoSuchBucketConfig) {
+			owner, oerr = DefaultAccount, nil // made without CreateBucket
+		}
+		if oerr != nil {
+			return storeErr(c, oerr)
+		}
+		if owner != c.callerAccount() {
+			return s3err.New(s3err.BucketAlreadyExists).With("BucketName", c.bucket).
+				WithDiagnosis("bucket %s belongs to account %s; the caller is account %s", c.bucket, owner, c.callerAccount())
+		}
+		if s.region == "us-east-1" {
+			// S3 keeps a legacy answer in us-east-1: re-creating a bucket
+			// you own succeeds (and resets its ACL, which strictS3 does
+			// not model).
+			return nil
+		}
+		return storeErr(c, err)
+	case err != nil:
+		return storeErr(c, err)
+	}
+	configs := map[string][]byte{
+		ownerConfig:        []byte(c.callerAccount()),
+		publicAccessConfig: BlockAllPublicAccess.marshal(),
+	}
+	if ownership != ownershipEnforced {
+		configs[ownershipConfig] = []byte(ownership)
+	}
+	for name, doc := range configs {
+		if err := s.store.PutBucketConfig(ctx, c.bucket, name, doc); err != nil {
+			// A bucket without its owner must not stay behind.
+			_ = s.store.DeleteBucket(ctx, c.bucket)
+			return storeErr(c, err)
+		}
+	}
 	return nil
 }
 

@@ -37,6 +37,10 @@ type call struct {
 
 	op   string
 	auth *verifier.Result
+	// postFields are a POST upload's form fields, which stand for the
+	// request headers in bucket policy conditions (s3:x-amz-acl is the
+	// form's acl field).
+	postFields verifier.PostFields
 	// err is the S3 error answered, if any, for the log line.
 	err      *s3err.Error
 	panicked any

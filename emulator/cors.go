@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/stricts3/stricts3/emulator/cors"
 	"github.com/stricts3/stricts3/emulator/store"
@@ -128,27 +127,12 @@ func (s *Server) putBucketCors(c *call) error {
 }
 
 func (s *Server) getBucketCors(c *call) error {
-	doc, err := s.store.GetBucketConfig(c.r.Context(), c.bucket, corsConfigName)
-	if errors.Is(err, store.ErrNoSuchBucketConfig) {
-		return cors.ErrNoSuchConfiguration(c.bucket)
-	}
-	if err != nil {
-		return storeErr(c, err)
-	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("Content-Length", strconv.Itoa(len(doc)))
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write(doc)
-	return nil
+	return s.getBucketConfigDoc(c, corsConfigName, "application/xml", func(bucket string) error {
+		return cors.ErrNoSuchConfiguration(bucket)
+	})
 }
 
 // deleteBucketCors answers 204 whether or not a configuration was set.
 func (s *Server) deleteBucketCors(c *call) error {
-	err := s.store.DeleteBucketConfig(c.r.Context(), c.bucket, corsConfigName)
-	if err != nil && !errors.Is(err, store.ErrNoSuchBucketConfig) {
-		return storeErr(c, err)
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.deleteBucketConfigDoc(c, corsConfigName)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3test"
+	"github.com/stricts3/stricts3/verifier"
 )
 
 // The server behaves the same on the directory store as on the memory one.
@@ -79,4 +80,35 @@ func TestDirStore_ChecksumsAreStoredWithTheObjectAndItsParts(t *testing.T) {
 	p1, body := getObjectChecked(t, c, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), PartNumber: aws.Int32(1), ChecksumMode: types.ChecksumModeEnabled})
 	assert.Equal(t, data, body)
 	assert.Equal(t, sumOf(t, "CRC32C", data), aws.ToString(p1.ChecksumCRC32C))
+}
+
+// Owner, bucket policy, Block Public Access and ownership controls are
+// bucket configuration documents; they survive on the directory store as
+// on the memory one, the deleted ownership controls (an empty document)
+// included.
+func TestDirStore_AccountsPoliciesAndOwnershipPersist(t *testing.T) {
+	root := t.TempDir()
+	dir, err := store.NewDir(root)
+	require.NoError(t, err)
+	_, other := twoAccounts(t, WithStore(dir))
+	ctx := context.Background()
+	s3test.MustCreateBucket(t, other, "theirs")
+	_, err = other.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("theirs")})
+	require.NoError(t, err)
+	require.NoError(t, putPolicy(t, other, "theirs", `{"Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}]}`))
+	_, err = other.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: aws.String("theirs")})
+	require.NoError(t, err)
+
+	require.NoError(t, dir.Close()) // the data directory is locked while open
+	reopened, err := store.NewDir(root)
+	require.NoError(t, err)
+	ts2 := NewTestServer(t, WithStore(reopened), WithCredentials(verifier.Credential{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey}, otherKey))
+	other2 := clientFor(ts2, otherKey)
+	_, err = ts2.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("theirs")})
+	apiErr(t, err, "BucketAlreadyExists", 409)
+	_, err = other2.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String("theirs")})
+	apiErr(t, err, "OwnershipControlsNotFoundError", 404)
+	st, err := other2.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("theirs")})
+	require.NoError(t, err)
+	assert.True(t, *st.PolicyStatus.IsPublic)
 }

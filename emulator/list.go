@@ -68,12 +68,15 @@ func (s *Server) list(c *call, opts store.ListOptions) (store.ListResult, error)
 	return res, storeErr(c, err)
 }
 
-func objectElems(objs []store.ObjectInfo, encoding string, withOwner bool) []objectElem {
+// objectElems lists objs; owner, when not nil, is shown as every object's
+// owner: with Object Ownership BucketOwnerEnforced (the default) the bucket
+// owner owns every object, and strictS3 records no other writer.
+func objectElems(objs []store.ObjectInfo, encoding string, owner *owner) []objectElem {
 	out := make([]objectElem, 0, len(objs))
 	for _, o := range objs {
 		e := objectElem{Key: encodeKey(encoding, o.Key), LastModified: xmlTime(o.LastModified), ETag: o.ETag, Size: o.Size, StorageClass: storageClass(o.Meta)}
-		if withOwner {
-			own := theOwner
+		if owner != nil {
+			own := *owner
 			e.Owner = &own
 		}
 		if ck := o.Meta.Checksum; ck != nil && ck.Value != "" {
@@ -82,6 +85,23 @@ func objectElems(objs []store.ObjectInfo, encoding string, withOwner bool) []obj
 		out = append(out, e)
 	}
 	return out
+}
+
+func ownerIf(show bool, o *owner) *owner {
+	if show {
+		return o
+	}
+	return nil
+}
+
+// bucketOwnerElem is the owner element of c's bucket.
+func (s *Server) bucketOwnerElem(c *call) (*owner, error) {
+	acct, err := s.bucketOwner(c.r.Context(), c.bucket)
+	if err != nil {
+		return nil, storeErr(c, err)
+	}
+	o := ownerOf(acct)
+	return &o, nil
 }
 
 func prefixElems(prefixes []string, encoding string) []commonPrefix {
@@ -105,10 +125,14 @@ func (s *Server) listObjectsV1(c *call) error {
 	if err != nil {
 		return err
 	}
+	owner, err := s.bucketOwnerElem(c)
+	if err != nil {
+		return err
+	}
 	out := listBucketResultV1{
 		NS: s3NS, Name: c.bucket, Prefix: encodeKey(enc, prefix), Marker: encodeKey(enc, marker),
 		MaxKeys: maxKeys, Delimiter: encodeKey(enc, delim), IsTruncated: res.IsTruncated,
-		Contents: objectElems(res.Objects, enc, true), CommonPrefixes: prefixElems(res.CommonPrefixes, enc),
+		Contents: objectElems(res.Objects, enc, owner), CommonPrefixes: prefixElems(res.CommonPrefixes, enc),
 		EncodingType: enc,
 	}
 	if res.IsTruncated && delim != "" {
@@ -141,11 +165,15 @@ func (s *Server) listObjectsV2(c *call) error {
 	if err != nil {
 		return err
 	}
+	owner, err := s.bucketOwnerElem(c)
+	if err != nil {
+		return err
+	}
 	out := listBucketResultV2{
 		NS: s3NS, Name: c.bucket, Prefix: encodeKey(enc, prefix), Delimiter: encodeKey(enc, delim),
 		MaxKeys: maxKeys, KeyCount: len(res.Objects) + len(res.CommonPrefixes), IsTruncated: res.IsTruncated,
 		ContinuationToken: token, StartAfter: encodeKey(enc, startAfter), EncodingType: enc,
-		Contents:       objectElems(res.Objects, enc, q.Get("fetch-owner") == "true"),
+		Contents:       objectElems(res.Objects, enc, ownerIf(q.Get("fetch-owner") == "true", owner)),
 		CommonPrefixes: prefixElems(res.CommonPrefixes, enc),
 	}
 	if res.IsTruncated {

@@ -33,7 +33,9 @@ func (s *Server) listBuckets(c *call) error {
 	if err != nil {
 		return storeErr(c, err)
 	}
-	res := listAllMyBucketsResult{NS: s3NS, Owner: theOwner, Buckets: []bucketElem{}}
+	// Each account lists its own buckets, as on S3.
+	caller := c.callerAccount()
+	res := listAllMyBucketsResult{NS: s3NS, Owner: ownerOf(caller), Buckets: []bucketElem{}}
 	if q.Has("prefix") {
 		res.Prefix = &prefix
 	}
@@ -44,6 +46,9 @@ func (s *Server) listBuckets(c *call) error {
 		}
 		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || byRegion && bucketRegion != region {
 			continue
+		}
+		if owner, err := s.bucketOwner(c.r.Context(), b.Name); err != nil || owner != caller {
+			continue // a bucket deleted meanwhile is not listed either
 		}
 		if limit > 0 && len(res.Buckets) == limit {
 			last := res.Buckets[len(res.Buckets)-1].Name

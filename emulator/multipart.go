@@ -360,8 +360,14 @@ func (s *Server) listParts(c *call) error {
 		return storeErr(c, err)
 	}
 	sort.Slice(parts, func(i, j int) bool { return parts[i].PartNumber < parts[j].PartNumber })
+	// strictS3 records no initiator: the bucket owner stands for both,
+	// as it owns every object under BucketOwnerEnforced.
+	own, err := s.bucketOwnerElem(c)
+	if err != nil {
+		return err
+	}
 	out := listPartsResult{
-		NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
+		NS: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.UploadID, Initiator: *own, Owner: *own,
 		StorageClass: storageClass(u.Meta), PartNumberMarker: marker, MaxParts: maxParts,
 	}
 	if spec := uploadSpec(u); spec != nil {
@@ -393,6 +399,10 @@ func (s *Server) listMultipartUploads(c *call) error {
 	uploads, err := s.store.ListUploads(c.r.Context(), c.bucket)
 	if err != nil {
 		return storeErr(c, err)
+	}
+	own, err := s.bucketOwnerElem(c)
+	if err != nil {
+		return err
 	}
 	sort.Slice(uploads, func(i, j int) bool {
 		if uploads[i].Key != uploads[j].Key {
@@ -442,7 +452,7 @@ func (s *Server) listMultipartUploads(c *call) error {
 			break
 		}
 		ue := uploadElem{
-			Key: encodeKey(enc, u.Key), UploadID: u.UploadID, Initiator: theOwner, Owner: theOwner,
+			Key: encodeKey(enc, u.Key), UploadID: u.UploadID, Initiator: *own, Owner: *own,
 			StorageClass: storageClass(u.Meta), Initiated: xmlTime(u.Initiated),
 		}
 		if spec := uploadSpec(u); spec != nil {

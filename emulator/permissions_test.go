@@ -335,6 +335,57 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 			[]string{"s3:GetBucketCORS arn:aws:s3:::iam"}},
 		{"DeleteBucketCors", func() error { _, err := c.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: b}); return err },
 			[]string{"s3:PutBucketCORS arn:aws:s3:::iam"}},
+		{"GetBucketAcl", func() error { _, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b}); return err },
+			[]string{"s3:GetBucketAcl arn:aws:s3:::iam"}},
+		{"GetObjectAcl", func() error { _, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k}); return err },
+			[]string{"s3:GetObjectAcl arn:aws:s3:::iam/dir/k"}},
+		{"PutObjectAcl", func() error {
+			_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLBucketOwnerFullControl})
+			return err
+		}, []string{"s3:PutObjectAcl arn:aws:s3:::iam/dir/k"}},
+		{"PutBucketAcl", func() error {
+			_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, GrantFullControl: aws.String(`id="75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"`)})
+			return err
+		}, []string{"s3:PutBucketAcl arn:aws:s3:::iam"}},
+		{"DeletePublicAccessBlock", func() error {
+			_, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: b})
+			return err
+		}, []string{"s3:PutBucketPublicAccessBlock arn:aws:s3:::iam"}},
+		{"PutPublicAccessBlock", func() error {
+			_, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b,
+				PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}})
+			return err
+		}, []string{"s3:PutBucketPublicAccessBlock arn:aws:s3:::iam"}},
+		{"GetPublicAccessBlock", func() error {
+			_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+			return err
+		}, []string{"s3:GetBucketPublicAccessBlock arn:aws:s3:::iam"}},
+		{"PutBucketPolicy", func() error {
+			_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(
+				`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::iam/*"}]}`)})
+			return err
+		}, []string{"s3:PutBucketPolicy arn:aws:s3:::iam"}},
+		{"GetBucketPolicy", func() error { _, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b}); return err },
+			[]string{"s3:GetBucketPolicy arn:aws:s3:::iam"}},
+		{"GetBucketPolicyStatus", func() error {
+			_, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
+			return err
+		}, []string{"s3:GetBucketPolicyStatus arn:aws:s3:::iam"}},
+		{"DeleteBucketPolicy", func() error { _, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: b}); return err },
+			[]string{"s3:DeleteBucketPolicy arn:aws:s3:::iam"}},
+		{"PutBucketOwnershipControls", func() error {
+			_, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+				Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred}}}})
+			return err
+		}, []string{"s3:PutBucketOwnershipControls arn:aws:s3:::iam"}},
+		{"GetBucketOwnershipControls", func() error {
+			_, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+			return err
+		}, []string{"s3:GetBucketOwnershipControls arn:aws:s3:::iam"}},
+		{"DeleteBucketOwnershipControls", func() error {
+			_, err := c.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: b})
+			return err
+		}, []string{"s3:PutBucketOwnershipControls arn:aws:s3:::iam"}},
 		{"DeleteObject", func() error {
 			_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("copy")})
 			return err

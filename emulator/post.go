@@ -67,6 +67,8 @@ func (s *Server) acceptPost(c *call) (*verifier.PostUpload, error) {
 	}
 	c.auth = &verifier.Result{Identity: up.Identity}
 	c.key = up.Key
+	// The form's fields feed bucket policy conditions as headers do.
+	c.postFields = up.Fields
 	if err := s.allow(c, "s3:PutObject", c.bucket, up.Key); err != nil {
 		return nil, err
 	}

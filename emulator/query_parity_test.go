@@ -84,7 +84,7 @@ func TestQuerySemicolon_RoutingSeesTheParametersTheSignatureCovers(t *testing.T)
 		code                string
 	}{
 		// Go's parser would drop "acl=;" and serve the object.
-		{"sub-resource with a semicolon value is not GetObject", http.MethodGet, "acl=%3B", http.StatusNotImplemented, "NotImplemented"},
+		{"sub-resource with a semicolon value is not GetObject", http.MethodGet, "torrent=%3B", http.StatusNotImplemented, "NotImplemented"},
 		{"retention with a semicolon value is not GetObject", http.MethodGet, "retention=x%3By", http.StatusNotImplemented, "NotImplemented"},
 		// Go's parser would drop uploadId and overwrite the object with a
 		// plain PutObject.

@@ -31,18 +31,18 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
-var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions", "attributes"}
+var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions", "attributes",
+	"policy", "policyStatus", "publicAccessBlock", "ownershipControls"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
-// few routed before the catch-all: Get/Put/DeleteObjectTagging (bucket
-// ?tagging stays 501).
+// few routed before the catch-all: Get/Put/DeleteObjectTagging and
+// Get/PutBucketAcl, Get/PutObjectAcl (bucket ?tagging stays 501).
 var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
-	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
+	"notification", "object-lock", "renameObject", "replication", "requestPayment", "restore",
 	"retention", "select", "select-type", "session", "tagging", "torrent", "website",
 }
 
@@ -83,6 +83,10 @@ func (s *Server) routes() *mux.Router {
 	add(isObject, http.MethodGet, op("GetObjectTagging", "s3:GetObjectTagging", (*Server).getObjectTagging), onlySubresource("tagging"))
 	add(isObject, http.MethodPut, op("PutObjectTagging", "s3:PutObjectTagging", (*Server).putObjectTagging), onlySubresource("tagging"))
 	add(isObject, http.MethodDelete, op("DeleteObjectTagging", "s3:DeleteObjectTagging", (*Server).deleteObjectTagging), onlySubresource("tagging"))
+	add(isBucket, http.MethodGet, op("GetBucketAcl", "s3:GetBucketAcl", (*Server).getBucketACL), onlySubresource("acl"))
+	add(isObject, http.MethodGet, op("GetObjectAcl", "s3:GetObjectAcl", (*Server).getObjectACL), onlySubresource("acl"))
+	add(isBucket, http.MethodPut, op("PutBucketAcl", "s3:PutBucketAcl", (*Server).putACL), onlySubresource("acl"))
+	add(isObject, http.MethodPut, op("PutObjectAcl", "s3:PutObjectAcl", (*Server).putACL), onlySubresource("acl"))
 
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
@@ -102,6 +106,16 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodGet, op("GetBucketVersioning", "s3:GetBucketVersioning", (*Server).getBucketVersioning), hasQuery("versioning"))
 	add(isBucket, http.MethodPut, op("PutBucketVersioning", "s3:PutBucketVersioning", (*Server).putBucketVersioning), hasQuery("versioning"))
 	add(isBucket, http.MethodGet, op("ListObjectVersions", "s3:ListBucketVersions", (*Server).listObjectVersions), hasQuery("versions"))
+	add(isBucket, http.MethodPut, op("PutBucketPolicy", "s3:PutBucketPolicy", (*Server).putBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodGet, op("GetBucketPolicy", "s3:GetBucketPolicy", (*Server).getBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodDelete, op("DeleteBucketPolicy", "s3:DeleteBucketPolicy", (*Server).deleteBucketPolicy), hasQuery("policy"))
+	add(isBucket, http.MethodGet, op("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", (*Server).getBucketPolicyStatus), hasQuery("policyStatus"))
+	add(isBucket, http.MethodPut, op("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).putPublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodGet, op("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", (*Server).getPublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodDelete, op("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).deletePublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodGet, op("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", (*Server).getBucketOwnershipControls), hasQuery("ownershipControls"))
+	add(isBucket, http.MethodPut, op("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).putBucketOwnershipControls), hasQuery("ownershipControls"))
+	add(isBucket, http.MethodDelete, op("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).deleteBucketOwnershipControls), hasQuery("ownershipControls"))
 	// Bucket.
 	add(isBucket, http.MethodPut, op("CreateBucket", "s3:CreateBucket", (*Server).createBucket), noSubresource)
 	add(isBucket, http.MethodHead, op("HeadBucket", "s3:ListBucket", (*Server).headBucket), noSubresource)

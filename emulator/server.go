@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -59,6 +60,16 @@ type Options struct {
 	InspectorSize int
 	// Enforce is EnforceStrict (default) or EnforceWarn.
 	Enforce Enforce
+	// AccountPublicAccessBlock is the account-level S3 Block Public Access
+	// setting, for every account: a switch on here is on for every bucket,
+	// whatever the bucket's own setting. Zero (S3's default for an
+	// account) leaves each bucket to its own setting.
+	AccountPublicAccessBlock PublicAccessBlock
+	// DefaultObjectOwnership is the Object Ownership of a bucket created
+	// without x-amz-object-ownership: "BucketOwnerEnforced" (the default,
+	// as on S3 since April 2023: ACLs disabled), "BucketOwnerPreferred",
+	// or "ObjectWriter" (ACLs enabled, as a bucket created before 2023).
+	DefaultObjectOwnership string
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -88,6 +99,15 @@ type Server struct {
 	warned          *warnReport
 	// copyBuffers lend response bodies their copy buffer (see ReadFrom).
 	copyBuffers sync.Pool
+	// accountPublicAccess is Options.AccountPublicAccessBlock.
+	accountPublicAccess PublicAccessBlock
+	// creating is held while CreateBucket creates a bucket and records its
+	// owner, so no request sees the bucket without its owner (accounts.go).
+	creating sync.RWMutex
+	// defaultOwnership is Options.DefaultObjectOwnership.
+	defaultOwnership string
+	// policies caches parsed bucket policies (policy_cache.go).
+	policies policyCache
 }
 
 // New returns a Server for opts.
@@ -106,6 +126,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.BaseDomain == "" {
 		opts.BaseDomain = "localhost"
+	}
+	if opts.DefaultObjectOwnership == "" {
+		opts.DefaultObjectOwnership = ownershipEnforced
+	}
+	if !ownershipValues[opts.DefaultObjectOwnership] {
+		return nil, fmt.Errorf("emulator: Options.DefaultObjectOwnership %q: want BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", opts.DefaultObjectOwnership)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -132,6 +158,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.setupInspection(opts); err != nil {
 		return nil, err
 	}
+	s.accountPublicAccess, s.defaultOwnership = opts.AccountPublicAccessBlock, opts.DefaultObjectOwnership
 	s.router = s.routes()
 	s.control = s.controlRoutes()
 	if err := validateStartupBuckets(opts.Buckets); err != nil {

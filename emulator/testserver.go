@@ -67,6 +67,21 @@ type testConfig struct {
 	readIdle, writeIdle time.Duration
 	// configure adjusts the Options last (WithOptions).
 	configure []func(*Options)
+	// accountBlock is Options.AccountPublicAccessBlock.
+	accountBlock PublicAccessBlock
+	// ownership is Options.DefaultObjectOwnership.
+	ownership string
+}
+
+// WithDefaultObjectOwnership sets Options.DefaultObjectOwnership.
+func WithDefaultObjectOwnership(o string) TestOption {
+	return func(c *testConfig) { c.ownership = o }
+}
+
+// WithAccountPublicAccessBlock sets the account-level Block Public Access
+// (Options.AccountPublicAccessBlock).
+func WithAccountPublicAccessBlock(p PublicAccessBlock) TestOption {
+	return func(c *testConfig) { c.accountBlock = p }
 }
 
 // WithTLS serves HTTPS with a test certificate that HTTPClient and Client
@@ -131,6 +146,9 @@ func NewTestServer(t testing.TB, opts ...TestOption) *TestServer {
 
 		ReadIdleTimeout:  cfg.readIdle,
 		WriteIdleTimeout: cfg.writeIdle,
+
+		AccountPublicAccessBlock: cfg.accountBlock,
+		DefaultObjectOwnership:   cfg.ownership,
 	}
 	for _, f := range cfg.configure {
 		f(&opt)

@@ -67,8 +67,10 @@ type Result struct {
 	QueryHeaders http.Header
 }
 
-// Allowed reports whether the identity may perform action on bucket/key.
-// Anonymous identities are never allowed: strictS3 has no public buckets.
+// Allowed reports whether the identity's own (IAM identity) policy lets it
+// perform action on bucket/key. Anonymous identities have no identity
+// policy, so the answer is no; what a bucket policy grants them, or grants
+// another account's keys, is decided by the emulator, which knows buckets.
 func (r *Result) Allowed(action, bucket, key string) bool {
 	if r.Identity.Anonymous() {
 		return false

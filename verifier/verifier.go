@@ -74,6 +74,16 @@ type Credential struct {
 	// (an IAM action name such as "s3:PutObject") on bucket/key. Nil allows
 	// everything: the signer is the bucket owner.
 	Allow func(action, bucket, key string) bool `json:"-"`
+	// Denies, when set, reports whether the key's identity policy denies
+	// action on bucket/key explicitly. Allow alone cannot tell an explicit
+	// Deny from an action it does not grant; the emulator needs the
+	// difference to let the Deny win over a bucket policy's Allow, as IAM
+	// does. Nil means Allow's false is never an explicit Deny.
+	Denies func(action, bucket, key string) bool `json:"-"`
+	// Account is the 12-digit id of the AWS account the key belongs to;
+	// empty is the emulator's default account. Buckets belong to the
+	// account of the key that created them.
+	Account string
 }
 
 // Credentials looks access keys up by id.

@@ -28,6 +28,10 @@ type credentialsEntry struct {
 	// bucket owner). Its rules are decoded one by one so that errors name
 	// the rule.
 	Policy json.RawMessage `json:"policy"`
+	// Account is the 12-digit AWS account id the key belongs to; absent
+	// is the default account. Keys of different accounts own different
+	// buckets and reach each other's only through bucket policies.
+	Account string `json:"account"`
 }
 
 // loadCredentials reads and validates a --credentials file: a JSON array
@@ -98,6 +102,10 @@ func (e credentialsEntry) credential() (verifier.Credential, error) {
 	if e.SecretAccessKey == "" {
 		return c, errors.New("secretAccessKey: missing or empty")
 	}
+	if e.Account != "" && !isAccountID(e.Account) {
+		return c, fmt.Errorf("account: want a 12-digit AWS account id such as \"111122223333\", got %q", e.Account)
+	}
+	c.Account = e.Account
 	if e.Expires != "" {
 		if e.SessionToken == "" {
 			return c, errors.New("expires: applies to a sessionToken, and the entry has none")
@@ -127,8 +135,20 @@ func (e credentialsEntry) credential() (verifier.Credential, error) {
 	if err := policy.Validate(); err != nil {
 		return c, err
 	}
-	c.Allow = policy.Allow
+	c.Allow, c.Denies = policy.Allow, policy.Denies
 	return c, nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonProblem restates an error decoding data, the value at where (a path

@@ -95,6 +95,8 @@ func TestParseServe_CredentialsFile_Mistakes_ExitStatus2NamingEntryAndField(t *t
 			`[0] (accessKeyId "A"): policy[0].effect: want "Allow" or "Deny", got "allow"`},
 		{"action without prefix", `[{"accessKeyId": "A", "secretAccessKey": "s", "policy": [{"effect": "Allow", "actions": ["GetObject"], "resources": ["*"]}]}]`,
 			`[0] (accessKeyId "A"): policy[0].actions[0]: want "*" or an S3 action such as "s3:GetObject", got "GetObject"`},
+		{"account not 12 digits", `[{"accessKeyId": "A", "secretAccessKey": "s", "account": "1111-2222-3333"}]`,
+			`[0] (accessKeyId "A"): account: want a 12-digit AWS account id such as "111122223333", got "1111-2222-3333"`},
 		{"bucket name as resource", `[{"accessKeyId": "A", "secretAccessKey": "s", "policy": [{"effect": "Allow", "actions": ["s3:*"], "resources": ["photos"]}]}]`,
 			`[0] (accessKeyId "A"): policy[0].resources[0]: want "*" or an S3 ARN`},
 	}
@@ -219,4 +221,20 @@ func TestReadme_CredentialsFileExampleParses(t *testing.T) {
 	assert.False(t, reader.Allow("s3:PutObject", "photos", "cat.png"))
 	assert.True(t, reader.Allow("s3:PutObject", "photos", "uploads/cat.png"))
 	assert.True(t, reader.Allow("s3:ListBucket", "photos", ""))
+}
+
+func TestParseCredentials_AccountAndExplicitDeny(t *testing.T) {
+	creds, err := parseCredentials([]byte(`[
+		{"accessKeyId": "AKIAOWNER", "secretAccessKey": "s"},
+		{"accessKeyId": "AKIAOTHER", "secretAccessKey": "s", "account": "444455556666",
+		 "policy": [{"effect": "Allow", "actions": ["s3:*"], "resources": ["*"]},
+		            {"effect": "Deny", "actions": ["s3:DeleteObject"], "resources": ["*"]}]}]`))
+	require.NoError(t, err)
+	require.Len(t, creds, 2)
+	assert.Empty(t, creds[0].Account, "no account is the default account")
+	assert.Nil(t, creds[0].Denies)
+	assert.Equal(t, "444455556666", creds[1].Account)
+	require.NotNil(t, creds[1].Denies)
+	assert.True(t, creds[1].Denies("s3:DeleteObject", "b", "k"))
+	assert.False(t, creds[1].Denies("s3:GetObject", "b", "k"))
 }

@@ -43,6 +43,9 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (handler http.Handler, rel
 		// default, so 0 from the command line means "none" here.
 		MaxCompletedUploads: completedUploadsOption(c.maxCompletedUploads),
 		Buckets:             c.startup.setups,
+
+		AccountPublicAccessBlock: c.access.accountPublicAccess,
+		DefaultObjectOwnership:   c.access.objectOwnership,
 	}
 	c.inspection.apply(&opts)
 	handler, err = emulator.New(opts)

@@ -36,6 +36,8 @@ type serveConfig struct {
 	domain          string
 	// maxCompletedUploads is --max-completed-uploads.
 	maxCompletedUploads int
+	// access is --account-public-access-block and --object-ownership.
+	access accessFlags
 
 	tls      bool
 	certOut  string
@@ -55,7 +57,7 @@ type serveConfig struct {
 	pprofHeaderTimeout time.Duration
 }
 
-var serveEnv = withEnv(withEnv(limitsEnv, inspectionEnv), envFlags{
+var serveEnv = withEnv(withEnv(withEnv(limitsEnv, inspectionEnv), accessEnv), envFlags{
 	"addr":                  {"STRICTS3_ADDR"},
 	"region":                {"STRICTS3_REGION"},
 	"access-key":            {"STRICTS3_ACCESS_KEY"},
@@ -110,7 +112,10 @@ pre-signed URL's signer needs the permission, not whoever sends it):
                 "resources": ["arn:aws:s3:::photos", "arn:aws:s3:::photos/*"]}]}]
 
 A key without "policy" may do everything. Optional per key: "sessionToken"
-and "expires" (RFC 3339). The export line prints the first key.
+and "expires" (RFC 3339), and "account" (a 12-digit AWS account id; default
+123456789012): buckets belong to the creating key's account, and another
+account reaches them only through a bucket policy. The export line prints
+the first key.
 
 Flags win over environment variables, which win over defaults.
 
@@ -146,6 +151,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	c.inspection.addFlags(fs)
 	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
 	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers or stay idle between requests")
+	c.access.addFlags(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -173,6 +179,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, err
 	}
 	if err := c.startup.resolve(); err != nil {
+		return nil, err
+	}
+	if err := c.access.resolve(); err != nil {
 		return nil, err
 	}
 	if c.shutdownTimeout <= 0 {

@@ -31,6 +31,15 @@
 // a pattern naming one bucket does not. Conditions, NotAction, NotResource
 // and policy variables are not supported; Validate rejects the last.
 //
+// The package also holds S3 bucket policies: ParseBucketPolicy validates a
+// policy document for one bucket with S3's rules and MalformedPolicy
+// messages, and BucketPolicy.Evaluate decides a request (principal,
+// action, resource, condition values) with IAM's rules — a matching Deny
+// wins, then an Allow for the caller, then one for the caller's account —
+// and names the deciding statement, so a denial can say which statement
+// decided. The emulator combines that decision with the key's own Policy
+// as IAM does for S3; see the emulator package.
+//
 // The package uses the standard library only, so verifier users can import
 // it without the emulator.
 package access

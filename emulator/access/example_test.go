@@ -34,3 +34,30 @@ func ExamplePolicy_Allow() {
 	// false
 	// false
 }
+
+// A public-read bucket policy: anyone may read objects, nobody but the
+// owner's account may read private/, and the deciding statement is named.
+func ExampleBucketPolicy_Evaluate() {
+	policy, err := access.ParseBucketPolicy([]byte(`{
+	  "Version": "2012-10-17",
+	  "Statement": [
+	    {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+	     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"},
+	    {"Sid": "KeepPrivate", "Effect": "Deny", "NotPrincipal": {"AWS": "123456789012"},
+	     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/private/*"}
+	  ]}`), "site")
+	if err != nil {
+		panic(err)
+	}
+	anonymous := access.Principal{Anonymous: true}
+	for _, key := range []string{"index.html", "private/notes.txt"} {
+		d := policy.Evaluate(access.Request{Principal: anonymous, Action: "s3:GetObject", Bucket: "site", Key: key})
+		fmt.Println(key, d.Effect, d.Statement)
+	}
+	_, err = access.ParseBucketPolicy([]byte(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::elsewhere/*"}]}`), "site")
+	fmt.Println(err.(*access.MalformedPolicyError).Message)
+	// Output:
+	// index.html Allow PublicRead
+	// private/notes.txt Deny KeepPrivate
+	// Policy has invalid resource
+}

@@ -24,6 +24,7 @@ const (
 	InvalidAccessKeyID                 Code = "InvalidAccessKeyId"
 	InvalidArgument                    Code = "InvalidArgument"
 	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
+	InvalidBucketACLBlockPublic        Code = "InvalidBucketAclWithBlockPublicAccessError"
 	InvalidBucketName                  Code = "InvalidBucketName"
 	InvalidChunkSizeError              Code = "InvalidChunkSizeError"
 	InvalidDigest                      Code = "InvalidDigest"
@@ -40,6 +41,7 @@ const (
 	InvalidToken                       Code = "InvalidToken"
 	KeyTooLongError                    Code = "KeyTooLongError"
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
+	MalformedPolicy                    Code = "MalformedPolicy" // message: the mistake's; the table's is a non-object document's
 	MalformedTrailerError              Code = "MalformedTrailerError"
 	MalformedXML                       Code = "MalformedXML"
 	MaxMessageLengthExceeded           Code = "MaxMessageLengthExceeded"
@@ -49,12 +51,15 @@ const (
 	MissingContentLength               Code = "MissingContentLength"
 	MissingSecurityHeader              Code = "MissingSecurityHeader"
 	NoSuchBucket                       Code = "NoSuchBucket"
+	NoSuchBucketPolicy                 Code = "NoSuchBucketPolicy"
 	NoSuchCORSConfiguration            Code = "NoSuchCORSConfiguration"
 	NoSuchKey                          Code = "NoSuchKey"
+	NoSuchPublicAccessBlock            Code = "NoSuchPublicAccessBlockConfiguration" // name shortened to keep the table aligned
 	NoSuchUpload                       Code = "NoSuchUpload"
 	NoSuchVersion                      Code = "NoSuchVersion"
 	NotImplemented                     Code = "NotImplemented"
 	NotModified                        Code = "NotModified"
+	OwnershipControlsNotFound          Code = "OwnershipControlsNotFoundError" // name shortened to keep the table aligned
 	PreconditionFailed                 Code = "PreconditionFailed"
 	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
 	RequestTimeout                     Code = "RequestTimeout"
@@ -87,6 +92,7 @@ var table = map[Code]row{
 	InvalidAccessKeyID:                 {http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	InvalidArgument:                    {http.StatusBadRequest, "Invalid Argument"},
 	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+	InvalidBucketACLBlockPublic:        {http.StatusBadRequest, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
 	InvalidChunkSizeError:              {http.StatusBadRequest, "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
@@ -108,16 +114,20 @@ var table = map[Code]row{
 	MaxMessageLengthExceeded:           {http.StatusBadRequest, "Your request was too big."},
 	MaxPostPreDataLengthExceeded:       {http.StatusBadRequest, "Your POST request fields preceeding the upload file was too large."},
 	MetadataTooLarge:                   {http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
+	MalformedPolicy:                    {http.StatusBadRequest, "Policies must be valid JSON and the first byte must be '{'"},
 	MethodNotAllowed:                   {http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
 	MissingContentLength:               {http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
 	MissingSecurityHeader:              {http.StatusBadRequest, "Your request is missing a required header."},
 	NoSuchBucket:                       {http.StatusNotFound, "The specified bucket does not exist"},
 	NoSuchCORSConfiguration:            {http.StatusNotFound, "The CORS configuration does not exist"},
+	NoSuchBucketPolicy:                 {http.StatusNotFound, "The bucket policy does not exist"},
+	NoSuchPublicAccessBlock:            {http.StatusNotFound, "The public access block configuration was not found"},
 	NoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
 	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
 	NoSuchVersion:                      {http.StatusNotFound, "The specified version does not exist."},
 	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	NotModified:                        {http.StatusNotModified, "Not Modified"},
+	OwnershipControlsNotFound:          {http.StatusNotFound, "The bucket ownership controls were not found"},
 	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
 	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
 	RequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."},
