@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -48,6 +49,11 @@ type Options struct {
 	// repeat is then NoSuchUpload). Default DefaultMaxCompletedUploads;
 	// negative remembers none.
 	MaxCompletedUploads int
+	// MinPartSize is the floor for every part of a multipart upload but
+	// the last; default S3's 5 MiB. A lower floor lets tests, and a
+	// strictS3 serving as another strictS3's backend (store.NewRemote),
+	// complete uploads of small parts.
+	MinPartSize int64
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -68,6 +74,8 @@ type Server struct {
 	started        time.Time
 	// completed answers repeated CompleteMultipartUploads.
 	completed *completedUploads
+	// minPartSize is Options.MinPartSize.
+	minPartSize int64
 }
 
 // New returns a Server for opts.
@@ -91,15 +99,16 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		region:     opts.Region,
-		baseDomain: strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
-		clock:      opts.Clock,
-		store:      opts.Store,
-		log:        opts.Logger,
-		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
-		ids:        newRequestIDs(),
-		started:    time.Now(),
-		completed:  newCompletedUploads(opts.MaxCompletedUploads),
+		region:      opts.Region,
+		baseDomain:  strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
+		clock:       opts.Clock,
+		store:       opts.Store,
+		log:         opts.Logger,
+		idle:        idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
+		ids:         newRequestIDs(),
+		started:     time.Now(),
+		completed:   newCompletedUploads(opts.MaxCompletedUploads),
+		minPartSize: cmp.Or(opts.MinPartSize, minPartSize),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,
