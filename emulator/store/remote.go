@@ -34,6 +34,10 @@ type RemoteConfig struct {
 	// ConditionalWrites says who judges a PutCondition; see
 	// RemoteConditionalWrites.
 	ConditionalWrites RemoteConditionalWrites
+	// RollUpLocally lists keys in order and applies the delimiter here,
+	// for backends whose delimiter listings are wrong (gofakes3); slower
+	// on deep trees, since every key under a common prefix is read.
+	RollUpLocally bool
 	// HTTPClient overrides the client the backend is called with (tests).
 	HTTPClient *http.Client
 	// SpoolDir holds the bytes of a body whose length is not known before
@@ -201,13 +205,12 @@ func (k *keyLocks) lock(name string) (unlock func()) {
 	}
 }
 
-// lockKey takes the key's process lock when this process judges
-// conditions; otherwise the backend does and no lock is needed.
-func (r *remoteStore) lockKey(bucket, key string) func() {
-	if r.cfg.ConditionalWrites != ConditionalWritesProcess {
-		return func() {}
-	}
-	return r.keyLocks.lock(bucket + "/" + key)
+// judgesInProcess says whether this process judges conditions: then
+// every write of a key, conditional or not, commits under the key's lock,
+// since the backend ignores the If-Match that would keep a tag update from
+// landing on bytes written meanwhile.
+func (r *remoteStore) judgesInProcess() bool {
+	return r.cfg.ConditionalWrites == ConditionalWritesProcess
 }
 
 func (r *remoteStore) String() string {

@@ -62,7 +62,9 @@ func remoteConfig(endpoint string, mode store.RemoteConditionalWrites) store.Rem
 
 func newRemoteFactory(endpoint string, mode store.RemoteConditionalWrites) func(t *testing.T, clock store.Clock) store.Store {
 	return func(t *testing.T, clock store.Clock) store.Store {
-		s, err := store.NewRemote(context.Background(), remoteConfig(endpoint, mode), store.WithClock(clock))
+		cfg := remoteConfig(endpoint, mode)
+		cfg.RollUpLocally = mode == store.ConditionalWritesProcess
+		s, err := store.NewRemote(context.Background(), cfg, store.WithClock(clock))
 		require.NoError(t, err)
 		return s
 	}
@@ -73,7 +75,10 @@ func TestRemote_Contract_OnStrictS3(t *testing.T) {
 }
 
 // gofakes3 judges no condition on CompleteMultipartUpload, so this process
-// judges them (ConditionalWritesProcess).
+// judges them (ConditionalWritesProcess), and its delimiter listings are
+// wrong, so keys are rolled up here (RollUpLocally). Its listings cannot
+// carry a key with a NUL byte (it ignores encoding-type=url): the odd-keys
+// test is skipped for that alone.
 func TestRemote_Contract_OnGofakes3(t *testing.T) {
-	store.RunStoreContract(t, newRemoteFactory(newGofakes3Backend(t), store.ConditionalWritesProcess))
+	store.RunStoreContract(t, newRemoteFactory(newGofakes3Backend(t), store.ConditionalWritesProcess), "Objects_OddKeys_RoundTrip")
 }

@@ -118,6 +118,15 @@ func (r *remoteStore) DeleteBucket(ctx context.Context, name string) error {
 	if len(ups) > 0 {
 		return ErrBucketNotEmpty
 	}
+	// Not every backend refuses to delete a bucket with objects (gofakes3
+	// does not); S3-compatible ones still judge it atomically below.
+	var err2 error
+	for range r.backendKeys(ctx, name, "", "", &err2) {
+		return ErrBucketNotEmpty
+	}
+	if err2 != nil {
+		return err2
+	}
 	err = r.call(ctx, func(ctx context.Context) error {
 		_, err := r.client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(r.backendName(name))})
 		return r.fromBackend("DeleteBucket", err, ErrNoSuchBucket)

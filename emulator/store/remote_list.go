@@ -3,9 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/url"
-	"sync"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,6 +21,9 @@ func (r *remoteStore) ListObjects(ctx context.Context, bucket string, opts ListO
 	var res ListResult
 	if opts.MaxKeys <= 0 {
 		return res, nil
+	}
+	if r.cfg.RollUpLocally {
+		return r.listLocally(ctx, bucket, opts)
 	}
 	startAfter := opts.After
 	if opts.Delimiter != "" && strings.HasPrefix(startAfter, opts.Prefix) && strings.HasSuffix(startAfter, opts.Delimiter) {
@@ -69,6 +73,50 @@ func (r *remoteStore) ListObjects(ctx context.Context, bucket string, opts ListO
 		}
 	}
 	return res, r.fillInfos(ctx, bucket, &res)
+}
+
+// listLocally reads the backend's keys in order and rolls them up here,
+// for backends whose delimiter listing is wrong (gofakes3). It reads every
+// key under a common prefix to get past it.
+func (r *remoteStore) listLocally(ctx context.Context, bucket string, opts ListOptions) (ListResult, error) {
+	var err error
+	res := listPage(opts, r.backendKeys(ctx, bucket, opts.Prefix, opts.After, &err), func(key string) (ObjectInfo, bool) {
+		return ObjectInfo{Bucket: bucket, Key: key}, true
+	})
+	if err != nil {
+		return ListResult{}, err
+	}
+	return res, r.fillInfos(ctx, bucket, &res)
+}
+
+// backendKeys yields the bucket's keys with prefix after after, a page of
+// the backend's listing at a time; the first error ends it in *errp.
+func (r *remoteStore) backendKeys(ctx context.Context, bucket, prefix, after string, errp *error) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for {
+			var out *s3.ListObjectsV2Output
+			*errp = r.call(ctx, func(ctx context.Context) error {
+				var err error
+				out, err = r.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+					Bucket: aws.String(r.backendName(bucket)), Prefix: nonEmpty(prefix), StartAfter: nonEmpty(after), EncodingType: types.EncodingTypeUrl,
+				})
+				return r.fromBackend("ListObjectsV2", err, ErrNoSuchBucket)
+			})
+			if *errp != nil {
+				return
+			}
+			decode := listingDecoder(out.EncodingType)
+			for _, o := range out.Contents {
+				after = decode(aws.ToString(o.Key))
+				if !yield(after) {
+					return
+				}
+			}
+			if !aws.ToBool(out.IsTruncated) || len(out.Contents) == 0 {
+				return
+			}
+		}
+	}
 }
 
 // listingDecoder undoes encoding-type=url, which lets keys XML cannot

@@ -245,6 +245,9 @@ func (r *remoteStore) ListUploads(ctx context.Context, bucket string) ([]UploadI
 			out, err = r.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(r.backendName(bucket)), KeyMarker: keyMarker, UploadIdMarker: idMarker})
 			return r.fromBackend("ListMultipartUploads", err, ErrNoSuchBucket)
 		})
+		if errors.Is(err, ErrNoSuchUpload) {
+			break // gofakes3's answer for a bucket without uploads
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +274,9 @@ func (r *remoteStore) ListUploads(ctx context.Context, bucket string) ([]UploadI
 // assemble the parts, judging cond (see backendCondition) and the part
 // ETags itself.
 func (r *remoteStore) CompleteUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, etag string, meta ObjectMeta, cond PutCondition) (ObjectInfo, error) {
-	defer r.lockKey(bucket, key)()
+	if r.judgesInProcess() {
+		defer r.keyLocks.lock(bucket + "/" + key)()
+	}
 	side, err := r.uploadSidecar(ctx, bucket, key, uploadID)
 	if err != nil {
 		return ObjectInfo{}, err
@@ -285,7 +290,6 @@ func (r *remoteStore) CompleteUpload(ctx context.Context, bucket, key, uploadID 
 		sizes[p.PartNumber] = p
 	}
 	rec := newRecord(etag, r.clock.Now().UTC(), meta)
-	rec.Meta = new(cloneMeta(meta))
 	rec.PartChecksums = partChecksums(parts)
 	completed := make([]types.CompletedPart, 0, len(parts))
 	var size int64

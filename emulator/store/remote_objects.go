@@ -98,7 +98,21 @@ func (r *remoteStore) PutObject(ctx context.Context, bucket, key string, meta Ob
 	if err := checkKey(key); err != nil {
 		return ObjectInfo{}, err
 	}
-	defer r.lockKey(bucket, key)()
+	hasher := newETagHasher(body)
+	sized := body
+	if r.judgesInProcess() {
+		// Read (spool) the body before taking the key's lock, so
+		// concurrent writers do not wait for each other's uploads.
+		sized = struct{ io.Reader }{body}
+	}
+	up, err := prepareBody(sized, hasher.reader(body), r.cfg.SpoolDir)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	defer up.cleanup()
+	if r.judgesInProcess() {
+		defer r.keyLocks.lock(bucket + "/" + key)()
+	}
 	cur, err := r.head(ctx, bucket, key, cond.IfMatch != "")
 	if err != nil {
 		return ObjectInfo{}, err
@@ -107,12 +121,6 @@ func (r *remoteStore) PutObject(ctx context.Context, bucket, key string, meta Ob
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	hasher := newETagHasher(body)
-	up, err := prepareBody(body, hasher.reader(body), r.cfg.SpoolDir)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	defer up.cleanup()
 
 	native := nativeUserMeta(meta.User)
 	var rec remoteRecord
@@ -194,7 +202,6 @@ func (r *remoteStore) HeadObject(ctx context.Context, bucket, key string) (Objec
 
 // DeleteObject deletes the backend object, then its sidecar record.
 func (r *remoteStore) DeleteObject(ctx context.Context, bucket, key string) error {
-	defer r.lockKey(bucket, key)()
 	cur, err := r.head(ctx, bucket, key, false)
 	if err != nil {
 		return err
@@ -237,7 +244,6 @@ func (r *remoteStore) setTagging(ctx context.Context, bucket, key, tagging strin
 	info := *cur.info
 	info.Meta.Tagging = tagging
 	rec := newRecord(info.ETag, info.LastModified, info.Meta)
-	rec.Meta = &info.Meta
 	rec.PartSizes, rec.PartChecksums = info.PartSizes, info.PartChecksums
 	native := nativeUserMeta(info.Meta.User)
 	if err := r.attachRecord(ctx, bucket, native, rec); err != nil {

@@ -20,31 +20,19 @@ const maxBackendUserMeta = 2048
 // remoteRecord is what strictS3 keeps about an object that an S3 backend
 // has no header for, or would compute differently.
 type remoteRecord struct {
-	ETag          string    `json:"e"`
-	LastModified  time.Time `json:"t"`
-	Expires       string    `json:"x,omitempty"`
-	// NoContentType: the backend answers application/octet-stream for an
-	// object stored without a type; S3 answers none.
-	NoContentType bool `json:"n,omitempty"`
-	StorageClass  string    `json:"s,omitempty"`
-	Tagging       string    `json:"g,omitempty"`
-	Checksum      *Checksum `json:"c,omitempty"`
-	PartSizes     []int64   `json:"p,omitempty"`
-	PartChecksums []string  `json:"k,omitempty"`
-	// Meta, when set, is the whole metadata and overrides the backend
-	// object's headers: a multipart object's final metadata, fixed only at
-	// Complete, after the backend object's headers were.
-	Meta *ObjectMeta `json:"m,omitempty"`
-	// Reserved is the client's own x-amz-meta-stricts3 value.
-	Reserved *string `json:"r,omitempty"`
+	ETag         string    `json:"e"`
+	LastModified time.Time `json:"t"`
+	// Meta is the whole metadata. The backend object's own headers and
+	// x-amz-meta-* entries are a copy for other readers of the backend:
+	// backends drop some (gofakes3 keeps no Content-Language) or add some
+	// (a default Content-Type).
+	Meta          ObjectMeta `json:"m"`
+	PartSizes     []int64    `json:"p,omitempty"`
+	PartChecksums []string   `json:"k,omitempty"`
 }
 
 func newRecord(etag string, now time.Time, meta ObjectMeta) remoteRecord {
-	rec := remoteRecord{ETag: etag, LastModified: now, Expires: meta.Expires, StorageClass: meta.StorageClass, Tagging: meta.Tagging, Checksum: cloneChecksum(meta.Checksum), NoContentType: meta.ContentType == ""}
-	if v, ok := meta.User[recordMetaKey]; ok {
-		rec.Reserved = &v
-	}
-	return rec
+	return remoteRecord{ETag: etag, LastModified: now, Meta: cloneMeta(meta)}
 }
 
 // Record entry values: "i" + base64url(JSON) inline, "s" + id naming a
@@ -161,18 +149,7 @@ func (r *remoteStore) objectInfo(ctx context.Context, bucket, key string, h nati
 		return ObjectInfo{}, err
 	}
 	if ok {
-		if rec.Meta != nil {
-			info.Meta = *rec.Meta
-		} else {
-			info.Meta.User = user
-			info.Meta.Expires, info.Meta.StorageClass, info.Meta.Tagging, info.Meta.Checksum = rec.Expires, rec.StorageClass, rec.Tagging, rec.Checksum
-			if rec.NoContentType {
-				info.Meta.ContentType = ""
-			}
-			if rec.Reserved != nil {
-				info.Meta.User[recordMetaKey] = *rec.Reserved
-			}
-		}
+		info.Meta = rec.Meta
 		info.ETag, info.LastModified = rec.ETag, rec.LastModified
 		info.PartSizes, info.PartChecksums = rec.PartSizes, rec.PartChecksums
 	} else {

@@ -30,7 +30,9 @@ func recordSidecarKey(bucket, id string) string { return bucket + "/r/" + id }
 
 func uploadSidecarKey(bucket, uploadID string) string { return bucket + "/u/" + hashID(uploadID) }
 
-func partsSidecarPrefix(bucket, uploadID string) string { return bucket + "/p/" + hashID(uploadID) + "/" }
+func partsSidecarPrefix(bucket, uploadID string) string {
+	return bucket + "/p/" + hashID(uploadID) + "/"
+}
 
 // hashID makes a backend's upload id, whatever characters it uses, a
 // fixed-length key segment.
