@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,4 +83,13 @@ func TestRemote_Contract_OnStrictS3(t *testing.T) {
 // test is skipped for that alone.
 func TestRemote_Contract_OnGofakes3(t *testing.T) {
 	store.RunStoreContract(t, newRemoteFactory(newGofakes3Backend(t), store.ConditionalWritesProcess), "Objects_OddKeys_RoundTrip")
+}
+
+// reverseProxy forwards to host, so a test can stall or cut the way to a
+// backend.
+func reverseProxy(host string) http.Handler {
+	return &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.Out.URL.Scheme, r.Out.URL.Host = "http", host
+		r.Out.Host = r.In.Host
+	}}
 }

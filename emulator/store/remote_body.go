@@ -37,6 +37,11 @@ func newHeldBody(src io.Reader, size int64) *heldBody {
 
 func (h *heldBody) Read(p []byte) (int, error) {
 	for {
+		if h.err != nil {
+			// Withhold whatever is buffered: bytes past the declared
+			// length would complete the backend request.
+			return 0, h.err
+		}
 		if len(h.buf) > 1 || (h.done && len(h.buf) == 1) {
 			end := len(h.buf)
 			if !h.done {
@@ -48,9 +53,6 @@ func (h *heldBody) Read(p []byte) (int, error) {
 		}
 		if h.done {
 			return 0, io.EOF
-		}
-		if h.err != nil {
-			return 0, h.err
 		}
 		held := copy(h.space, h.buf)
 		n, err := h.src.Read(h.space[held:])
