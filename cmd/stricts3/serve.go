@@ -48,9 +48,10 @@ type serveConfig struct {
 
 	limits  serveLimits
 	startup startupFlags
+	backend backendFlags
 }
 
-var serveEnv = withEnv(limitsEnv, envFlags{
+var serveEnv = withEnv(withEnv(limitsEnv, backendEnv), envFlags{
 	"addr":                  {"STRICTS3_ADDR"},
 	"region":                {"STRICTS3_REGION"},
 	"access-key":            {"STRICTS3_ACCESS_KEY"},
@@ -136,6 +137,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT/SIGTERM")
 	c.limits.addFlags(fs)
 	c.startup.register(fs)
+	c.backend.register(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -169,6 +171,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 		return nil, usageErrorf("--shutdown-timeout must be positive")
 	}
 	if err := c.limits.validate(); err != nil {
+		return nil, err
+	}
+	if err := c.backend.resolve(c.dataDir); err != nil {
 		return nil, err
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
@@ -322,6 +327,9 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 	store := "memory store"
 	if c.dataDir != "" {
 		store = "data in " + c.dataDir
+	}
+	if c.backend.url != "" {
+		store = c.backend.describe()
 	}
 	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", listenDescription(c.addr, addr, endpoint), c.region, store)
 	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {
