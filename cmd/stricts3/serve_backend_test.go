@@ -117,3 +117,24 @@ func TestServe_BackendFlags_Validated(t *testing.T) {
 		})
 	}
 }
+
+// A backend that goes away mid-run answers 503 SlowDown, not a hang.
+func TestServe_BackendGone_IsSlowDown(t *testing.T) {
+	srv, err := emulator.New(emulator.Options{
+		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: backendKey, SecretAccessKey: backendSecret}),
+	})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv)
+	env := backendEnvFor(hs.URL)
+	env["STRICTS3_BACKEND_TIMEOUT"] = "2s"
+	front := startServe(t, env, "--addr", "127.0.0.1:0")
+	client := sdkClient(t, front.vars)
+	s3test.MustCreateBucket(t, client, "gone")
+	hs.Close()
+
+	_, err = client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("gone"), Key: aws.String("k"), Body: strings.NewReader("x")},
+		func(o *s3.Options) { o.Retryer = aws.NopRetryer{} })
+	var api smithy.APIError
+	require.True(t, errors.As(err, &api), "%v", err)
+	assert.Equal(t, "SlowDown", api.ErrorCode())
+}
