@@ -28,7 +28,9 @@ const (
 
 // newStrictS3Backend starts an in-process strictS3 on a memory store that
 // takes small multipart parts, as a remote store's backend.
-func newStrictS3Backend(t *testing.T) string {
+func newStrictS3Backend(t *testing.T) string { return newStrictS3BackendTB(t) }
+
+func newStrictS3BackendTB(t testing.TB) string {
 	t.Helper()
 	srv, err := emulator.New(emulator.Options{
 		Credentials: verifier.NewStaticCredentials(verifier.Credential{AccessKeyID: backendKeyID, SecretAccessKey: backendSecret}),
