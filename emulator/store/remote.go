@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -211,8 +209,4 @@ func (k *keyLocks) lock(name string) (unlock func()) {
 // landing on bytes written meanwhile.
 func (r *remoteStore) judgesInProcess() bool {
 	return r.cfg.ConditionalWrites == ConditionalWritesProcess
-}
-
-func (r *remoteStore) String() string {
-	return fmt.Sprintf("remote store on %s (bucket prefix %q)", r.backend, strings.TrimSpace(r.cfg.BucketPrefix))
 }
