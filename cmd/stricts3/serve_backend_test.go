@@ -138,3 +138,18 @@ func TestServe_BackendGone_IsSlowDown(t *testing.T) {
 	require.True(t, errors.As(err, &api), "%v", err)
 	assert.Equal(t, "SlowDown", api.ErrorCode())
 }
+
+// The backend's key is strictS3's, not a client's: signed with it, a
+// request to the front is refused as an unknown key.
+func TestServe_ClientSigningWithTheBackendKey_IsRefused(t *testing.T) {
+	front := startServe(t, backendEnvFor(newBackend(t)), "--addr", "127.0.0.1:0")
+	vars := map[string]string{}
+	for k, v := range front.vars {
+		vars[k] = v
+	}
+	vars["AWS_ACCESS_KEY_ID"], vars["AWS_SECRET_ACCESS_KEY"] = backendKey, backendSecret
+	_, err := sdkClient(t, vars).ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	var api smithy.APIError
+	require.True(t, errors.As(err, &api), "%v", err)
+	assert.Equal(t, "InvalidAccessKeyId", api.ErrorCode())
+}
