@@ -279,10 +279,10 @@ func (s *Server) completeMultipartUpload(c *call) error {
 	etagHash := md5.New()
 	var total int64
 	for i, got := range found {
-		if i < len(found)-1 && got.Size < minPartSize {
+		if i < len(found)-1 && got.Size < s.minPartSize {
 			return s3err.New(s3err.EntityTooSmall).
 				With("ProposedSize", strconv.FormatInt(got.Size, 10)).
-				With("MinSizeAllowed", strconv.Itoa(minPartSize)).
+				With("MinSizeAllowed", strconv.FormatInt(s.minPartSize, 10)).
 				With("PartNumber", strconv.Itoa(got.PartNumber)).
 				With("ETag", strings.Trim(got.ETag, `"`))
 		}

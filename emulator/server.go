@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,6 +71,11 @@ type Options struct {
 	// as on S3 since April 2023: ACLs disabled), "BucketOwnerPreferred",
 	// or "ObjectWriter" (ACLs enabled, as a bucket created before 2023).
 	DefaultObjectOwnership string
+	// MinPartSize is the floor for every part of a multipart upload but
+	// the last; default S3's 5 MiB. A lower floor lets tests, and a
+	// strictS3 serving as another strictS3's backend (store.NewRemote),
+	// complete uploads of small parts.
+	MinPartSize int64
 }
 
 // Server is the S3 http.Handler. It is safe for concurrent use and holds no
@@ -108,6 +114,8 @@ type Server struct {
 	defaultOwnership string
 	// policies caches parsed bucket policies (policy_cache.go).
 	policies policyCache
+	// minPartSize is Options.MinPartSize.
+	minPartSize int64
 }
 
 // New returns a Server for opts.
@@ -137,15 +145,16 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		region:     opts.Region,
-		baseDomain: strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
-		clock:      opts.Clock,
-		store:      opts.Store,
-		log:        opts.Logger,
-		idle:       idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
-		ids:        newRequestIDs(),
-		started:    time.Now(),
-		completed:  newCompletedUploads(opts.MaxCompletedUploads),
+		region:      opts.Region,
+		baseDomain:  strings.ToLower(strings.TrimSuffix(opts.BaseDomain, ".")),
+		clock:       opts.Clock,
+		store:       opts.Store,
+		log:         opts.Logger,
+		idle:        idleTimeouts{read: resolveIdleTimeout(opts.ReadIdleTimeout), write: resolveIdleTimeout(opts.WriteIdleTimeout)},
+		ids:         newRequestIDs(),
+		started:     time.Now(),
+		completed:   newCompletedUploads(opts.MaxCompletedUploads),
+		minPartSize: cmp.Or(opts.MinPartSize, minPartSize),
 		verifier: verifier.New(verifier.Config{
 			Region:      opts.Region,
 			Credentials: opts.Credentials,

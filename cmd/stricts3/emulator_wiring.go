@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,11 @@ func newEmulator(c *serveConfig, logger *slog.Logger) (handler http.Handler, rel
 		}
 		st = dir
 		release = func() { _ = dir.Close() }
+	}
+	if c.backend.url != "" {
+		if st, err = c.backend.open(context.Background(), clock); err != nil {
+			return nil, nil, err
+		}
 	}
 	opts := emulator.Options{
 		Region:      c.region,

@@ -51,13 +51,14 @@ type serveConfig struct {
 	limits     serveLimits
 	startup    startupFlags
 	inspection serveInspection
+	backend    backendFlags
 
 	// pprofAddr is --pprof: where the profiler listens, "" for off.
 	pprofAddr          string
 	pprofHeaderTimeout time.Duration
 }
 
-var serveEnv = withEnv(withEnv(withEnv(limitsEnv, inspectionEnv), accessEnv), envFlags{
+var serveEnv = withEnv(withEnv(withEnv(withEnv(limitsEnv, inspectionEnv), accessEnv), backendEnv), envFlags{
 	"addr":                  {"STRICTS3_ADDR"},
 	"region":                {"STRICTS3_REGION"},
 	"access-key":            {"STRICTS3_ACCESS_KEY"},
@@ -152,6 +153,7 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	fs.StringVar(&c.pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, apart from the S3 port (default off)")
 	fs.DurationVar(&c.pprofHeaderTimeout, "pprof-header-timeout", defaultPprofHeaderTimeout, "with --pprof: how long a profiler client may take to send its request headers or stay idle between requests")
 	c.access.addFlags(fs)
+	c.backend.register(fs)
 	envHelp(fs, serveEnv)
 	rest, err := parseFlags(fs, args, getenv, serveEnv)
 	if err != nil {
@@ -198,6 +200,9 @@ func parseServe(args []string, stderr io.Writer, getenv Getenv) (*serveConfig, e
 	}
 	if c.pprofHeaderTimeout <= 0 {
 		return nil, usageErrorf("--pprof-header-timeout must be positive")
+	}
+	if err := c.backend.resolve(c.dataDir); err != nil {
+		return nil, err
 	}
 	c.domain = strings.TrimSuffix(strings.ToLower(c.domain), ".")
 	return c, nil
@@ -359,6 +364,9 @@ func printBanner(w io.Writer, c *serveConfig, addr net.Addr, caPath string) {
 	store := "memory store"
 	if c.dataDir != "" {
 		store = "data in " + c.dataDir
+	}
+	if c.backend.url != "" {
+		store = c.backend.describe()
 	}
 	fmt.Fprintf(w, "strictS3 listening on %s (region %s, %s)\n", listenDescription(c.addr, addr, endpoint), c.region, store)
 	if _, port, err := net.SplitHostPort(addr.String()); err == nil && c.domain != "" {

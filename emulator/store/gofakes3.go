@@ -39,12 +39,15 @@ func FromGofakes3(backend gofakes3.Backend, opts ...Option) Store {
 	o := applyOptions(opts)
 	g := &gofakes3Store{backend: backend, sides: make(map[string]*bucketSide)}
 	g.sideKeeper = sideKeeper{clock: o.clock, mu: &g.mu, side: g.side}
+	g.nullVersions = nullVersions{g}
 	return g
 }
 
 type gofakes3Store struct {
 	// sideKeeper holds bucket configurations and multipart uploads.
 	sideKeeper
+	// nullVersions answers the Versions methods: one object per key.
+	nullVersions
 	backend gofakes3.Backend
 
 	// mu guards sides. Bucket creation and deletion hold it across the

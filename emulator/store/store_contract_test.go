@@ -54,8 +54,9 @@ func md5ETag(b []byte) string {
 // storeFactory makes a fresh store using clock.
 type storeFactory func(t *testing.T, clock Clock) Store
 
-// runStoreContract runs the behaviour every Store must share.
-func runStoreContract(t *testing.T, newStore storeFactory) {
+// runStoreContract runs the behaviour every Store must share, but for the
+// tests named in skip (a backend's known gaps, said in the reason).
+func runStoreContract(t *testing.T, newStore storeFactory, skip ...string) {
 	tests := []struct {
 		name string
 		fn   func(*testing.T, storeFactory)
@@ -84,7 +85,12 @@ func runStoreContract(t *testing.T, newStore storeFactory) {
 		{"Concurrency_ParallelPutsAndGets_StayConsistent", testConcurrency},
 	}
 	for _, tt := range append(append(tests, conditionContract...), taggingContract...) {
-		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore) })
+		t.Run(tt.name, func(t *testing.T) {
+			if slices.Contains(skip, tt.name) {
+				t.Skip("a known gap of this store's backend")
+			}
+			tt.fn(t, newStore)
+		})
 	}
 }
 

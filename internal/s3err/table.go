@@ -64,6 +64,7 @@ const (
 	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
 	RequestTimeout                     Code = "RequestTimeout"
 	SignatureDoesNotMatch              Code = "SignatureDoesNotMatch"
+	SlowDown                           Code = "SlowDown"
 	XAmzContentSHA256Mismatch          Code = "XAmzContentSHA256Mismatch"
 )
 
@@ -132,5 +133,6 @@ var table = map[Code]row{
 	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
 	RequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."},
 	SignatureDoesNotMatch:              {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
+	SlowDown:                           {http.StatusServiceUnavailable, "Please reduce your request rate."},
 	XAmzContentSHA256Mismatch:          {http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
 }
