@@ -46,6 +46,8 @@ func TestReadChunks_BodiesOfEveryShape_KeepBytesAndMD5(t *testing.T) {
 		wantChunks int
 	}{
 		{"declared size, exact", big, func(b []byte) io.Reader { return sized{bytes.NewReader(b), int64(len(b))} }, 1},
+		// Pieces above and below pipelineMin, hashed on and off the reading goroutine, in order.
+		{"declared size, half reads", big, func(b []byte) io.Reader { return sized{iotest.HalfReader(bytes.NewReader(b)), int64(len(b))} }, 1},
 		{"declared size, one byte at a time", []byte("tiny body"), func(b []byte) io.Reader { return sized{iotest.OneByteReader(bytes.NewReader(b)), int64(len(b))} }, 1},
 		{"declared zero, empty", nil, func(b []byte) io.Reader { return sized{bytes.NewReader(b), 0} }, 0},
 		{"declares less than it yields", big, func(b []byte) io.Reader { return sized{bytes.NewReader(b), 1000} }, 9},
