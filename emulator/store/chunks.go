@@ -97,26 +97,32 @@ const (
 	// so the space a final, partly filled chunk wastes stays bounded.
 	firstChunk = 32 << 10
 	maxChunk   = 16 << 20
-	// maxPrealloc caps what a declared size may allocate before a byte
-	// arrives: S3's largest single PUT, which the emulator enforces on the
-	// declared size before it calls a store.
-	maxPrealloc = 5 << 30
+	// maxPrealloc caps what a declared size allocates ahead of the bytes:
+	// a larger body is read into chunks of this size (the last one sized
+	// to what is left), so memory follows what arrived. Allocating a
+	// declared 5 GiB at once let a client that sent 10 bytes of it cost
+	// 5 GiB of resident memory and a minute of zeroing, whenever the
+	// runtime had to clear reused heap for it.
+	maxPrealloc = 64 << 20
 )
 
 // readChunks reads body to EOF into memory. A SizedBody's declared size is
-// allocated once; a body without one (or one that yields more than it
-// declared) is read into further chunks, never copied to grow. Unless body
+// allocated once, in chunks of maxPrealloc when larger; a body without one
+// (or one that yields more than it declared) is read into further chunks,
+// never copied to grow. Unless body
 // is a HashedBody, the bytes are hashed for the ETag as they arrive, in
 // pieces of at most readPiece. Any error but io.EOF is returned as is and
 // the bytes are dropped.
 func readChunks(body io.Reader) (chunks, []byte, error) {
 	e := newETagHasher(body)
-	size := firstChunk
+	size, declared := firstChunk, int64(-1)
 	if sb, ok := body.(SizedBody); ok && sb.ExpectedSize() >= 0 {
-		size = int(min(sb.ExpectedSize(), maxPrealloc))
+		declared = sb.ExpectedSize()
+		size = int(min(declared, maxPrealloc))
 	}
 	var out chunks
 	var carry []byte
+	var read int64
 	for {
 		buf := make([]byte, max(size, len(carry)))
 		adviseHugePages(buf)
@@ -144,7 +150,12 @@ func readChunks(body io.Reader) (chunks, []byte, error) {
 			return out, e.sum(), nil
 		}
 		carry = probe[:m]
-		size = min(max(2*len(buf), firstChunk), maxChunk)
+		read += int64(len(buf))
+		if left := declared - read; left > 0 {
+			size = int(min(left, maxPrealloc))
+		} else {
+			size = min(max(2*len(buf), firstChunk), maxChunk)
+		}
 	}
 }
 

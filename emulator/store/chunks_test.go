@@ -87,6 +87,35 @@ func TestReadChunks_DeclaredSize_AllocatesTheBodyOnce(t *testing.T) {
 	assert.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(len(body)+16<<10))
 }
 
+// TestReadChunks_DeclaredSize_AllocatesAtMostMaxPreallocAhead: memory
+// follows the bytes that arrived, not the size a request declared.
+func TestReadChunks_DeclaredSize_AllocatesAtMostMaxPreallocAhead(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		declared   int64
+		sent       int
+		wantChunks []int
+	}{
+		{"5 GiB declared, 10 bytes sent", 5 << 30, 10, []int{10}},
+		{"just over maxPrealloc", maxPrealloc + 1000, maxPrealloc + 1000, []int{maxPrealloc, 1000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := bytes.Repeat([]byte{7}, tc.sent)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			data, _, err := readChunks(hashedSized{sized{bytes.NewReader(body), tc.declared}})
+			runtime.ReadMemStats(&after)
+			require.NoError(t, err)
+			var lens []int
+			for _, c := range data {
+				lens = append(lens, len(c))
+			}
+			assert.Equal(t, tc.wantChunks, lens)
+			assert.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(maxPrealloc+tc.sent+1<<20))
+		})
+	}
+}
+
 func TestReadChunks_ReadsAndHashesInBoundedPieces(t *testing.T) {
 	body := &pieceRecorder{Reader: bytes.NewReader(make([]byte, 5*readPiece))}
 	_, _, err := readChunks(sized{body, 5 * readPiece})
