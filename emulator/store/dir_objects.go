@@ -68,6 +68,9 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 // large writes; a small body gets no more than it needs.
 func spoolBufferSize(body io.Reader) int {
 	const smallest, largest = 4 << 10, 1 << 20
+	if _, ok := body.(io.WriterTo); ok {
+		return smallest // io.CopyBuffer lets it write itself, buffer unused
+	}
 	if sb, ok := body.(SizedBody); ok && sb.ExpectedSize() >= 0 {
 		return int(min(max(sb.ExpectedSize(), smallest), largest))
 	}
