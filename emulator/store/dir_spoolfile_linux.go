@@ -67,8 +67,11 @@ func (f *rawFile) Close() error {
 }
 
 // renameFile is os.Rename without the lstat os.Rename makes first to
-// refuse a directory as the target: the store's targets are its own
-// files, never directories.
+// refuse a directory as the target. File renames never target one. The
+// store's directory renames (a new bucket's or upload's staging folder)
+// target a path its index does not know: rename(2) replaces an empty
+// leftover folder there, where os.Rename refused it, and fails on a
+// non-empty one as before.
 func renameFile(from, to string) error {
 	if err := syscall.Rename(from, to); err != nil {
 		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
