@@ -152,13 +152,26 @@ func (w *idleWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write hands p on in pieces of at most sendChunk, re-arming the deadline
+// before each: a whole in-memory object arrives here in one Write, which
+// the client could not take within one idle period.
 func (w *idleWriter) Write(p []byte) (int, error) {
-	w.watch.armWrite()
-	n, err := w.ResponseWriter.Write(p)
-	if err != nil && isDeadlineExceeded(err) {
-		w.watch.writeStalled.Store(true)
+	total := 0
+	for {
+		w.watch.armWrite()
+		n, err := w.ResponseWriter.Write(p[:min(len(p), sendChunk)])
+		total += n
+		p = p[n:]
+		if err != nil {
+			if isDeadlineExceeded(err) {
+				w.watch.writeStalled.Store(true)
+			}
+			return total, err
+		}
+		if len(p) == 0 {
+			return total, nil
+		}
 	}
-	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

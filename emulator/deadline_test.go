@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3test"
 )
 
@@ -168,23 +169,41 @@ func TestIdleTimeout_StalledAnonymousPost_IsAnsweredAndClosed(t *testing.T) {
 	assert.Equal(t, "RequestTimeout", parseError(t, body).Code)
 }
 
+// TestIdleTimeout_GetReaderThatNeverReads_IsDisconnected holds for both
+// stores: the memory store's bytes reach the connection by Write, the
+// directory store's by ReadFrom (sendfile), a chunk per deadline.
 func TestIdleTimeout_GetReaderThatNeverReads_IsDisconnected(t *testing.T) {
-	log := make(requestLog, 64)
-	ts := NewTestServer(t, WithIdleTimeouts(testIdle, testIdle), WithLogger(slog.New(log)))
-	s3test.MustCreateBucket(t, ts.Client, "big")
-	// Far more than loopback socket buffers hold, so the server's writes
-	// block on a client that takes nothing.
-	const size = 64 << 20
-	s3test.MustPutObject(t, ts.Client, "big", "k", strings.Repeat("x", size))
+	for _, tc := range []struct {
+		name  string
+		store func(t *testing.T) store.Store
+	}{
+		{"memory", func(*testing.T) store.Store { return store.NewMemory() }},
+		{"dir", func(t *testing.T) store.Store {
+			d, err := store.NewDir(t.TempDir())
+			require.NoError(t, err)
+			t.Cleanup(func() { d.Close() })
+			return d
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := make(requestLog, 64)
+			ts := NewTestServer(t, WithStore(tc.store(t)), WithIdleTimeouts(testIdle, testIdle), WithLogger(slog.New(log)))
+			s3test.MustCreateBucket(t, ts.Client, "big")
+			// Far more than loopback socket buffers hold, so the server's
+			// writes block on a client that takes nothing.
+			const size = 64 << 20
+			s3test.MustPutObject(t, ts.Client, "big", "k", strings.Repeat("x", size))
 
-	req := signedRequest(t, ts, http.MethodGet, ts.URL+"/big/k", nil, nil)
-	conn := sendHead(t, ts, req, 0, "")
-	assert.Equal(t, "RequestTimeout", log.awaitLogged(t, "GetObject"), "the server gives up on the reader and says why in its log")
+			req := signedRequest(t, ts, http.MethodGet, ts.URL+"/big/k", nil, nil)
+			conn := sendHead(t, ts, req, 0, "")
+			assert.Equal(t, "RequestTimeout", log.awaitLogged(t, "GetObject"), "the server gives up on the reader and says why in its log")
 
-	// Only now does the client read: it gets what the buffers held, then
-	// the end of a connection the server dropped.
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(waitBound)))
-	got, err := io.Copy(io.Discard, conn)
-	assert.True(t, err == nil || isConnReset(err), "the connection ends, it does not time out on the client: %v", err)
-	assert.Less(t, got, int64(size), "the response was cut off")
+			// Only now does the client read: it gets what the buffers
+			// held, then the end of a connection the server dropped.
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(waitBound)))
+			got, err := io.Copy(io.Discard, conn)
+			assert.True(t, err == nil || isConnReset(err), "the connection ends, it does not time out on the client: %v", err)
+			assert.Less(t, got, int64(size), "the response was cut off")
+		})
+	}
 }

@@ -253,15 +253,8 @@ func (b *Body) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
-	n, err := b.src.Read(p)
-	if n > 0 {
-		b.n += int64(n)
-		b.md5.Write(p[:n])
-		b.sum.Write(p[:n])
-		if b.sha != nil {
-			b.sha.Write(p[:n])
-		}
-	}
+	n, err := b.readHashed(p)
+	b.n += int64(n)
 	switch {
 	case err == io.EOF:
 		err = b.finish()

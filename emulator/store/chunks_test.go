@@ -46,6 +46,8 @@ func TestReadChunks_BodiesOfEveryShape_KeepBytesAndMD5(t *testing.T) {
 		wantChunks int
 	}{
 		{"declared size, exact", big, func(b []byte) io.Reader { return sized{bytes.NewReader(b), int64(len(b))} }, 1},
+		// Pieces above and below pipelineMin, hashed on and off the reading goroutine, in order.
+		{"declared size, half reads", big, func(b []byte) io.Reader { return sized{iotest.HalfReader(bytes.NewReader(b)), int64(len(b))} }, 1},
 		{"declared size, one byte at a time", []byte("tiny body"), func(b []byte) io.Reader { return sized{iotest.OneByteReader(bytes.NewReader(b)), int64(len(b))} }, 1},
 		{"declared zero, empty", nil, func(b []byte) io.Reader { return sized{bytes.NewReader(b), 0} }, 0},
 		{"declares less than it yields", big, func(b []byte) io.Reader { return sized{bytes.NewReader(b), 1000} }, 9},
@@ -83,6 +85,35 @@ func TestReadChunks_DeclaredSize_AllocatesTheBodyOnce(t *testing.T) {
 	// Beyond the body: the chunk list, the 512-byte end probe and whatever
 	// the runtime allocates meanwhile; a second chunk would be 32 KiB more.
 	assert.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(len(body)+16<<10))
+}
+
+// TestReadChunks_DeclaredSize_AllocatesAtMostMaxPreallocAhead: memory
+// follows the bytes that arrived, not the size a request declared.
+func TestReadChunks_DeclaredSize_AllocatesAtMostMaxPreallocAhead(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		declared   int64
+		sent       int
+		wantChunks []int
+	}{
+		{"5 GiB declared, 10 bytes sent", 5 << 30, 10, []int{10}},
+		{"just over maxPrealloc", maxPrealloc + 1000, maxPrealloc + 1000, []int{maxPrealloc, 1000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := bytes.Repeat([]byte{7}, tc.sent)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			data, _, err := readChunks(hashedSized{sized{bytes.NewReader(body), tc.declared}})
+			runtime.ReadMemStats(&after)
+			require.NoError(t, err)
+			var lens []int
+			for _, c := range data {
+				lens = append(lens, len(c))
+			}
+			assert.Equal(t, tc.wantChunks, lens)
+			assert.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(maxPrealloc+tc.sent+1<<20))
+		})
+	}
 }
 
 func TestReadChunks_ReadsAndHashesInBoundedPieces(t *testing.T) {

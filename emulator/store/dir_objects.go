@@ -33,7 +33,7 @@ func (d *Dir) PutObject(ctx context.Context, bucket, key string, meta ObjectMeta
 // etagHasher).
 // It returns the file's name only when body returned EOF and ctx is live.
 func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string, size int64, sum []byte, err error) {
-	f, err := os.CreateTemp(d.tmpDir(), "body-*")
+	f, err := createSpoolFile(d.tmpDir(), "body-")
 	if err != nil {
 		return "", 0, nil, err
 	}
@@ -42,7 +42,7 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 		e = newETagHasher(body)
 		body = e.reader(body)
 	}
-	size, err = io.Copy(f, body)
+	size, err = io.CopyBuffer(f, body, make([]byte, spoolBufferSize(body)))
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -60,6 +60,21 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 		sum = e.sum()
 	}
 	return f.Name(), size, sum, nil
+}
+
+// spoolBufferSize sizes spool's copy buffer: the declared size if there is
+// one, within [4 KiB, 1 MiB]. A large buffer makes large reads of a
+// verified body, which hashes them in parallel pieces (verifier.Body), and
+// large writes; a small body gets no more than it needs.
+func spoolBufferSize(body io.Reader) int {
+	const smallest, largest = 4 << 10, 1 << 20
+	if _, ok := body.(io.WriterTo); ok {
+		return smallest // io.CopyBuffer lets it write itself, buffer unused
+	}
+	if sb, ok := body.(SizedBody); ok && sb.ExpectedSize() >= 0 {
+		return int(min(max(sb.ExpectedSize(), smallest), largest))
+	}
+	return largest
 }
 
 // commitObject renames the spooled file tmp into the bucket and commits rec

@@ -12,7 +12,7 @@ import (
 // an object is its info and its bytes (see chunks), both immutable once
 // committed, so a write replaces the pair under the lock and readers keep
 // whichever pair they opened. Bytes are allocated once at a body's
-// declared size (SizedBody), hashed at most once (not at all for a
+// declared size (SizedBody; 64 MiB at a time beyond that), hashed at most once (not at all for a
 // HashedBody), and served without copying. A delete or overwrite drops the
 // store's only reference, so the memory goes back to the Go heap as soon
 // as the last reader of that version is done, and to the operating system
