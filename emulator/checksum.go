@@ -152,10 +152,9 @@ func setChecksumHeaders(h http.Header, ck *store.Checksum) {
 	if ck == nil || ck.Value == "" {
 		return
 	}
-	h.Set(checksumHeaderName(ck.Algorithm), ck.Value)
-	if ck.Type != "" {
-		h.Set("X-Amz-Checksum-Type", ck.Type)
-	}
+	hs := newHeaderSet(h, 2)
+	hs.set(checksumHeaderName(ck.Algorithm), ck.Value)
+	hs.setIf("X-Amz-Checksum-Type", ck.Type)
 }
 
 // checksumModeEnabled reads x-amz-checksum-mode: only ENABLED is valid.
