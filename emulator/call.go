@@ -58,6 +58,11 @@ type call struct {
 	// headerOwned is set once c.r.Header is the server's own copy (see
 	// setQueryHeader).
 	headerOwned bool
+
+	// sw is what w points to, and idHeaders the values of the headers
+	// every answer carries: held here, they cost no allocation of their own.
+	sw        statusWriter
+	idHeaders [3]string
 }
 
 // hangup records a download the client cut short.
@@ -68,10 +73,12 @@ type hangup struct {
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{s: s, r: r, start: time.Now()}
 	c.requestID, c.hostID = s.ids.next()
-	c.w = &statusWriter{ResponseWriter: w, buffers: &s.copyBuffers, onStatus: c.inspectOnce}
+	c.sw = statusWriter{ResponseWriter: w, buffers: &s.copyBuffers, onStatus: c.inspectOnce}
+	c.w = &c.sw
 	// Header.Set would allocate one slice per header; the three share one
 	// array, each capped so that an Add to one cannot overwrite the next.
-	vals := []string{c.requestID, c.hostID, "AmazonS3"}
+	c.idHeaders = [3]string{c.requestID, c.hostID, "AmazonS3"}
+	vals := c.idHeaders[:]
 	h := w.Header()
 	h["X-Amz-Request-Id"] = vals[0:1:1]
 	h["X-Amz-Id-2"] = vals[1:2:2]

@@ -22,6 +22,20 @@ const (
 // checksumHeaderName is the header (and trailer) carrying alg's value:
 // X-Amz-Checksum-Crc32 for CRC32.
 func checksumHeaderName(alg string) string {
+	// Every upload and every GET with checksum mode asks: the algorithms S3
+	// knows are answered without building the name.
+	switch alg {
+	case "CRC32":
+		return "X-Amz-Checksum-Crc32"
+	case "CRC32C":
+		return "X-Amz-Checksum-Crc32c"
+	case "CRC64NVME":
+		return "X-Amz-Checksum-Crc64nvme"
+	case "SHA1":
+		return "X-Amz-Checksum-Sha1"
+	case "SHA256":
+		return "X-Amz-Checksum-Sha256"
+	}
 	return http.CanonicalHeaderKey("x-amz-checksum-" + strings.ToLower(alg))
 }
 
@@ -138,10 +152,9 @@ func setChecksumHeaders(h http.Header, ck *store.Checksum) {
 	if ck == nil || ck.Value == "" {
 		return
 	}
-	h.Set(checksumHeaderName(ck.Algorithm), ck.Value)
-	if ck.Type != "" {
-		h.Set("X-Amz-Checksum-Type", ck.Type)
-	}
+	hs := newHeaderSet(h, 2)
+	hs.set(checksumHeaderName(ck.Algorithm), ck.Value)
+	hs.setIf("X-Amz-Checksum-Type", ck.Type)
 }
 
 // checksumModeEnabled reads x-amz-checksum-mode: only ENABLED is valid.

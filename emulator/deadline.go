@@ -47,11 +47,12 @@ func resolveIdleTimeout(d time.Duration) time.Duration {
 // sending (or stops reading) is dropped. A writer that cannot set deadlines
 // (httptest.ResponseRecorder) is served without them.
 func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *watch) {
-	wa := &watch{rc: http.NewResponseController(w), idleTimeouts: t}
+	wa := &watch{rc: *http.NewResponseController(w), idleTimeouts: t}
 	if t.write > 0 {
 		// No deadline yet: nothing is written before the first Write or
 		// WriteHeader, and net/http cleared the previous request's.
-		wa.writer = &idleWriter{ResponseWriter: w, watch: wa}
+		wa.ownWriter = idleWriter{ResponseWriter: w, watch: wa}
+		wa.writer = &wa.ownWriter
 		w = wa.writer
 	}
 	// A request without a body is left alone: net/http is already reading
@@ -68,9 +69,15 @@ func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.Respon
 // watch holds one request's deadlines and records which one expired.
 type watch struct {
 	idleTimeouts
-	rc     *http.ResponseController
+	rc     http.ResponseController
 	body   *idleBody
 	writer *idleWriter
+	// ownWriter is what writer points to, allocated with the watch.
+	ownWriter idleWriter
+	// noWriteDeadline is set once the writer said it cannot take a write
+	// deadline (httptest.ResponseRecorder): asking again on every write
+	// would only build the same error again.
+	noWriteDeadline bool
 
 	readStalled, writeStalled atomic.Bool
 }
@@ -78,8 +85,10 @@ type watch struct {
 func (wa *watch) armRead() error { return wa.rc.SetReadDeadline(time.Now().Add(wa.read)) }
 
 func (wa *watch) armWrite() {
-	if wa.writer != nil {
-		_ = wa.rc.SetWriteDeadline(time.Now().Add(wa.write))
+	if wa.writer != nil && !wa.noWriteDeadline {
+		if err := wa.rc.SetWriteDeadline(time.Now().Add(wa.write)); errors.Is(err, http.ErrNotSupported) {
+			wa.noWriteDeadline = true
+		}
 	}
 }
 

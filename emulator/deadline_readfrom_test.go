@@ -41,7 +41,7 @@ func (r *readerFromRecorder) ReadFrom(src io.Reader) (int64, error) {
 }
 
 func newIdleWriter(w http.ResponseWriter) *idleWriter {
-	wa := &watch{rc: http.NewResponseController(w), idleTimeouts: idleTimeouts{write: time.Second}}
+	wa := &watch{rc: *http.NewResponseController(w), idleTimeouts: idleTimeouts{write: time.Second}}
 	wa.writer = &idleWriter{ResponseWriter: w, watch: wa}
 	return wa.writer
 }

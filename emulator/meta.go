@@ -12,6 +12,9 @@ import (
 // defaultContentType is what S3 stores when a PUT names none.
 const defaultContentType = "binary/octet-stream"
 
+// userMetaPrefix starts the name of every user metadata header.
+const userMetaPrefix = "x-amz-meta-"
+
 // maxUserMetadata is S3's limit on x-amz-meta-* names plus values, in bytes.
 const maxUserMetadata = 2048
 
@@ -48,11 +51,12 @@ func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 	}
 	size := 0
 	for name, vals := range h {
-		lower := strings.ToLower(name)
-		userKey, ok := strings.CutPrefix(lower, "x-amz-meta-")
-		if !ok {
+		// Matching the prefix before lowering the name spares a string per
+		// header that is not metadata, which is most of them.
+		if len(name) < len(userMetaPrefix) || !strings.EqualFold(name[:len(userMetaPrefix)], userMetaPrefix) {
 			continue
 		}
+		userKey := strings.ToLower(name[len(userMetaPrefix):])
 		if m.User == nil {
 			m.User = map[string]string{}
 		}
@@ -86,6 +90,9 @@ func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 // sent, spacing included ("deflate, gzip" stays "deflate, gzip"), because
 // S3 returns the stored value byte for byte.
 func stripAWSChunked(ce string) string {
+	if !hasAWSChunked(ce) {
+		return ce
+	}
 	parts := strings.Split(ce, ",")
 	keep := parts[:0]
 	for _, p := range parts {
@@ -93,29 +100,39 @@ func stripAWSChunked(ce string) string {
 			keep = append(keep, p)
 		}
 	}
-	if len(keep) == len(parts) {
-		return ce
-	}
 	// The separator that followed or preceded the token goes with it.
 	return strings.TrimSpace(strings.Join(keep, ","))
+}
+
+// hasAWSChunked reports whether the Content-Encoding list ce names
+// aws-chunked, without splitting it: every PUT asks.
+func hasAWSChunked(ce string) bool {
+	for p := range strings.SplitSeq(ce, ",") {
+		if strings.EqualFold(strings.TrimSpace(p), "aws-chunked") {
+			return true
+		}
+	}
+	return false
 }
 
 // writeObjectHeaders sets the headers GET and HEAD return for info.
 func writeObjectHeaders(h http.Header, info store.ObjectInfo) {
 	m := info.Meta
-	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
-	h.Set("ETag", info.ETag)
-	h.Set("Accept-Ranges", "bytes")
+	// Room for the four always set and the five optional ones below.
+	hs := newHeaderSet(h, 9)
+	hs.set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	hs.set("ETag", info.ETag)
+	hs.set("Accept-Ranges", "bytes")
 	ct := m.ContentType
 	if ct == "" {
 		ct = defaultContentType
 	}
-	h.Set("Content-Type", ct)
-	setIf(h, "Content-Encoding", m.ContentEncoding)
-	setIf(h, "Content-Disposition", m.ContentDisposition)
-	setIf(h, "Content-Language", m.ContentLanguage)
-	setIf(h, "Cache-Control", m.CacheControl)
-	setIf(h, "Expires", m.Expires)
+	hs.set("Content-Type", ct)
+	hs.setIf("Content-Encoding", m.ContentEncoding)
+	hs.setIf("Content-Disposition", m.ContentDisposition)
+	hs.setIf("Content-Language", m.ContentLanguage)
+	hs.setIf("Cache-Control", m.CacheControl)
+	hs.setIf("Expires", m.Expires)
 	for k, v := range m.User {
 		h["X-Amz-Meta-"+k] = []string{v}
 	}
@@ -124,11 +141,5 @@ func writeObjectHeaders(h http.Header, info store.ObjectInfo) {
 	}
 	if n := tagCount(m.Tagging); n > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(n))
-	}
-}
-
-func setIf(h http.Header, name, value string) {
-	if value != "" {
-		h.Set(name, value)
 	}
 }

@@ -62,12 +62,7 @@ func declaredSize(r *http.Request) int64 {
 }
 
 func isAWSChunked(r *http.Request) bool {
-	for _, p := range strings.Split(r.Header.Get("Content-Encoding"), ",") {
-		if strings.EqualFold(strings.TrimSpace(p), "aws-chunked") {
-			return true
-		}
-	}
-	return strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-")
+	return hasAWSChunked(r.Header.Get("Content-Encoding")) || strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-")
 }
 
 func (s *Server) putObject(c *call) error {
@@ -285,7 +280,7 @@ func (s *Server) objectRange(c *call, info store.ObjectInfo) (*store.Range, int,
 // responseOverrides maps each header a response-* parameter replaces to its
 // value as sent on the wire.
 func responseOverrides(c *call) (map[string]string, error) {
-	out := map[string]string{}
+	var out map[string]string // most GETs override nothing: no map for them
 	q := c.query
 	for _, o := range overrideParams {
 		if _, ok := q[o.param]; !ok {
@@ -293,6 +288,9 @@ func responseOverrides(c *call) (map[string]string, error) {
 		}
 		if c.auth == nil || c.auth.Identity.Anonymous() {
 			return nil, s3err.Newf(s3err.InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
+		}
+		if out == nil {
+			out = map[string]string{}
 		}
 		out[o.header] = latin1Bytes(q.Get(o.param)) // checkOverrideCharset has vetted it
 	}

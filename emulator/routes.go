@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -173,15 +174,25 @@ func hasQuery(name string) mux.MatcherFunc {
 }
 
 func hasAnyQuery(names ...string) mux.MatcherFunc {
-	return func(r *http.Request, _ *mux.RouteMatch) bool {
-		q := targetOf(r).query
-		for _, n := range names {
-			if _, ok := q[n]; ok {
-				return true
-			}
-		}
-		return false
+	set := make(map[string]struct{}, len(names))
+	for _, n := range names {
+		set[n] = struct{}{}
 	}
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		return anyKeyIn(targetOf(r).query, set)
+	}
+}
+
+// anyKeyIn reports whether q has a key in set. It walks q: a request names
+// a few parameters, where the sub-resource lists hold dozens, and every
+// request is matched against them.
+func anyKeyIn(q url.Values, set map[string]struct{}) bool {
+	for k := range q {
+		if _, ok := set[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func queryEquals(name, value string) mux.MatcherFunc {
@@ -216,8 +227,15 @@ func onlySubresource(name string) mux.MatcherFunc {
 // noSubresource matches requests whose query selects no sub-resource, so a
 // plain object or bucket handler can never receive ?tagging or ?acl.
 func noSubresource(r *http.Request, m *mux.RouteMatch) bool {
-	return !hasAnyQuery(implementedSubresources...)(r, m) && !hasAnyQuery(unimplementedSubresources...)(r, m)
+	return !anyImplementedSubresource(r, m) && !anyUnimplementedSubresource(r, m)
 }
+
+// The matchers noSubresource asks, built once: their lookup sets never
+// change.
+var (
+	anyImplementedSubresource   = hasAnyQuery(implementedSubresources...)
+	anyUnimplementedSubresource = hasAnyQuery(unimplementedSubresources...)
+)
 
 // notImplemented answers a sub-resource strictS3 does not implement.
 func (s *Server) notImplemented(c *call) error {

@@ -276,7 +276,12 @@ func (b *Body) Read(p []byte) (int, error) {
 // the additional checksum.
 func (b *Body) finish() error {
 	if b.sha != nil {
-		if got := hex.EncodeToString(b.sha.Sum(nil)); got != b.wantSHA {
+		// Compared in a stack buffer: every signed upload gets here, and
+		// only a mismatch needs the hex as a string.
+		var gotHex [2 * sha256.Size]byte
+		hex.Encode(gotHex[:], b.sha.Sum(make([]byte, 0, sha256.Size)))
+		if string(gotHex[:]) != b.wantSHA {
+			got := string(gotHex[:])
 			if err := b.tolerate(s3err.New(s3err.XAmzContentSHA256Mismatch).
 				With("ClientComputedContentSHA256", b.wantSHA).
 				With("S3ComputedContentSHA256", got).

@@ -242,7 +242,35 @@ func queryHeaders(ps []queryParam) http.Header {
 		if h == nil {
 			h = make(http.Header)
 		}
-		h.Add(strings.ToLower(p.name), p.value) // Add canonicalizes the name
+		h.Add(queryHeaderName(p.name), p.value)
 	}
 	return h
+}
+
+// queryHeaderName is the header a query parameter acts as: its name
+// canonicalized, or lower-cased when it is no valid header name (which
+// canonicalization leaves as sent). Only such a name is lowered first: a
+// valid one canonicalizes alike in any case, without a copy.
+func queryHeaderName(name string) string {
+	if !isHeaderToken(name) {
+		return strings.ToLower(name)
+	}
+	return http.CanonicalHeaderKey(name)
+}
+
+// isHeaderToken reports whether s is a valid header field name, an RFC 9110
+// token: the names net/textproto canonicalizes.
+func isHeaderToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
