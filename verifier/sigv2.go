@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -239,7 +240,7 @@ func (v *Verifier) authV2Query(r *http.Request, ps []queryParam, path string, tr
 			WithCauses(expiredCause(expiresAt, now))
 	}
 	if !signatureEqual(want, sig) {
-		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: ps, expires: exp, tr: tr})...)
+		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: slices.Clone(ps), expires: exp, tr: tr})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -305,7 +306,7 @@ func (v *Verifier) authV2Header(r *http.Request, h string, ps []queryParam, path
 	want := signV2(cred.SecretAccessKey, sts)
 	tr.setSigned("", sts, want)
 	if !signatureEqual(want, sig) {
-		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: ps, tr: tr})...)
+		return nil, v2SignatureMismatch(akid, sts, sig).WithCauses(v.diagnoseV2(v2Diag{r: r, q: q, cred: cred, provided: sig, path: path, query: slices.Clone(ps), tr: tr})...)
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
