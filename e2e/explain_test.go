@@ -106,10 +106,28 @@ type explained struct {
 // refuse (exit status 1) and decodes the verdict.
 func explainRefused(t *testing.T, bin string, env []string, args ...string) explained {
 	t.Helper()
+	vs := explainLines(t, bin, env, 1, args...)
+	require.Len(t, vs, 1)
+	return vs[0]
+}
+
+// explainLines runs the binary's explain --json, requires exit status
+// wantExit (0 all accepted, 1 one or more refused) and decodes its one
+// verdict per request.
+func explainLines(t *testing.T, bin string, env []string, wantExit int, args ...string) []explained {
+	t.Helper()
 	out, err := run(t, time.Minute, t.TempDir(), env, bin, append([]string{"explain", "--json"}, args...)...)
 	var exit *exec.ExitError
-	require.True(t, errors.As(err, &exit) && exit.ExitCode() == 1, "exit status 1 for a refused request, got %v", err)
-	var v explained
-	require.NoError(t, json.Unmarshal(out, &v), "%s", out)
-	return v
+	if wantExit == 0 {
+		require.NoError(t, err)
+	} else {
+		require.True(t, errors.As(err, &exit) && exit.ExitCode() == wantExit, "exit status %d, got %v", wantExit, err)
+	}
+	var vs []explained
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var v explained
+		require.NoError(t, json.Unmarshal([]byte(line), &v), "%s", out)
+		vs = append(vs, v)
+	}
+	return vs
 }
