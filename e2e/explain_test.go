@@ -18,11 +18,7 @@ import (
 func TestExplain_AWSCLIPresignedURL_EditedAfterSigning(t *testing.T) {
 	awsCLI := requireTool(t, "aws", "pip install awscli")
 	bin := buildBinary(t)
-	env := clientEnv(t, map[string]string{
-		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
-		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_DEFAULT_REGION":    "us-east-1",
-	})
+	env := exampleKeyEnv(t, nil)
 	presign := func(key string) string {
 		out, err := run(t, 2*time.Minute, t.TempDir(), env, awsCLI, "--endpoint-url", "http://127.0.0.1:9000", "s3", "presign", "s3://demo/"+key)
 		require.NoError(t, err, "%s", out)
@@ -63,11 +59,7 @@ func TestExplain_AWSCLIPresignedURL_EditedAfterSigning(t *testing.T) {
 func TestExplain_Boto3PresignedPut_SentWithAnotherContentType(t *testing.T) {
 	py := requireBoto3(t)
 	bin := buildBinary(t)
-	env := clientEnv(t, map[string]string{
-		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
-		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_DEFAULT_REGION":    "us-east-1",
-	})
+	env := exampleKeyEnv(t, nil)
 	const script = `
 import sys, boto3
 from botocore.config import Config
@@ -89,6 +81,23 @@ print(s3.generate_presigned_url("put_object", Params={"Bucket": "demo", "Key": "
 			assert.Equal(t, map[string]string{"header": "content-type", "signed": "image/png", "sent": "text/plain"}, v.Causes[0].Evidence)
 		})
 	}
+}
+
+// exampleKeyEnv is a client environment signing with AWS's documentation
+// key in us-east-1, which `stricts3 explain` judges with by default, plus
+// extra. The clients only sign: explain needs no server.
+func exampleKeyEnv(t *testing.T, extra map[string]string) []string {
+	t.Helper()
+	env := map[string]string{
+		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
+		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"AWS_DEFAULT_REGION":    "us-east-1",
+		"AWS_REGION":            "us-east-1",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return clientEnv(t, env)
 }
 
 // explained is the --json verdict, as a script reads it.
