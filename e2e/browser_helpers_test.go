@@ -8,7 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/emulator"
 )
 
 // browserRun is what every browser script (e2e/js/chromium.mjs) reports
@@ -51,4 +56,22 @@ func runBrowserScript(t *testing.T, node, chromium, script string, plan map[stri
 	})
 	require.NoError(t, runErr, "%s: %s", script, run.Error)
 	t.Logf("chromium %s", run.BrowserVersion)
+}
+
+// allowOrigin gives bucket the CORS rule a web app on origin needs to
+// upload and read back with fetch(): every method it uses, any request
+// header, and ETag exposed.
+func allowOrigin(t *testing.T, ts *emulator.TestServer, bucket, origin string) {
+	t.Helper()
+	_, err := ts.Client.PutBucketCors(ctxT(t, 30*time.Second), &s3.PutBucketCorsInput{
+		Bucket: aws.String(bucket),
+		CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
+			AllowedOrigins: []string{origin},
+			AllowedMethods: []string{"GET", "PUT", "POST", "HEAD"},
+			AllowedHeaders: []string{"*"},
+			ExposeHeaders:  []string{"ETag"},
+			MaxAgeSeconds:  aws.Int32(60),
+		}}},
+	})
+	require.NoError(t, err, "PutBucketCors")
 }

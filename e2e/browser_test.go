@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -100,17 +97,7 @@ func TestBrowser_FormUploadFetchPutAndEntityTooLargeAcrossOrigins(t *testing.T) 
 	pageOrigin := "http://" + strings.Replace(pageServer.Listener.Addr().String(), "127.0.0.1", "localhost", 1)
 	require.NotEqual(t, pageOrigin, ts.URL)
 
-	_, err := ts.Client.PutBucketCors(ctxT(t, 30*time.Second), &s3.PutBucketCorsInput{
-		Bucket: aws.String(bucket),
-		CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
-			AllowedOrigins: []string{pageOrigin},
-			AllowedMethods: []string{"GET", "PUT", "POST", "HEAD"},
-			AllowedHeaders: []string{"*"},
-			ExposeHeaders:  []string{"ETag"},
-			MaxAgeSeconds:  aws.Int32(60),
-		}}},
-	})
-	require.NoError(t, err, "PutBucketCors")
+	allowOrigin(t, ts, bucket, pageOrigin)
 
 	signer := presign.New(ts.Client)
 	ctx := ctxT(t, 30*time.Second)

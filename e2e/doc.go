@@ -18,4 +18,8 @@
 // A missing client skips its test with the install command, except under
 // CI=true, where it fails. When a browser test fails, its screenshots stay
 // under e2e/artifacts/<test name>/ and their paths are logged.
+//
+// TestExplain_ChromiumHAR_PutWithAnotherContentTypeAndValidGet, run with
+// STRICTS3_UPDATE_HAR_FIXTURE=1, also writes the HAR it captured to
+// cmd/stricts3/testdata/browser-put-content-type.har.
 package e2e

@@ -18,11 +18,7 @@ import (
 func TestExplain_AWSCLIPresignedURL_EditedAfterSigning(t *testing.T) {
 	awsCLI := requireTool(t, "aws", "pip install awscli")
 	bin := buildBinary(t)
-	env := clientEnv(t, map[string]string{
-		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
-		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_DEFAULT_REGION":    "us-east-1",
-	})
+	env := exampleKeyEnv(t, nil)
 	presign := func(key string) string {
 		out, err := run(t, 2*time.Minute, t.TempDir(), env, awsCLI, "--endpoint-url", "http://127.0.0.1:9000", "s3", "presign", "s3://demo/"+key)
 		require.NoError(t, err, "%s", out)
@@ -63,11 +59,7 @@ func TestExplain_AWSCLIPresignedURL_EditedAfterSigning(t *testing.T) {
 func TestExplain_Boto3PresignedPut_SentWithAnotherContentType(t *testing.T) {
 	py := requireBoto3(t)
 	bin := buildBinary(t)
-	env := clientEnv(t, map[string]string{
-		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
-		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_DEFAULT_REGION":    "us-east-1",
-	})
+	env := exampleKeyEnv(t, nil)
 	const script = `
 import sys, boto3
 from botocore.config import Config
@@ -91,6 +83,23 @@ print(s3.generate_presigned_url("put_object", Params={"Bucket": "demo", "Key": "
 	}
 }
 
+// exampleKeyEnv is a client environment signing with AWS's documentation
+// key in us-east-1, which `stricts3 explain` judges with by default, plus
+// extra. The clients only sign: explain needs no server.
+func exampleKeyEnv(t *testing.T, extra map[string]string) []string {
+	t.Helper()
+	env := map[string]string{
+		"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
+		"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"AWS_DEFAULT_REGION":    "us-east-1",
+		"AWS_REGION":            "us-east-1",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return clientEnv(t, env)
+}
+
 // explained is the --json verdict, as a script reads it.
 type explained struct {
 	Valid  bool   `json:"valid"`
@@ -106,10 +115,28 @@ type explained struct {
 // refuse (exit status 1) and decodes the verdict.
 func explainRefused(t *testing.T, bin string, env []string, args ...string) explained {
 	t.Helper()
+	vs := explainLines(t, bin, env, 1, args...)
+	require.Len(t, vs, 1)
+	return vs[0]
+}
+
+// explainLines runs the binary's explain --json, requires exit status
+// wantExit (0 all accepted, 1 one or more refused) and decodes its one
+// verdict per request.
+func explainLines(t *testing.T, bin string, env []string, wantExit int, args ...string) []explained {
+	t.Helper()
 	out, err := run(t, time.Minute, t.TempDir(), env, bin, append([]string{"explain", "--json"}, args...)...)
 	var exit *exec.ExitError
-	require.True(t, errors.As(err, &exit) && exit.ExitCode() == 1, "exit status 1 for a refused request, got %v", err)
-	var v explained
-	require.NoError(t, json.Unmarshal(out, &v), "%s", out)
-	return v
+	if wantExit == 0 {
+		require.NoError(t, err)
+	} else {
+		require.True(t, errors.As(err, &exit) && exit.ExitCode() == wantExit, "exit status %d, got %v", wantExit, err)
+	}
+	var vs []explained
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var v explained
+		require.NoError(t, json.Unmarshal([]byte(line), &v), "%s", out)
+		vs = append(vs, v)
+	}
+	return vs
 }

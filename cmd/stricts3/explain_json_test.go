@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -116,9 +118,15 @@ func TestExplainJSON_InputForms_NameTheCause(t *testing.T) {
 	}
 }
 
+// The fixture is a real capture: e2e's
+// TestExplain_ChromiumHAR_PutWithAnotherContentTypeAndValidGet, run with
+// STRICTS3_UPDATE_HAR_FIXTURE=1, has headless Chromium (playwright-core's
+// recordHar) load a page, fetch() a PUT of a string to a URL pre-signed
+// for image/png (the browser labels it text/plain;charset=UTF-8) and GET
+// through a valid pre-signed URL, and writes the HAR here indented.
 func TestExplainJSON_HAR_EveryAuthenticatedEntryOrOne(t *testing.T) {
 	har := filepath.Join("testdata", "browser-put-content-type.har")
-	now := "2026-11-26T10:00:30Z"
+	now := harSignedAt(t, har).Add(30 * time.Second).Format(time.RFC3339)
 	vs := explainJSON(t, 1, "--now", now, "--har", har)
 	require.Len(t, vs, 2, "the page load carries no S3 authentication and is skipped")
 	assert.False(t, vs[0].Valid)
@@ -134,6 +142,19 @@ func TestExplainJSON_HAR_EveryAuthenticatedEntryOrOne(t *testing.T) {
 	assert.True(t, one[0].Valid)
 	page := explainJSON(t, 1, "--now", now, "--har", har, "--entry", "1")
 	assert.Equal(t, "anonymous", page[0].Causes[0].ID)
+}
+
+// harSignedAt is the X-Amz-Date of the first pre-signed URL in the HAR at
+// path: a recaptured fixture carries a new one.
+func harSignedAt(t *testing.T, path string) time.Time {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	m := regexp.MustCompile(`X-Amz-Date=(\d{8}T\d{6}Z)`).FindSubmatch(b)
+	require.NotNil(t, m, "%s holds no pre-signed URL", path)
+	at, err := time.Parse("20060102T150405Z", string(m[1]))
+	require.NoError(t, err)
+	return at
 }
 
 // --credentials judges as `serve --credentials` would: the key's policy,

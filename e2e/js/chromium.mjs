@@ -12,12 +12,15 @@ const STEP_TIMEOUT = 20000;
  * openBrowser launches chromium for plan ({chromium, artifacts}) and
  * returns its page, the result document (browserVersion, screenshots,
  * console) the script adds its steps to, shot(name) to keep a screenshot,
- * and close() to end the browser and delete the profile.
+ * and close() to end the browser and delete the profile. contextOptions
+ * are added to playwright's launch options (recordHar, for one: the HAR is
+ * written when close() ends the context).
  */
-export async function openBrowser(plan) {
+export async function openBrowser(plan, contextOptions = {}) {
   mkdirSync(plan.artifacts, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'stricts3-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...contextOptions,
     executablePath: plan.chromium,
     headless: true,
     timeout: 60000,

@@ -29,14 +29,16 @@ export function settings() {
 /**
  * client builds an S3Client the way an application would: default checksum
  * settings, path-style addressing because the endpoint is an IP address.
+ * options are added to (or override) those settings.
  */
-export function client(s) {
+export function client(s, options = {}) {
   return new S3Client({
     region: s.region,
     endpoint: s.endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
     maxAttempts: 1,
+    ...options,
   });
 }
 
