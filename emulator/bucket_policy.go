@@ -28,7 +28,9 @@ func (s *Server) bucketPolicy(ctx context.Context, bucket string) (*access.Bucke
 	case err != nil:
 		return nil, err
 	}
-	return s.policies.parse(bucket, doc)
+	return s.policies.parse(bucket, doc, func(doc []byte) (*access.BucketPolicy, error) {
+		return access.ParseBucketPolicy(doc, bucket)
+	})
 }
 
 // ownerOnly answers 405 MethodNotAllowed to a caller outside the bucket

@@ -64,11 +64,12 @@ func (s *Server) bucketPublicAccessBlock(ctx context.Context, bucket string) (Pu
 	case err != nil:
 		return PublicAccessBlock{}, false, err
 	}
-	var x publicAccessBlockXML
-	if err := xml.Unmarshal(doc, &x); err != nil {
-		return PublicAccessBlock{}, false, err
-	}
-	return x.PublicAccessBlock, true, nil
+	pab, err := s.publicAccess.parse(bucket, doc, func(doc []byte) (PublicAccessBlock, error) {
+		var x publicAccessBlockXML
+		err := xml.Unmarshal(doc, &x)
+		return x.PublicAccessBlock, err
+	})
+	return pab, err == nil, err
 }
 
 // effectivePublicAccessBlock combines the bucket's setting with the

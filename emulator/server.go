@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/stricts3/stricts3/emulator/access"
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
 	"github.com/stricts3/stricts3/verifier"
@@ -112,8 +113,10 @@ type Server struct {
 	creating sync.RWMutex
 	// defaultOwnership is Options.DefaultObjectOwnership.
 	defaultOwnership string
-	// policies caches parsed bucket policies (policy_cache.go).
-	policies policyCache
+	// policies and publicAccess cache parsed bucket policies and Block
+	// Public Access settings (doc_cache.go).
+	policies     docCache[*access.BucketPolicy]
+	publicAccess docCache[PublicAccessBlock]
 	// minPartSize is Options.MinPartSize.
 	minPartSize int64
 }
