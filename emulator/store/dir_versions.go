@@ -90,7 +90,30 @@ func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID,
 	if rec.IsDeleteMarker {
 		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
 	}
-	return d.retag(b, key, i, rec, tagging)
+	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectVersionLock rewrites the sidecar with one version's new Object
+// Lock state.
+func (d *Dir) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	i, rec, err := b.chain(key).find(versionID)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if rec.IsDeleteMarker {
+		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
+	}
+	next, err := updatedLock(rec.Meta.Lock, update)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Lock = next })
 }
 
 // ListObjectVersions returns one page of the bucket's versions.

@@ -76,7 +76,29 @@ func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, version
 	if obj.info.IsDeleteMarker {
 		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
 	}
-	return b.retag(key, i, obj, tagging), nil
+	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Tagging = tagging }), nil
+}
+
+// SetObjectVersionLock replaces one version's Object Lock state.
+func (m *Memory) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, err := m.bucket(bucket)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	i, obj, err := b.chain(key).find(versionID)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if obj.info.IsDeleteMarker {
+		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
+	}
+	next, err := updatedLock(obj.info.Meta.Lock, update)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Lock = next }), nil
 }
 
 // ListObjectVersions returns one page of the bucket's versions.

@@ -48,6 +48,11 @@ func (n nullVersions) SetObjectVersionTagging(ctx context.Context, bucket, key, 
 	return n.one.SetObjectTagging(ctx, bucket, key, tagging)
 }
 
+// SetObjectVersionLock is not supported: Object Lock needs versioning.
+func (n nullVersions) SetObjectVersionLock(context.Context, string, string, string, func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	return ObjectInfo{}, ErrNotImplemented
+}
+
 // ListObjectVersions is not supported.
 func (n nullVersions) ListObjectVersions(context.Context, string, VersionListOptions) (VersionListResult, error) {
 	return VersionListResult{}, ErrNotImplemented
