@@ -79,16 +79,9 @@ func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID stri
 func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b, err := d.bucket(bucket)
+	b, i, rec, err := d.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
-	}
-	i, rec, err := b.chain(key).find(versionID)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	if rec.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
 	}
 	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Tagging = tagging })
 }
@@ -98,16 +91,9 @@ func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID,
 func (d *Dir) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b, err := d.bucket(bucket)
+	b, i, rec, err := d.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
-	}
-	i, rec, err := b.chain(key).find(versionID)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	if rec.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
 	}
 	next, err := updatedLock(rec.Meta.Lock, update)
 	if err != nil {
@@ -132,4 +118,21 @@ func (d *Dir) ListObjectVersions(_ context.Context, bucket string, opts VersionL
 		}
 		return infos
 	}), nil
+}
+
+// liveVersion finds version versionID of key and its index in the key's
+// chain; a marker is a *DeleteMarkerError. The caller holds d.mu.
+func (d *Dir) liveVersion(bucket, key, versionID string) (*dirBucket, int, *objectRecord, error) {
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	i, rec, err := b.chain(key).find(versionID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if rec.IsDeleteMarker {
+		return nil, 0, nil, &DeleteMarkerError{Marker: rec.info(bucket)}
+	}
+	return b, i, rec, nil
 }

@@ -64,17 +64,9 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := m.bucket(bucket)
+	b, i, obj, err := m.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
-	}
-	c := b.chain(key)
-	i, obj, err := c.find(versionID)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	if obj.info.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
 	}
 	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Tagging = tagging }), nil
 }
@@ -83,16 +75,9 @@ func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, version
 func (m *Memory) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := m.bucket(bucket)
+	b, i, obj, err := m.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
-	}
-	i, obj, err := b.chain(key).find(versionID)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	if obj.info.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
 	}
 	next, err := updatedLock(obj.info.Meta.Lock, update)
 	if err != nil {
@@ -113,4 +98,21 @@ func (m *Memory) ListObjectVersions(_ context.Context, bucket string, opts Versi
 	return listVersionsPage(opts, slices.Values(b.keys[start:]), func(key string) []ObjectInfo {
 		return chainInfos(b.chain(key))
 	}), nil
+}
+
+// liveVersion finds version versionID of key and its index in the key's
+// chain; a marker is a *DeleteMarkerError. The caller holds m.mu.
+func (m *Memory) liveVersion(bucket, key, versionID string) (*memBucket, int, *memObject, error) {
+	b, err := m.bucket(bucket)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	i, obj, err := b.chain(key).find(versionID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if obj.info.IsDeleteMarker {
+		return nil, 0, nil, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
+	}
+	return b, i, obj, nil
 }
