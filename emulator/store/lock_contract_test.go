@@ -22,12 +22,12 @@ func testVersionsLock(t *testing.T, newStore storeFactory) {
 
 	held, err := s.SetObjectVersionLock(ctx, "bkt", "k", v2.VersionID, func(l ObjectLock) (ObjectLock, error) {
 		assert.True(t, l.IsZero(), "a version put without a lock has none")
-		l.LegalHold = true
+		l.LegalHold = "ON"
 		return l, nil
 	})
 	require.NoError(t, err)
 	require.NotNil(t, held.Meta.Lock)
-	assert.True(t, held.Meta.Lock.LegalHold)
+	assert.Equal(t, "ON", held.Meta.Lock.LegalHold)
 	assert.Equal(t, "a=1", held.Meta.Tagging, "the rest of the metadata stays")
 	assert.Equal(t, v2.ETag, held.ETag)
 
@@ -68,7 +68,7 @@ func TestDir_ObjectLock_SurvivesRestart(t *testing.T) {
 	v, err := d1.PutObject(ctx, "bkt", "k", ObjectMeta{Lock: &ObjectLock{Mode: LockCompliance, RetainUntil: until}}, PutCondition{}, strings.NewReader("data"))
 	require.NoError(t, err)
 	_, err = d1.SetObjectVersionLock(ctx, "bkt", "k", v.VersionID, func(l ObjectLock) (ObjectLock, error) {
-		l.LegalHold = true
+		l.LegalHold = "ON"
 		return l, nil
 	})
 	require.NoError(t, err)
@@ -79,7 +79,7 @@ func TestDir_ObjectLock_SurvivesRestart(t *testing.T) {
 	info, err := d2.HeadObject(ctx, "bkt", "k")
 	require.NoError(t, err)
 	require.NotNil(t, info.Meta.Lock)
-	assert.Equal(t, ObjectLock{Mode: LockCompliance, RetainUntil: until, LegalHold: true}, *info.Meta.Lock)
+	assert.Equal(t, ObjectLock{Mode: LockCompliance, RetainUntil: until, LegalHold: "ON"}, *info.Meta.Lock)
 }
 
 func TestNullVersions_ObjectLock_IsNotImplemented(t *testing.T) {

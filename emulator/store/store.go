@@ -77,12 +77,14 @@ type ObjectLock struct {
 	// retention.
 	Mode        string    `json:",omitempty"`
 	RetainUntil time.Time `json:",omitzero"`
-	LegalHold   bool      `json:",omitempty"`
+	// LegalHold is "ON" or "OFF" once set, "" when never set (S3 tells
+	// the two apart: a version never held has no legal-hold state).
+	LegalHold string `json:",omitempty"`
 }
 
 // IsZero reports whether l holds neither a retention nor a legal hold.
 func (l ObjectLock) IsZero() bool {
-	return l.Mode == "" && l.RetainUntil.IsZero() && !l.LegalHold
+	return l.Mode == "" && l.RetainUntil.IsZero() && l.LegalHold == ""
 }
 
 // ObjectInfo describes a stored object.
