@@ -89,6 +89,12 @@ func (s *Server) putObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
+	if meta.Lock, err = s.newVersionLock(c); err != nil {
+		return err
+	}
+	if err := requireLockIntegrity(c, meta.Lock); err != nil {
+		return err
+	}
 	cond, err := writeCondition(c.r.Header)
 	if err != nil {
 		return err
@@ -308,6 +314,8 @@ func (s *Server) deleteObject(c *call) error {
 	}
 	if !given {
 		versionID = ""
+	} else if err := s.checkDeletable(c, c.key, versionID); err != nil {
+		return err
 	}
 	res, err := s.store.DeleteObjectVersion(c.r.Context(), c.bucket, c.key, versionID)
 	if err != nil {
