@@ -35,7 +35,9 @@ func withRetention(mode types.ObjectLockMode, until time.Time) func(*s3.PutObjec
 	}
 }
 
-func withLegalHold(in *s3.PutObjectInput) { in.ObjectLockLegalHoldStatus = types.ObjectLockLegalHoldStatusOn }
+func withLegalHold(in *s3.PutObjectInput) {
+	in.ObjectLockLegalHoldStatus = types.ObjectLockLegalHoldStatusOn
+}
 
 // The bucket's default retention is applied to each new version, counted
 // from the server's clock, and GET/HEAD and GetObjectRetention show it;
