@@ -292,3 +292,47 @@ func TestObjectLock_PutObjectRetention_AfterExpiryAndPastDates(t *testing.T) {
 		Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(ts.Clock.Now().Add(time.Minute))}})
 	require.NoError(t, err, "an expired COMPLIANCE retention no longer binds")
 }
+
+// A copy never inherits its source's lock: it gets the lock its own
+// headers ask for (else the bucket default). A multipart upload's lock
+// headers, given at CreateMultipartUpload, lock the completed object.
+func TestObjectLock_CopyAndMultipart_TakeTheirOwnHeaders(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	c := ts.Client
+	createLockedBucket(t, c, "locked")
+	until := ts.Clock.Now().Add(time.Hour).Truncate(time.Second)
+	lockedPut(t, c, "locked", "src", func(in *s3.PutObjectInput) {
+		withRetention(types.ObjectLockModeCompliance, until)(in)
+		withLegalHold(in)
+	})
+
+	_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("locked"), Key: aws.String("plain-copy"), CopySource: aws.String("locked/src")})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("locked"), Key: aws.String("plain-copy")})
+	require.NoError(t, err)
+	assert.Empty(t, head.ObjectLockMode)
+	assert.Empty(t, head.ObjectLockLegalHoldStatus)
+
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("locked"), Key: aws.String("held-copy"), CopySource: aws.String("locked/src"),
+		ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
+	require.NoError(t, err)
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("locked"), Key: aws.String("held-copy")})
+	require.NoError(t, err)
+	assert.Empty(t, head.ObjectLockMode)
+	assert.Equal(t, types.ObjectLockLegalHoldStatusOn, head.ObjectLockLegalHoldStatus)
+
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("locked"), Key: aws.String("mp"),
+		ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(until)})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("locked"), Key: aws.String("mp"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("locked"), Key: aws.String("mp"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	require.NoError(t, err)
+	ret, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("locked"), Key: aws.String("mp")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockRetentionModeGovernance, ret.Retention.Mode)
+	assert.True(t, until.Equal(*ret.Retention.RetainUntilDate))
+}
