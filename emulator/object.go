@@ -196,6 +196,7 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		// S3 counts the tags only for a caller who may read them.
 		h.Del("X-Amz-Tagging-Count")
 	}
+	s.hideLockHeaders(c, h)
 	if withChecksum {
 		setChecksumHeaders(h, readChecksum(info, rng, partNumber))
 	}

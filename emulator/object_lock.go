@@ -295,3 +295,16 @@ func writeLockHeaders(h http.Header, l *store.ObjectLock) {
 		h.Set("X-Amz-Object-Lock-Legal-Hold", l.LegalHold)
 	}
 }
+
+// hideLockHeaders drops what the caller may not read: S3 shows a version's
+// retention only to a caller allowed s3:GetObjectRetention, and its legal
+// hold only to one allowed s3:GetObjectLegalHold.
+func (s *Server) hideLockHeaders(c *call, h http.Header) {
+	if h.Get("X-Amz-Object-Lock-Mode") != "" && s.allow(c, "s3:GetObjectRetention", c.bucket, c.key) != nil {
+		h.Del("X-Amz-Object-Lock-Mode")
+		h.Del("X-Amz-Object-Lock-Retain-Until-Date")
+	}
+	if h.Get("X-Amz-Object-Lock-Legal-Hold") != "" && s.allow(c, "s3:GetObjectLegalHold", c.bucket, c.key) != nil {
+		h.Del("X-Amz-Object-Lock-Legal-Hold")
+	}
+}

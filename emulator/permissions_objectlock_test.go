@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -112,6 +113,38 @@ func TestPermissions_BypassGovernanceRetention_NeedsTheAction(t *testing.T) {
 	requireAPIError(t, err, "AccessDenied", http.StatusForbidden)
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k, VersionId: out.VersionId})
 	require.NoError(t, err, "the version stays")
+}
+
+// GET and HEAD show a version's retention only to a caller allowed
+// s3:GetObjectRetention, and its legal hold only to one allowed
+// s3:GetObjectLegalHold, as S3 does.
+func TestPermissions_LockHeadersShownOnlyToReaders(t *testing.T) {
+	owner := verifier.Credential{AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey}
+	noRetention := verifier.Credential{AccessKeyID: "AKIANORETENTION", SecretAccessKey: "no-retention-secret",
+		Allow: func(action, _, _ string) bool { return action != "s3:GetObjectRetention" }}
+	ts := emulator.NewTestServer(t, emulator.WithCredentials(owner, noRetention))
+	ctx := context.Background()
+	c := ts.Client
+	b, k := aws.String("readers"), aws.String("k")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b, ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("x"),
+		ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(ts.Clock.Now().Add(time.Hour)),
+		ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
+	require.NoError(t, err)
+
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockModeGovernance, head.ObjectLockMode)
+
+	rc := s3.New(c.Options(), func(o *s3.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider(noRetention.AccessKeyID, noRetention.SecretAccessKey, "")
+	})
+	head, err = rc.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.Empty(t, head.ObjectLockMode)
+	assert.Nil(t, head.ObjectLockRetainUntilDate)
+	assert.Equal(t, types.ObjectLockLegalHoldStatusOn, head.ObjectLockLegalHoldStatus)
 }
 
 func requireAPIError(t *testing.T, err error, code string, status int) {
