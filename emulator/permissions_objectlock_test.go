@@ -147,6 +147,37 @@ func TestPermissions_LockHeadersShownOnlyToReaders(t *testing.T) {
 	assert.Equal(t, types.ObjectLockLegalHoldStatusOn, head.ObjectLockLegalHoldStatus)
 }
 
+// In warn mode a missing s3:BypassGovernanceRetention is a policy denial
+// like any other and is served (with a warning), but Object Lock itself is
+// not a permission: a COMPLIANCE version still cannot be deleted.
+func TestWarnMode_ObjectLock_BypassWarnedComplianceStillRefused(t *testing.T) {
+	ts := emulator.NewTestServer(t, emulator.WithCredentials(verifier.Credential{
+		AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey,
+		Allow: func(action, _, _ string) bool { return action != "s3:BypassGovernanceRetention" },
+	}), emulator.WithOptions(func(o *emulator.Options) { o.Enforce = emulator.EnforceWarn }))
+	ctx := context.Background()
+	c := ts.Client
+	b := aws.String("warnlock")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b, ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	until := aws.Time(ts.Clock.Now().Add(time.Hour))
+	for _, tc := range []struct {
+		mode    types.ObjectLockMode
+		deleted bool
+	}{{types.ObjectLockModeGovernance, true}, {types.ObjectLockModeCompliance, false}} {
+		k := aws.String(string(tc.mode))
+		out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("x"),
+			ObjectLockMode: tc.mode, ObjectLockRetainUntilDate: until})
+		require.NoError(t, err)
+		_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: k, VersionId: out.VersionId, BypassGovernanceRetention: aws.Bool(true)})
+		if tc.deleted {
+			require.NoError(t, err, tc.mode)
+			continue
+		}
+		requireAPIError(t, err, "AccessDenied", http.StatusForbidden)
+	}
+}
+
 func requireAPIError(t *testing.T, err error, code string, status int) {
 	t.Helper()
 	var ae smithy.APIError
