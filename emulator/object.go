@@ -315,12 +315,10 @@ func (s *Server) deleteObject(c *call) error {
 	}
 	if !given {
 		versionID = ""
-	} else if err := s.checkDeletable(c, c.key, versionID); err != nil {
-		return err
 	}
-	res, err := s.store.DeleteObjectVersion(c.r.Context(), c.bucket, c.key, versionID)
+	res, err := s.deleteVersion(c, c.key, versionID)
 	if err != nil {
-		return storeErr(c, err)
+		return storeErr(c, err) // passes the lock's *s3err.Error as is
 	}
 	if res.DeleteMarker {
 		c.w.Header().Set("X-Amz-Delete-Marker", "true")

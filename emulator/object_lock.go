@@ -118,10 +118,7 @@ func (s *Server) readLockRequest(c *call, opName string, doc any) (store.ObjectI
 // updateLock applies update to the version's lock state in the store.
 func (s *Server) updateLock(c *call, info store.ObjectInfo, update func(store.ObjectLock) (store.ObjectLock, error)) error {
 	if _, err := s.store.SetObjectVersionLock(c.r.Context(), c.bucket, c.key, info.VersionID, update); err != nil {
-		if _, ok := s3err.As(err); ok {
-			return err
-		}
-		return s.objectErr(c, err)
+		return s.objectErr(c, err) // passes update's *s3err.Error as is
 	}
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
@@ -243,42 +240,49 @@ func (s *Server) putObjectLegalHold(c *call) error {
 	})
 }
 
-// checkDeletable refuses to delete a protected version for good: a legal
-// hold ON always, a COMPLIANCE retention until it passes, a GOVERNANCE one
-// unless the request bypasses it. S3 answers 403 AccessDenied. A DELETE
-// without a version id only adds a delete marker and is never refused. An
-// absent version or a marker protects nothing; the delete answers for it.
-// The check is judged just before the delete, not atomically with it: a
-// retention set between the two by another request is not seen.
-func (s *Server) checkDeletable(c *call, key, versionID string) error {
-	obj, err := s.store.OpenObjectVersion(c.r.Context(), c.bucket, key, versionID)
-	if err != nil {
-		return nil
+// deleteVersion deletes version versionID of key for good, or with
+// versionID "" does what a DELETE without a version id does (a delete
+// marker on a versioned bucket, never refused). A protected version is
+// refused 403 AccessDenied, as S3 does: a legal hold ON always, a
+// COMPLIANCE retention until it passes, a GOVERNANCE one unless the request
+// bypasses it. The store judges the version under its lock, so a retention
+// set concurrently is seen. Whether the request may bypass is decided
+// beforehand (it reads the bucket's policy from the store), so a request
+// with x-amz-bypass-governance-retention asks for
+// s3:BypassGovernanceRetention whether or not the version needs it.
+func (s *Server) deleteVersion(c *call, key, versionID string) (store.DeleteResult, error) {
+	if versionID == "" {
+		return s.store.DeleteObjectVersion(c.r.Context(), c.bucket, key, "")
 	}
-	info := obj.Info()
-	_ = obj.Close()
-	l := info.Meta.Lock
-	if l == nil {
-		return nil
-	}
-	denied := func(why string) error {
+	bypass := s.bypassGovernance(c, key)
+	now := s.clock.Now()
+	return s.store.DeleteObjectVersionIf(c.r.Context(), c.bucket, key, versionID, func(info store.ObjectInfo) error {
+		why := deleteRefused(info.Meta.Lock, now, bypass)
+		if why == "" {
+			return nil
+		}
 		return s3err.New(s3err.AccessDenied).WithDiagnosis("version %s of %s is protected by Object Lock: %s",
-			store.ShownVersionID(versionID), key, why)
+			store.ShownVersionID(info.VersionID), key, why)
+	})
+}
+
+// deleteRefused says why a version locked by l may not be deleted at now,
+// or "" when it may.
+func deleteRefused(l *store.ObjectLock, now time.Time, bypass bool) string {
+	switch {
+	case l == nil:
+		return ""
+	case l.LegalHold == "ON":
+		return "its legal hold is ON"
+	case !retainedAt(*l, now):
+		return ""
+	case l.Mode == store.LockCompliance:
+		return "COMPLIANCE retention until " + l.RetainUntil.Format(lockTimeFormat)
+	case !bypass:
+		return "GOVERNANCE retention until " + l.RetainUntil.Format(lockTimeFormat) +
+			"; bypassing it needs x-amz-bypass-governance-retention: true and s3:BypassGovernanceRetention"
 	}
-	if l.LegalHold == "ON" {
-		return denied("its legal hold is ON")
-	}
-	if !retainedAt(*l, s.clock.Now()) {
-		return nil
-	}
-	if l.Mode == store.LockCompliance {
-		return denied("COMPLIANCE retention until " + l.RetainUntil.Format(lockTimeFormat))
-	}
-	if !s.bypassGovernance(c, key) {
-		return denied("GOVERNANCE retention until " + l.RetainUntil.Format(lockTimeFormat) +
-			"; bypassing it needs x-amz-bypass-governance-retention: true and s3:BypassGovernanceRetention")
-	}
-	return nil
+	return ""
 }
 
 // writeLockHeaders adds the version's Object Lock state to a GET or HEAD

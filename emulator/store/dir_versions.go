@@ -46,7 +46,13 @@ func (d *Dir) OpenObjectVersion(_ context.Context, bucket, key, versionID string
 // DELETE without a version id does under the bucket's status. The sidecar
 // written (or removed) is the commit point; the data files of removed
 // versions go after it.
-func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID string) (DeleteResult, error) {
+func (d *Dir) DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error) {
+	return d.DeleteObjectVersionIf(ctx, bucket, key, versionID, nil)
+}
+
+// DeleteObjectVersionIf removes a version check allows, judged under the
+// store's lock; a nil check allows any.
+func (d *Dir) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error) {
 	d.mu.Lock()
 	b, err := d.bucket(bucket)
 	if err != nil {
@@ -54,6 +60,12 @@ func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID stri
 		return DeleteResult{}, err
 	}
 	c := b.chain(key)
+	if versionID != "" {
+		if err := c.allowRemove(versionID, check); err != nil {
+			d.mu.Unlock()
+			return DeleteResult{}, err
+		}
+	}
 	var res DeleteResult
 	var dropped []*objectRecord
 	if versionID == "" {

@@ -86,3 +86,40 @@ func TestNullVersions_ObjectLock_IsNotImplemented(t *testing.T) {
 	_, err := nullVersions{}.SetObjectVersionLock(context.Background(), "bkt", "k", "", nil)
 	assert.ErrorIs(t, err, ErrNotImplemented)
 }
+
+func testVersionsDeleteIf(t *testing.T, newStore storeFactory) {
+	ctx := context.Background()
+	s := newVersioned(t, newStore)
+	v1 := put(t, s, "k", "one", ObjectMeta{Lock: &ObjectLock{LegalHold: "ON"}})
+	var asked []string
+	refuseHeld := func(info ObjectInfo) error {
+		asked = append(asked, info.VersionID)
+		if info.Meta.Lock != nil && info.Meta.Lock.LegalHold == "ON" {
+			return errLockRefused
+		}
+		return nil
+	}
+	_, err := s.DeleteObjectVersionIf(ctx, "bkt", "k", v1.VersionID, refuseHeld)
+	require.ErrorIs(t, err, errLockRefused)
+	_, body := getVersion(t, s, "k", v1.VersionID)
+	assert.Equal(t, "one", body, "a refused delete removes nothing")
+
+	m, err := s.DeleteObjectVersion(ctx, "bkt", "k", "")
+	require.NoError(t, err)
+	res, err := s.DeleteObjectVersionIf(ctx, "bkt", "k", m.VersionID, refuseHeld)
+	require.NoError(t, err, "a marker is not checked")
+	assert.True(t, res.DeleteMarker)
+	_, err = s.DeleteObjectVersionIf(ctx, "bkt", "k", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", refuseHeld)
+	require.NoError(t, err, "an absent version is no error and not checked")
+	assert.Equal(t, []string{v1.VersionID}, asked)
+
+	_, err = s.SetObjectVersionLock(ctx, "bkt", "k", v1.VersionID, func(l ObjectLock) (ObjectLock, error) {
+		l.LegalHold = "OFF"
+		return l, nil
+	})
+	require.NoError(t, err)
+	_, err = s.DeleteObjectVersionIf(ctx, "bkt", "k", v1.VersionID, refuseHeld)
+	require.NoError(t, err)
+	_, err = s.OpenObjectVersion(ctx, "bkt", "k", v1.VersionID)
+	assert.ErrorIs(t, err, ErrNoSuchVersion)
+}

@@ -34,7 +34,13 @@ func (m *Memory) OpenObjectVersion(_ context.Context, bucket, key, versionID str
 
 // DeleteObjectVersion removes a version, or with versionID "" does what a
 // DELETE without a version id does under the bucket's status.
-func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID string) (DeleteResult, error) {
+func (m *Memory) DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error) {
+	return m.DeleteObjectVersionIf(ctx, bucket, key, versionID, nil)
+}
+
+// DeleteObjectVersionIf removes a version check allows, judged under the
+// store's lock; a nil check allows any.
+func (m *Memory) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error) {
 	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -43,6 +49,11 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 		return DeleteResult{}, err
 	}
 	c := b.chain(key)
+	if versionID != "" {
+		if err := c.allowRemove(versionID, check); err != nil {
+			return DeleteResult{}, err
+		}
+	}
 	c.versions = slices.Clone(c.versions) // readers of the old slice keep it
 	var res DeleteResult
 	var dropped []*memObject

@@ -314,6 +314,12 @@ type Versions interface {
 	// absent version is no error); with versionID "" it does what
 	// DeleteObject does and says whether it made a delete marker.
 	DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error)
+	// DeleteObjectVersionIf is DeleteObjectVersion for a named version
+	// (versionID not "") that first asks check, under the store's lock,
+	// whether that version may go: a check's error is returned and nothing
+	// is deleted, so a rule it judges (Object Lock retention) holds against
+	// concurrent changes. An absent version or a marker is not checked.
+	DeleteObjectVersionIf(ctx context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error)
 	// SetObjectVersionTagging is SetObjectTagging for one version; a marker
 	// is a *DeleteMarkerError.
 	SetObjectVersionTagging(ctx context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error)
