@@ -31,7 +31,17 @@ func (l lockHeaders) given() bool { return l.mode != "" || l.until != "" || l.le
 // hold needs s3:PutObjectRetention or s3:PutObjectLegalHold as well, as
 // AWS's PutObject reference says.
 func (s *Server) newVersionLock(c *call) (*store.ObjectLock, error) {
-	hdr := readLockHeaders(c.r.Header)
+	return s.lockFor(c, readLockHeaders(c.r.Header))
+}
+
+// defaultVersionLock is the bucket's default retention for a POST object
+// upload, whose form fields strictS3 does not read lock settings from.
+func (s *Server) defaultVersionLock(c *call) (*store.ObjectLock, error) {
+	return s.lockFor(c, lockHeaders{})
+}
+
+// lockFor is newVersionLock with the lock settings hdr.
+func (s *Server) lockFor(c *call, hdr lockHeaders) (*store.ObjectLock, error) {
 	cfg, enabled, err := s.bucketLock(c.r.Context(), c.bucket)
 	if err != nil {
 		return nil, storeErr(c, err)
