@@ -48,6 +48,16 @@ func hasIntegrityCheck(h http.Header) bool {
 	return h.Get("Content-Md5") != "" || declaredChecksumAlg(h) != ""
 }
 
+// requireIntegrityCheck is S3's answer to a request of operation opName
+// that lacks the integrity check hasIntegrityCheck looks for.
+func requireIntegrityCheck(c *call, opName string) error {
+	if hasIntegrityCheck(c.r.Header) {
+		return nil
+	}
+	return s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: Content-MD5").
+		WithDiagnosis("%s needs Content-MD5 or an x-amz-checksum-* header or trailer", opName)
+}
+
 // declaredChecksumAlg is the algorithm whose value the request body carries,
 // in an x-amz-checksum-* header or announced in x-amz-trailer; "" when it
 // carries none. The verifier has already rejected contradictory or

@@ -155,6 +155,9 @@ func (s *Server) copyObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
+	if meta.Lock, err = s.newVersionLock(c); err != nil {
+		return err
+	}
 	cond, err := writeCondition(h)
 	if err != nil {
 		return err

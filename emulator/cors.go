@@ -100,9 +100,8 @@ func (s *Server) putBucketCors(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
-	if !hasIntegrityCheck(c.r.Header) {
-		return s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: Content-MD5").
-			WithDiagnosis("PutBucketCors needs Content-MD5 or an x-amz-checksum-* header or trailer")
+	if err := requireIntegrityCheck(c, "PutBucketCors"); err != nil {
+		return err
 	}
 	body, err := c.body()
 	if err != nil {

@@ -64,7 +64,7 @@ func (s *Server) deleteOne(c *call, key, versionID string) (deletedElem, error) 
 	if err := s.allow(c, action, c.bucket, key); err != nil {
 		return deletedElem{}, err
 	}
-	res, err := s.store.DeleteObjectVersion(c.r.Context(), c.bucket, key, versionID)
+	res, err := s.deleteVersion(c, key, versionID)
 	if err != nil {
 		return deletedElem{}, resourceErr(err, c.bucket, key, "")
 	}

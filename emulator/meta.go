@@ -142,4 +142,5 @@ func writeObjectHeaders(h http.Header, info store.ObjectInfo) {
 	if n := tagCount(m.Tagging); n > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(n))
 	}
+	writeLockHeaders(h, m.Lock)
 }

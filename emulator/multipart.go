@@ -63,6 +63,9 @@ func (s *Server) createMultipartUpload(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
+	if meta.Lock, err = s.newVersionLock(c); err != nil {
+		return err
+	}
 	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
 	if err != nil {
 		return storeErr(c, err)

@@ -89,6 +89,12 @@ func (s *Server) putObject(c *call) error {
 	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
 		return err
 	}
+	if meta.Lock, err = s.newVersionLock(c); err != nil {
+		return err
+	}
+	if err := requireLockIntegrity(c, meta.Lock); err != nil {
+		return err
+	}
 	cond, err := writeCondition(c.r.Header)
 	if err != nil {
 		return err
@@ -190,6 +196,7 @@ func (s *Server) readObject(c *call, withBody bool) error {
 		// S3 counts the tags only for a caller who may read them.
 		h.Del("X-Amz-Tagging-Count")
 	}
+	s.hideLockHeaders(c, h)
 	if withChecksum {
 		setChecksumHeaders(h, readChecksum(info, rng, partNumber))
 	}
@@ -309,9 +316,9 @@ func (s *Server) deleteObject(c *call) error {
 	if !given {
 		versionID = ""
 	}
-	res, err := s.store.DeleteObjectVersion(c.r.Context(), c.bucket, c.key, versionID)
+	res, err := s.deleteVersion(c, c.key, versionID)
 	if err != nil {
-		return storeErr(c, err)
+		return storeErr(c, err) // passes the lock's *s3err.Error as is
 	}
 	if res.DeleteMarker {
 		c.w.Header().Set("X-Amz-Delete-Marker", "true")

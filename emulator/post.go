@@ -44,6 +44,9 @@ func (s *Server) postObject(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
+	if meta.Lock, err = s.defaultVersionLock(c); err != nil {
+		return err
+	}
 	// S3 gives every POST upload a full-object CRC64NVME. The store takes
 	// the metadata before the body, so the value is filled in when the file
 	// reaches EOF, before the store commits.

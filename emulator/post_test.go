@@ -283,9 +283,7 @@ func TestPostObject_VirtualHostedBucket(t *testing.T) {
 func TestPostObject_VersionedBucket_AnswersTheVersionID(t *testing.T) {
 	ts, signer := postServer(t)
 	ctx := context.Background()
-	_, err := ts.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(postBucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
-	require.NoError(t, err)
+	enablePostVersioning(t, ts)
 	form, err := signer.PresignPost(ctx, postBucket, "in/photo.png", time.Hour)
 	require.NoError(t, err)
 	resp := sendForm(t, ts, form, "png bytes")
@@ -296,4 +294,32 @@ func TestPostObject_VersionedBucket_AnswersTheVersionID(t *testing.T) {
 	require.NoError(t, err)
 	out.Body.Close()
 	assert.Equal(t, id, aws.ToString(out.VersionId))
+}
+
+// A POST upload to a bucket with a default retention gets it, counted from
+// the server's clock, as every new version there does.
+func TestPostObject_LockedBucket_GetsTheDefaultRetention(t *testing.T) {
+	ts, signer := postServer(t)
+	ctx := context.Background()
+	enablePostVersioning(t, ts)
+	_, err := ts.Client.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(postBucket),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeCompliance, Days: aws.Int32(2)}}}})
+	require.NoError(t, err)
+	form, err := signer.PresignPost(ctx, postBucket, "in/photo.png", time.Hour)
+	require.NoError(t, err)
+	resp := sendForm(t, ts, form, "png bytes")
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	head, err := headObject(t, ts, "in/photo.png")
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockModeCompliance, head.ObjectLockMode)
+	require.NotNil(t, head.ObjectLockRetainUntilDate)
+	assert.WithinDuration(t, ts.Clock.Now().AddDate(0, 0, 2), *head.ObjectLockRetainUntilDate, time.Minute)
+}
+
+func enablePostVersioning(t *testing.T, ts *emulator.TestServer) {
+	t.Helper()
+	_, err := ts.Client.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{Bucket: aws.String(postBucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
 }

@@ -85,7 +85,8 @@ func TestQuerySemicolon_RoutingSeesTheParametersTheSignatureCovers(t *testing.T)
 	}{
 		// Go's parser would drop "acl=;" and serve the object.
 		{"sub-resource with a semicolon value is not GetObject", http.MethodGet, "torrent=%3B", http.StatusNotImplemented, "NotImplemented"},
-		{"retention with a semicolon value is not GetObject", http.MethodGet, "retention=x%3By", http.StatusNotImplemented, "NotImplemented"},
+		// The bucket has no Object Lock: GetObjectRetention's answer.
+		{"retention with a semicolon value is GetObjectRetention, not GetObject", http.MethodGet, "retention=x%3By", http.StatusBadRequest, "InvalidRequest"},
 		// Go's parser would drop uploadId and overwrite the object with a
 		// plain PutObject.
 		{"uploadId with a semicolon is UploadPart, never PutObject", http.MethodPut, "partNumber=1&uploadId=u%3Bv", http.StatusNotFound, "NoSuchUpload"},

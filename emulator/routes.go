@@ -33,7 +33,7 @@ func (o *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // implementedSubresources are the query keys that select an operation
 // strictS3 implements.
 var implementedSubresources = []string{"uploads", "uploadId", "delete", "location", "cors", "versioning", "versions", "attributes",
-	"policy", "policyStatus", "publicAccessBlock", "ownershipControls"}
+	"policy", "policyStatus", "publicAccessBlock", "ownershipControls", "object-lock", "retention", "legal-hold"}
 
 // unimplementedSubresources select S3 operations strictS3 does not
 // implement. They answer 501 NotImplemented and change nothing, except the
@@ -41,10 +41,10 @@ var implementedSubresources = []string{"uploads", "uploadId", "delete", "locatio
 // Get/PutBucketAcl, Get/PutObjectAcl (bucket ?tagging stays 501).
 var unimplementedSubresources = []string{
 	"accelerate", "acl", "analytics", "encryption", "intelligent-tiering",
-	"inventory", "legal-hold", "lifecycle", "logging", "metadataConfiguration",
+	"inventory", "lifecycle", "logging", "metadataConfiguration",
 	"metadataInventoryTable", "metadataJournalTable", "metadataTable", "metrics",
-	"notification", "object-lock", "renameObject", "replication", "requestPayment", "restore",
-	"retention", "select", "select-type", "session", "tagging", "torrent", "website",
+	"notification", "renameObject", "replication", "requestPayment", "restore",
+	"select", "select-type", "session", "tagging", "torrent", "website",
 }
 
 var (
@@ -114,6 +114,12 @@ func (s *Server) routes() *mux.Router {
 	add(isBucket, http.MethodPut, op("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).putPublicAccessBlock), hasQuery("publicAccessBlock"))
 	add(isBucket, http.MethodGet, op("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", (*Server).getPublicAccessBlock), hasQuery("publicAccessBlock"))
 	add(isBucket, http.MethodDelete, op("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", (*Server).deletePublicAccessBlock), hasQuery("publicAccessBlock"))
+	add(isBucket, http.MethodGet, op("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", (*Server).getObjectLockConfiguration), hasQuery("object-lock"))
+	add(isBucket, http.MethodPut, op("PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration", (*Server).putObjectLockConfiguration), hasQuery("object-lock"))
+	add(isObject, http.MethodGet, op("GetObjectRetention", "s3:GetObjectRetention", (*Server).getObjectRetention), hasQuery("retention"))
+	add(isObject, http.MethodPut, op("PutObjectRetention", "s3:PutObjectRetention", (*Server).putObjectRetention), hasQuery("retention"))
+	add(isObject, http.MethodGet, op("GetObjectLegalHold", "s3:GetObjectLegalHold", (*Server).getObjectLegalHold), hasQuery("legal-hold"))
+	add(isObject, http.MethodPut, op("PutObjectLegalHold", "s3:PutObjectLegalHold", (*Server).putObjectLegalHold), hasQuery("legal-hold"))
 	add(isBucket, http.MethodGet, op("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", (*Server).getBucketOwnershipControls), hasQuery("ownershipControls"))
 	add(isBucket, http.MethodPut, op("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).putBucketOwnershipControls), hasQuery("ownershipControls"))
 	add(isBucket, http.MethodDelete, op("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", (*Server).deleteBucketOwnershipControls), hasQuery("ownershipControls"))

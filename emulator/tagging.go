@@ -221,9 +221,8 @@ func (s *Server) putObjectTagging(c *call) error {
 	if _, err := s.versionInfo(c, versionID, given); err != nil {
 		return s.objectErr(c, err)
 	}
-	if !hasIntegrityCheck(c.r.Header) {
-		return s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: Content-MD5").
-			WithDiagnosis("PutObjectTagging needs Content-MD5 or an x-amz-checksum-* header or trailer")
+	if err := requireIntegrityCheck(c, "PutObjectTagging"); err != nil {
+		return err
 	}
 	var req taggingRequest
 	empty, err := readXML(c, &req)

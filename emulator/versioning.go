@@ -142,6 +142,9 @@ func (s *Server) putBucketVersioning(c *call) error {
 	switch req.Status {
 	case "":
 	case store.VersioningEnabled, store.VersioningSuspended:
+		if err := s.lockForbidsSuspending(c, req.Status); err != nil {
+			return err
+		}
 		if err := s.store.SetBucketVersioning(c.r.Context(), c.bucket, req.Status); err != nil {
 			return storeErr(c, err)
 		}

@@ -46,7 +46,13 @@ func (d *Dir) OpenObjectVersion(_ context.Context, bucket, key, versionID string
 // DELETE without a version id does under the bucket's status. The sidecar
 // written (or removed) is the commit point; the data files of removed
 // versions go after it.
-func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID string) (DeleteResult, error) {
+func (d *Dir) DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error) {
+	return d.DeleteObjectVersionIf(ctx, bucket, key, versionID, nil)
+}
+
+// DeleteObjectVersionIf removes a version check allows, judged under the
+// store's lock; a nil check allows any.
+func (d *Dir) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error) {
 	d.mu.Lock()
 	b, err := d.bucket(bucket)
 	if err != nil {
@@ -54,6 +60,12 @@ func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID stri
 		return DeleteResult{}, err
 	}
 	c := b.chain(key)
+	if versionID != "" {
+		if err := c.allowRemove(versionID, check); err != nil {
+			d.mu.Unlock()
+			return DeleteResult{}, err
+		}
+	}
 	var res DeleteResult
 	var dropped []*objectRecord
 	if versionID == "" {
@@ -79,18 +91,27 @@ func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID stri
 func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b, err := d.bucket(bucket)
+	b, i, rec, err := d.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	i, rec, err := b.chain(key).find(versionID)
+	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectVersionLock rewrites the sidecar with one version's new Object
+// Lock state.
+func (d *Dir) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b, i, rec, err := d.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	if rec.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
+	next, err := updatedLock(rec.Meta.Lock, update)
+	if err != nil {
+		return ObjectInfo{}, err
 	}
-	return d.retag(b, key, i, rec, tagging)
+	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Lock = next })
 }
 
 // ListObjectVersions returns one page of the bucket's versions.
@@ -109,4 +130,21 @@ func (d *Dir) ListObjectVersions(_ context.Context, bucket string, opts VersionL
 		}
 		return infos
 	}), nil
+}
+
+// liveVersion finds version versionID of key and its index in the key's
+// chain; a marker is a *DeleteMarkerError. The caller holds d.mu.
+func (d *Dir) liveVersion(bucket, key, versionID string) (*dirBucket, int, *objectRecord, error) {
+	b, err := d.bucket(bucket)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	i, rec, err := b.chain(key).find(versionID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if rec.IsDeleteMarker {
+		return nil, 0, nil, &DeleteMarkerError{Marker: rec.info(bucket)}
+	}
+	return b, i, rec, nil
 }

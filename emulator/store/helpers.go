@@ -74,6 +74,10 @@ func cloneMeta(m ObjectMeta) ObjectMeta {
 		m.User = maps.Clone(m.User)
 	}
 	m.Checksum = cloneChecksum(m.Checksum)
+	if m.Lock != nil {
+		l := *m.Lock
+		m.Lock = &l
+	}
 	return m
 }
 
@@ -169,4 +173,19 @@ func partMatches(cp CompletePart, stored PartInfo) error {
 		return fmt.Errorf("%w: part %d has ETag %s, not %s", ErrNoSuchPart, cp.PartNumber, stored.ETag, cp.ETag)
 	}
 	return nil
+}
+
+// updatedLock applies update to cur (nil for none) and returns the state
+// to store: nil once it holds nothing, so an unlocked version keeps no
+// Lock field.
+func updatedLock(cur *ObjectLock, update func(ObjectLock) (ObjectLock, error)) (*ObjectLock, error) {
+	var in ObjectLock
+	if cur != nil {
+		in = *cur
+	}
+	out, err := update(in)
+	if err != nil || out.IsZero() {
+		return nil, err
+	}
+	return &out, nil
 }

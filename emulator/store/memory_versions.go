@@ -34,7 +34,13 @@ func (m *Memory) OpenObjectVersion(_ context.Context, bucket, key, versionID str
 
 // DeleteObjectVersion removes a version, or with versionID "" does what a
 // DELETE without a version id does under the bucket's status.
-func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID string) (DeleteResult, error) {
+func (m *Memory) DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error) {
+	return m.DeleteObjectVersionIf(ctx, bucket, key, versionID, nil)
+}
+
+// DeleteObjectVersionIf removes a version check allows, judged under the
+// store's lock; a nil check allows any.
+func (m *Memory) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error) {
 	defer m.release()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -43,6 +49,11 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 		return DeleteResult{}, err
 	}
 	c := b.chain(key)
+	if versionID != "" {
+		if err := c.allowRemove(versionID, check); err != nil {
+			return DeleteResult{}, err
+		}
+	}
 	c.versions = slices.Clone(c.versions) // readers of the old slice keep it
 	var res DeleteResult
 	var dropped []*memObject
@@ -64,19 +75,26 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, err := m.bucket(bucket)
+	b, i, obj, err := m.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	c := b.chain(key)
-	i, obj, err := c.find(versionID)
+	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Tagging = tagging }), nil
+}
+
+// SetObjectVersionLock replaces one version's Object Lock state.
+func (m *Memory) SetObjectVersionLock(_ context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, i, obj, err := m.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	if obj.info.IsDeleteMarker {
-		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
+	next, err := updatedLock(obj.info.Meta.Lock, update)
+	if err != nil {
+		return ObjectInfo{}, err
 	}
-	return b.retag(key, i, obj, tagging), nil
+	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Lock = next }), nil
 }
 
 // ListObjectVersions returns one page of the bucket's versions.
@@ -91,4 +109,21 @@ func (m *Memory) ListObjectVersions(_ context.Context, bucket string, opts Versi
 	return listVersionsPage(opts, slices.Values(b.keys[start:]), func(key string) []ObjectInfo {
 		return chainInfos(b.chain(key))
 	}), nil
+}
+
+// liveVersion finds version versionID of key and its index in the key's
+// chain; a marker is a *DeleteMarkerError. The caller holds m.mu.
+func (m *Memory) liveVersion(bucket, key, versionID string) (*memBucket, int, *memObject, error) {
+	b, err := m.bucket(bucket)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	i, obj, err := b.chain(key).find(versionID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if obj.info.IsDeleteMarker {
+		return nil, 0, nil, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
+	}
+	return b, i, obj, nil
 }

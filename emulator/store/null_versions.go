@@ -40,12 +40,24 @@ func (n nullVersions) DeleteObjectVersion(ctx context.Context, bucket, key, vers
 	return DeleteResult{}, n.one.DeleteObject(ctx, bucket, key)
 }
 
+// DeleteObjectVersionIf is DeleteObjectVersion: such a store holds no
+// lock state (SetObjectVersionLock is not supported), so nothing a check
+// could refuse.
+func (n nullVersions) DeleteObjectVersionIf(ctx context.Context, bucket, key, versionID string, _ func(ObjectInfo) error) (DeleteResult, error) {
+	return n.DeleteObjectVersion(ctx, bucket, key, versionID)
+}
+
 // SetObjectVersionTagging tags the key's object as its null version.
 func (n nullVersions) SetObjectVersionTagging(ctx context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
 	if err := nullOnly(versionID); err != nil {
 		return ObjectInfo{}, err
 	}
 	return n.one.SetObjectTagging(ctx, bucket, key, tagging)
+}
+
+// SetObjectVersionLock is not supported: Object Lock needs versioning.
+func (n nullVersions) SetObjectVersionLock(context.Context, string, string, string, func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
+	return ObjectInfo{}, ErrNotImplemented
 }
 
 // ListObjectVersions is not supported.

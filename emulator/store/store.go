@@ -59,6 +59,32 @@ type ObjectMeta struct {
 	// Tagging is the URL-encoded tag set (x-amz-tagging form), if any.
 	Tagging  string
 	Checksum *Checksum
+	// Lock is the version's Object Lock state; nil when it has none.
+	Lock *ObjectLock `json:",omitempty"`
+}
+
+// Object Lock retention modes.
+const (
+	LockGovernance = "GOVERNANCE"
+	LockCompliance = "COMPLIANCE"
+)
+
+// ObjectLock is what S3 Object Lock keeps on one object version: a
+// retention (Mode until RetainUntil) and a legal hold, independent of
+// each other.
+type ObjectLock struct {
+	// Mode is LockGovernance or LockCompliance; "" when the version has no
+	// retention.
+	Mode        string    `json:",omitempty"`
+	RetainUntil time.Time `json:",omitzero"`
+	// LegalHold is "ON" or "OFF" once set, "" when never set (S3 tells
+	// the two apart: a version never held has no legal-hold state).
+	LegalHold string `json:",omitempty"`
+}
+
+// IsZero reports whether l holds neither a retention nor a legal hold.
+func (l ObjectLock) IsZero() bool {
+	return l.Mode == "" && l.RetainUntil.IsZero() && l.LegalHold == ""
 }
 
 // ObjectInfo describes a stored object.
@@ -288,8 +314,23 @@ type Versions interface {
 	// absent version is no error); with versionID "" it does what
 	// DeleteObject does and says whether it made a delete marker.
 	DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (DeleteResult, error)
+	// DeleteObjectVersionIf is DeleteObjectVersion for a named version
+	// (versionID not "") that first asks check, under the store's lock,
+	// whether that version may go: a check's error is returned and nothing
+	// is deleted, so a rule it judges (Object Lock retention) holds against
+	// concurrent changes. An absent version or a marker is not checked.
+	DeleteObjectVersionIf(ctx context.Context, bucket, key, versionID string, check func(ObjectInfo) error) (DeleteResult, error)
 	// SetObjectVersionTagging is SetObjectTagging for one version; a marker
 	// is a *DeleteMarkerError.
 	SetObjectVersionTagging(ctx context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error)
+	// SetObjectVersionLock replaces one version's Meta.Lock by what update
+	// returns given the current state (the zero ObjectLock for none), and
+	// nothing else, atomically with every other write of the key: update
+	// runs under the store's lock, so a rule it checks (a COMPLIANCE
+	// retention may not be shortened) holds at the commit. An error from
+	// update changes nothing and is returned as is. A marker is a
+	// *DeleteMarkerError; a store that cannot keep versions returns
+	// ErrNotImplemented.
+	SetObjectVersionLock(ctx context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error)
 	ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error)
 }

@@ -216,6 +216,22 @@ func (c *chain[V]) add(v V, status string) (dropped []V) {
 	return dropped
 }
 
+// allowRemove asks check whether the version named id may be removed; an
+// absent version and a delete marker are not asked about.
+func (c chain[V]) allowRemove(id string, check func(ObjectInfo) error) error {
+	if check == nil {
+		return nil
+	}
+	_, v, err := c.find(id)
+	if err != nil {
+		return nil
+	}
+	if info := c.info(v); !info.IsDeleteMarker {
+		return check(cloneInfo(*info))
+	}
+	return nil
+}
+
 // remove deletes the version named id; an absent version is no error, as
 // S3 answers 204 to it.
 func (c *chain[V]) remove(id string) (DeleteResult, []V) {

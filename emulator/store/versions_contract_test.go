@@ -27,6 +27,8 @@ func runVersionsContract(t *testing.T, newStore storeFactory) {
 		{"Versions_Suspended_ReplacesOnlyTheNullVersion", testVersionsSuspended},
 		{"Versions_Unversioned_NullVersionIsTheObject", testVersionsUnversioned},
 		{"Versions_Tagging_OneVersionOnly", testVersionsTagging},
+		{"Versions_Lock_OneVersionOnly_RefusedUpdateChangesNothing", testVersionsLock},
+		{"Versions_DeleteIf_RefusedDeleteRemovesNothing", testVersionsDeleteIf},
 		{"Versions_Conditions_JudgeTheCurrentVersion", testVersionsConditions},
 		{"Versions_FailingBody_AddsNoVersion", testVersionsFailingBody},
 		{"Versions_Multipart_CompleteMakesAVersion", testVersionsMultipart},

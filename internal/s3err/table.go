@@ -26,6 +26,7 @@ const (
 	InvalidBucketACLOwnership          Code = "InvalidBucketAclWithObjectOwnership" // name shortened to keep the table aligned
 	InvalidBucketACLBlockPublic        Code = "InvalidBucketAclWithBlockPublicAccessError"
 	InvalidBucketName                  Code = "InvalidBucketName"
+	InvalidBucketState                 Code = "InvalidBucketState"
 	InvalidChunkSizeError              Code = "InvalidChunkSizeError"
 	InvalidDigest                      Code = "InvalidDigest"
 	InvalidLocationConstraint          Code = "InvalidLocationConstraint"
@@ -54,12 +55,14 @@ const (
 	NoSuchBucketPolicy                 Code = "NoSuchBucketPolicy"
 	NoSuchCORSConfiguration            Code = "NoSuchCORSConfiguration"
 	NoSuchKey                          Code = "NoSuchKey"
+	NoSuchObjectLockConfiguration      Code = "NoSuchObjectLockConfiguration"
 	NoSuchPublicAccessBlock            Code = "NoSuchPublicAccessBlockConfiguration" // name shortened to keep the table aligned
 	NoSuchUpload                       Code = "NoSuchUpload"
 	NoSuchVersion                      Code = "NoSuchVersion"
 	NotImplemented                     Code = "NotImplemented"
 	NotModified                        Code = "NotModified"
-	OwnershipControlsNotFound          Code = "OwnershipControlsNotFoundError" // name shortened to keep the table aligned
+	ObjectLockConfigurationNotFound    Code = "ObjectLockConfigurationNotFoundError" // name shortened to keep the table aligned
+	OwnershipControlsNotFound          Code = "OwnershipControlsNotFoundError"       // name shortened to keep the table aligned
 	PreconditionFailed                 Code = "PreconditionFailed"
 	RequestTimeTooSkewed               Code = "RequestTimeTooSkewed"
 	RequestTimeout                     Code = "RequestTimeout"
@@ -95,6 +98,7 @@ var table = map[Code]row{
 	InvalidBucketACLOwnership:          {http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
 	InvalidBucketACLBlockPublic:        {http.StatusBadRequest, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"},
 	InvalidBucketName:                  {http.StatusBadRequest, "The specified bucket is not valid."},
+	InvalidBucketState:                 {http.StatusConflict, "The request is not valid with the current state of the bucket."},
 	InvalidChunkSizeError:              {http.StatusBadRequest, "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	InvalidDigest:                      {http.StatusBadRequest, "The Content-MD5 you specified was invalid."},
 	InvalidLocationConstraint:          {http.StatusBadRequest, "The specified location-constraint is not valid"},
@@ -124,11 +128,13 @@ var table = map[Code]row{
 	NoSuchBucketPolicy:                 {http.StatusNotFound, "The bucket policy does not exist"},
 	NoSuchPublicAccessBlock:            {http.StatusNotFound, "The public access block configuration was not found"},
 	NoSuchKey:                          {http.StatusNotFound, "The specified key does not exist."},
+	NoSuchObjectLockConfiguration:      {http.StatusNotFound, "The specified object does not have a ObjectLock configuration"},
 	NoSuchUpload:                       {http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
 	NoSuchVersion:                      {http.StatusNotFound, "The specified version does not exist."},
 	NotImplemented:                     {http.StatusNotImplemented, "A header you provided implies functionality that is not implemented"},
 	NotModified:                        {http.StatusNotModified, "Not Modified"},
 	OwnershipControlsNotFound:          {http.StatusNotFound, "The bucket ownership controls were not found"},
+	ObjectLockConfigurationNotFound:    {http.StatusNotFound, "Object Lock configuration does not exist for this bucket"},
 	PreconditionFailed:                 {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
 	RequestTimeTooSkewed:               {http.StatusForbidden, "The difference between the request time and the current time is too large."},
 	RequestTimeout:                     {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."},
