@@ -31,6 +31,20 @@ var grantHeaders = []string{
 	"X-Amz-Grant-Read", "X-Amz-Grant-Write", "X-Amz-Grant-Read-Acp", "X-Amz-Grant-Write-Acp", "X-Amz-Grant-Full-Control",
 }
 
+// hasACLHeaders reports whether h carries any header requestSetsACL
+// weighs.
+func hasACLHeaders(h http.Header) bool {
+	if h.Get("X-Amz-Acl") != "" {
+		return true
+	}
+	for _, g := range grantHeaders {
+		if h.Get(g) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // requestSetsACL reports whether h asks for an ACL other than the ones an
 // ACL-disabled resource accepts (none, full control for the owner with
 // canonical id ownerID, or the accepted canned values).
@@ -56,6 +70,9 @@ func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, 
 
 // checkObjectACL rejects object ACLs on buckets with ACLs disabled.
 func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
+	if !hasACLHeaders(c.r.Header) {
+		return nil // the usual upload: no owner to read for it
+	}
 	owner, err := s.bucketOwner(ctx, c.bucket)
 	if err != nil {
 		return storeErr(c, err)

@@ -163,8 +163,17 @@ func setChecksumHeaders(h http.Header, ck *store.Checksum) {
 		return
 	}
 	hs := newHeaderSet(h, 2)
-	hs.set(checksumHeaderName(ck.Algorithm), ck.Value)
-	hs.setIf("X-Amz-Checksum-Type", ck.Type)
+	hs.setChecksum(ck)
+}
+
+// setChecksum is setChecksumHeaders into a set the caller sizes, so a
+// response's other headers share its array.
+func (s *headerSet) setChecksum(ck *store.Checksum) {
+	if ck == nil || ck.Value == "" {
+		return
+	}
+	s.set(checksumHeaderName(ck.Algorithm), ck.Value)
+	s.setIf("X-Amz-Checksum-Type", ck.Type)
 }
 
 // checksumModeEnabled reads x-amz-checksum-mode: only ENABLED is valid.

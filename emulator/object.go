@@ -115,11 +115,12 @@ func (s *Server) putObject(c *call) error {
 	if err != nil {
 		return writeConditionErr(c, cond, err)
 	}
-	h := c.w.Header()
-	h.Set("ETag", info.ETag)
-	setChecksumHeaders(h, info.Meta.Checksum)
+	// ETag, the checksum and its type, Content-Length: one value array.
+	hs := newHeaderSet(c.w.Header(), 4)
+	hs.set("ETag", info.ETag)
+	hs.setChecksum(info.Meta.Checksum)
 	s.setVersionHeader(c, "X-Amz-Version-Id", info.VersionID)
-	h.Set("Content-Length", "0")
+	hs.set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusOK)
 	return nil
 }

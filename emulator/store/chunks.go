@@ -165,14 +165,24 @@ func readChunks(body io.Reader) (chunks, []byte, error) {
 // bytes are buf's own, so nothing writes them meanwhile, and all hashing
 // is done when readInto returns.
 func readInto(body io.Reader, e etagHasher, buf []byte) (int, error) {
-	var hashing sync.WaitGroup
-	defer hashing.Wait()
+	// Allocated on the first pipelined piece only: a small body, the
+	// common upload, reads without one.
+	var hashing *sync.WaitGroup
+	wait := func() {
+		if hashing != nil {
+			hashing.Wait()
+		}
+	}
+	defer wait()
 	n := 0
 	for n < len(buf) {
 		m, err := body.Read(buf[n:min(len(buf), n+readPiece)])
 		// The hash takes the pieces in order: the previous one first.
-		hashing.Wait()
+		wait()
 		if piece := buf[n : n+m]; e.h != nil && m >= pipelineMin {
+			if hashing == nil {
+				hashing = new(sync.WaitGroup)
+			}
 			hashing.Go(func() { e.write(piece) })
 		} else {
 			e.write(piece)
