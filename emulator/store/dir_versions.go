@@ -77,6 +77,15 @@ func (d *Dir) DeleteObjectVersion(_ context.Context, bucket, key, versionID stri
 // SetObjectVersionTagging rewrites the sidecar with one version's new tag
 // set.
 func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
+	return d.setVersionMeta(bucket, key, versionID, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectVersionACL rewrites the sidecar with one version's new ACL.
+func (d *Dir) SetObjectVersionACL(_ context.Context, bucket, key, versionID, acl string) (ObjectInfo, error) {
+	return d.setVersionMeta(bucket, key, versionID, func(m *ObjectMeta) { m.ACL = acl })
+}
+
+func (d *Dir) setVersionMeta(bucket, key, versionID string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	b, err := d.bucket(bucket)
@@ -90,7 +99,7 @@ func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID,
 	if rec.IsDeleteMarker {
 		return ObjectInfo{}, &DeleteMarkerError{Marker: rec.info(bucket)}
 	}
-	return d.retag(b, key, i, rec, tagging)
+	return d.remeta(b, key, i, rec, set)
 }
 
 // ListObjectVersions returns one page of the bucket's versions.

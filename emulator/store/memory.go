@@ -228,13 +228,14 @@ func (m *Memory) SetObjectTagging(_ context.Context, bucket, key, tagging string
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	return b.retag(key, 0, obj, tagging), nil
+	return b.remeta(key, 0, obj, func(m *ObjectMeta) { m.Tagging = tagging }), nil
 }
 
-// retag replaces version i of key, obj, by a copy with the new tag set.
-func (b *memBucket) retag(key string, i int, obj *memObject, tagging string) ObjectInfo {
+// remeta replaces version i of key, obj, by a copy whose metadata set
+// changed.
+func (b *memBucket) remeta(key string, i int, obj *memObject, set func(*ObjectMeta)) ObjectInfo {
 	next := &memObject{info: cloneInfo(obj.info), data: obj.data}
-	next.info.Meta.Tagging = tagging
+	set(&next.info.Meta)
 	vs := slices.Clone(b.objects[key])
 	vs[i] = next
 	b.objects[key] = vs

@@ -62,6 +62,15 @@ func (m *Memory) DeleteObjectVersion(_ context.Context, bucket, key, versionID s
 
 // SetObjectVersionTagging replaces one version's tag set.
 func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
+	return m.setVersionMeta(bucket, key, versionID, func(meta *ObjectMeta) { meta.Tagging = tagging })
+}
+
+// SetObjectVersionACL replaces one version's ACL.
+func (m *Memory) SetObjectVersionACL(_ context.Context, bucket, key, versionID, acl string) (ObjectInfo, error) {
+	return m.setVersionMeta(bucket, key, versionID, func(meta *ObjectMeta) { meta.ACL = acl })
+}
+
+func (m *Memory) setVersionMeta(bucket, key, versionID string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, err := m.bucket(bucket)
@@ -76,7 +85,7 @@ func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, version
 	if obj.info.IsDeleteMarker {
 		return ObjectInfo{}, &DeleteMarkerError{Marker: cloneInfo(obj.info)}
 	}
-	return b.retag(key, i, obj, tagging), nil
+	return b.remeta(key, i, obj, set), nil
 }
 
 // ListObjectVersions returns one page of the bucket's versions.

@@ -57,7 +57,12 @@ type ObjectMeta struct {
 	User         map[string]string
 	StorageClass string
 	// Tagging is the URL-encoded tag set (x-amz-tagging form), if any.
-	Tagging  string
+	Tagging string
+	// ACL is the object's access control list, encoded by the emulator
+	// (opaque to stores, which keep it as they keep Tagging); "" is the
+	// bucket owner's FULL_CONTROL alone, as on a bucket with ACLs
+	// disabled.
+	ACL      string `json:",omitempty"`
 	Checksum *Checksum
 }
 
@@ -291,5 +296,9 @@ type Versions interface {
 	// SetObjectVersionTagging is SetObjectTagging for one version; a marker
 	// is a *DeleteMarkerError.
 	SetObjectVersionTagging(ctx context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error)
+	// SetObjectVersionACL replaces one version's Meta.ACL and nothing
+	// else, with SetObjectTagging's atomicity; versionID "" is the current
+	// version.
+	SetObjectVersionACL(ctx context.Context, bucket, key, versionID, acl string) (ObjectInfo, error)
 	ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error)
 }

@@ -15,15 +15,15 @@ func (d *Dir) SetObjectTagging(_ context.Context, bucket, key, tagging string) (
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	return d.retag(b, key, 0, rec, tagging)
+	return d.remeta(b, key, 0, rec, func(m *ObjectMeta) { m.Tagging = tagging })
 }
 
-// retag replaces version i of key, rec, by a copy with the new tag set;
-// the caller holds d.mu for writing.
-func (d *Dir) retag(b *dirBucket, key string, i int, rec *objectRecord, tagging string) (ObjectInfo, error) {
+// remeta replaces version i of key, rec, by a copy whose metadata set
+// changed; the caller holds d.mu for writing.
+func (d *Dir) remeta(b *dirBucket, key string, i int, rec *objectRecord, set func(*ObjectMeta)) (ObjectInfo, error) {
 	next := *rec
 	next.Meta = cloneMeta(rec.Meta)
-	next.Meta.Tagging = tagging
+	set(&next.Meta)
 	c := b.chain(key)
 	c.versions = slices.Clone(c.versions)
 	c.versions[i] = &next
