@@ -54,24 +54,58 @@ func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, 
 	return "", false
 }
 
-// checkObjectACL rejects object ACLs on buckets with ACLs disabled.
-func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
+// objectACL is the ACL a write of an object sets (ObjectMeta.ACL): on a
+// bucket with ACLs disabled, "" (the bucket owner's FULL_CONTROL) or the
+// refusal of any other ACL; on a bucket with ACLs enabled, the requested
+// ACL (private by default) owned by the object's owner, after
+// BlockPublicAcls.
+func (s *Server) objectACL(ctx context.Context, c *call) (string, error) {
 	owner, err := s.bucketOwner(ctx, c.bucket)
 	if err != nil {
-		return storeErr(c, err)
+		return "", storeErr(c, err)
 	}
-	what, sets := requestSetsACL(c.r.Header, ownerOf(owner).ID, "bucket-owner-full-control")
-	if !sets {
-		return nil
-	}
+	bucketOwner := ownerOf(owner)
+	bucketOwnerID := bucketOwner.ID
 	own, err := s.objectOwnership(ctx, c.bucket)
 	if err != nil {
-		return storeErr(c, err)
+		return "", storeErr(c, err)
 	}
-	if own != ownershipEnforced {
-		return s.checkPublicACL(ctx, c)
+	if own == ownershipEnforced {
+		if what, sets := requestSetsACL(c.r.Header, bucketOwnerID, "bucket-owner-full-control"); sets {
+			return "", aclsDisabled(what, c.bucket)
+		}
+		return "", nil
 	}
-	return aclsDisabled(what, c.bucket)
+	if err := s.checkPublicACL(ctx, c); err != nil {
+		return "", err
+	}
+	objOwner := objectWriterOwner(c, own, bucketOwner)
+	a, ok, err := aclFromHeaders(c.r.Header, objOwner.ID, bucketOwnerID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		a = ownerOnlyACL(objOwner.ID)
+	}
+	a.OwnerName = objOwner.DisplayName
+	return a.encode(), nil
+}
+
+// objectWriterOwner is who owns an object written to a bucket with ACLs
+// enabled: its writer (ObjectWriter), or the bucket owner when
+// BucketOwnerPreferred and the writer hands it over with
+// bucket-owner-full-control. An anonymous writer's object goes to the
+// bucket owner: strictS3's choice, since it has no anonymous canonical
+// user to show.
+func objectWriterOwner(c *call, ownership string, bucketOwner owner) owner {
+	id := c.auth.Identity
+	if id.Anonymous() {
+		return bucketOwner
+	}
+	if ownership == "BucketOwnerPreferred" && c.r.Header.Get("X-Amz-Acl") == "bucket-owner-full-control" {
+		return bucketOwner
+	}
+	return ownerOf(accountOf(id))
 }
 
 // objectOwnership is the bucket's Object Ownership setting, "" when its
@@ -126,15 +160,20 @@ func publicACL(h http.Header) (string, bool) {
 	return "", false
 }
 
-// checkPublicACL refuses a public ACL on a bucket with ACLs enabled when
-// BlockPublicAcls is on (at the bucket or the account), with S3's plain
-// 403 AccessDenied.
+// checkPublicACL refuses a public ACL in c's headers on a bucket with
+// ACLs enabled when BlockPublicAcls is on.
 func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
 	what, public := publicACL(c.r.Header)
 	if !public {
 		return nil
 	}
-	block, err := s.effectivePublicAccessBlock(ctx, c.bucket)
+	return s.refusePublicACL(c, what)
+}
+
+// refusePublicACL refuses the public ACL what when BlockPublicAcls is on
+// (at the bucket or the account), with S3's plain 403 AccessDenied.
+func (s *Server) refusePublicACL(c *call, what string) error {
+	block, err := s.effectivePublicAccessBlock(c.r.Context(), c.bucket)
 	if err != nil {
 		return storeErr(c, err)
 	}
@@ -142,6 +181,6 @@ func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
 		return nil
 	}
 	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
-		Message:  fmt.Sprintf("%s would make the object public, and BlockPublicAcls is on for bucket %s", what, c.bucket),
+		Message:  fmt.Sprintf("%s would make the %s public, and BlockPublicAcls is on for bucket %s", what, strings.ToLower(aclLevel(c)), c.bucket),
 		Evidence: map[string]string{"bucket": c.bucket, "decided_by": "BlockPublicAcls"}})
 }
