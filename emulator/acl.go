@@ -59,7 +59,7 @@ func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, 
 // refusal of any other ACL; on a bucket with ACLs enabled, the requested
 // ACL (private by default) owned by the object's owner, after
 // BlockPublicAcls.
-func (s *Server) objectACL(ctx context.Context, c *call) (string, error) {
+func (s *Server) objectACL(ctx context.Context, c *call, h http.Header) (string, error) {
 	owner, err := s.bucketOwner(ctx, c.bucket)
 	if err != nil {
 		return "", storeErr(c, err)
@@ -71,16 +71,18 @@ func (s *Server) objectACL(ctx context.Context, c *call) (string, error) {
 		return "", storeErr(c, err)
 	}
 	if own == ownershipEnforced {
-		if what, sets := requestSetsACL(c.r.Header, bucketOwnerID, "bucket-owner-full-control"); sets {
+		if what, sets := requestSetsACL(h, bucketOwnerID, "bucket-owner-full-control"); sets {
 			return "", aclsDisabled(what, c.bucket)
 		}
 		return "", nil
 	}
-	if err := s.checkPublicACL(ctx, c); err != nil {
-		return "", err
+	if what, public := publicACL(h); public {
+		if err := s.refusePublicACL(c, what, "object"); err != nil {
+			return "", err
+		}
 	}
-	objOwner := objectWriterOwner(c, own, bucketOwner)
-	a, ok, err := aclFromHeaders(c.r.Header, objOwner.ID, bucketOwnerID)
+	objOwner := objectWriterOwner(c, h, own, bucketOwner)
+	a, ok, err := aclFromHeaders(h, objOwner.ID, bucketOwnerID)
 	if err != nil {
 		return "", err
 	}
@@ -97,12 +99,12 @@ func (s *Server) objectACL(ctx context.Context, c *call) (string, error) {
 // bucket-owner-full-control. An anonymous writer's object goes to the
 // bucket owner: strictS3's choice, since it has no anonymous canonical
 // user to show.
-func objectWriterOwner(c *call, ownership string, bucketOwner owner) owner {
+func objectWriterOwner(c *call, h http.Header, ownership string, bucketOwner owner) owner {
 	id := c.auth.Identity
 	if id.Anonymous() {
 		return bucketOwner
 	}
-	if ownership == "BucketOwnerPreferred" && c.r.Header.Get("X-Amz-Acl") == "bucket-owner-full-control" {
+	if ownership == "BucketOwnerPreferred" && h.Get("X-Amz-Acl") == "bucket-owner-full-control" {
 		return bucketOwner
 	}
 	return ownerOf(accountOf(id))
@@ -160,19 +162,10 @@ func publicACL(h http.Header) (string, bool) {
 	return "", false
 }
 
-// checkPublicACL refuses a public ACL in c's headers on a bucket with
-// ACLs enabled when BlockPublicAcls is on.
-func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
-	what, public := publicACL(c.r.Header)
-	if !public {
-		return nil
-	}
-	return s.refusePublicACL(c, what)
-}
-
 // refusePublicACL refuses the public ACL what when BlockPublicAcls is on
-// (at the bucket or the account), with S3's plain 403 AccessDenied.
-func (s *Server) refusePublicACL(c *call, what string) error {
+// (at the bucket or the account), with S3's plain 403 AccessDenied; level
+// is "bucket" or "object", what the ACL is for.
+func (s *Server) refusePublicACL(c *call, what, level string) error {
 	block, err := s.effectivePublicAccessBlock(c.r.Context(), c.bucket)
 	if err != nil {
 		return storeErr(c, err)
@@ -181,6 +174,6 @@ func (s *Server) refusePublicACL(c *call, what string) error {
 		return nil
 	}
 	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
-		Message:  fmt.Sprintf("%s would make the %s public, and BlockPublicAcls is on for bucket %s", what, strings.ToLower(aclLevel(c)), c.bucket),
+		Message:  fmt.Sprintf("%s would make the %s public, and BlockPublicAcls is on for bucket %s", what, level, c.bucket),
 		Evidence: map[string]string{"bucket": c.bucket, "decided_by": "BlockPublicAcls"}})
 }

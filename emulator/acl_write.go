@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/stricts3/stricts3/emulator/store"
 	"github.com/stricts3/stricts3/internal/s3err"
@@ -96,7 +97,7 @@ func (s *Server) requestedACL(c *call, current storedACL, bucketOwnerID string) 
 	}
 	next.OwnerName = current.OwnerName
 	if g, public := next.public(); public {
-		if err := s.refusePublicACL(c, "the grant of "+g.String()); err != nil {
+		if err := s.refusePublicACL(c, "the grant of "+g.String(), strings.ToLower(aclLevel(c))); err != nil {
 			return next, err
 		}
 	}

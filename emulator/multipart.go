@@ -60,7 +60,7 @@ func (s *Server) createMultipartUpload(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
-	if meta.ACL, err = s.objectACL(c.r.Context(), c); err != nil {
+	if meta.ACL, err = s.objectACL(c.r.Context(), c, c.r.Header); err != nil {
 		return err
 	}
 	u, err := s.store.CreateUpload(c.r.Context(), c.bucket, c.key, meta)
