@@ -15,9 +15,8 @@ import (
 // Object Ownership. Buckets S3 creates today are BucketOwnerEnforced: ACLs
 // are disabled, and a write that sets any ACL other than
 // bucket-owner-full-control fails. A bucket created with
-// x-amz-object-ownership ObjectWriter or BucketOwnerPreferred accepts ACL
-// headers; strictS3 does not model ACLs, so it then accepts and ignores
-// them.
+// x-amz-object-ownership ObjectWriter or BucketOwnerPreferred keeps the
+// ACLs it is given and lets their grants allow requests.
 const (
 	ownershipEnforced = "BucketOwnerEnforced"
 	// ownershipConfig is the bucket configuration name holding the setting.
