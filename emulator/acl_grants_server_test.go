@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stricts3/stricts3/internal/s3test"
 )
 
 // legacyBucket creates an ACL-enabled bucket (ObjectWriter) whose Block
@@ -149,4 +152,16 @@ func TestACLGrants_PutThenGet_RoundTrips(t *testing.T) {
 	_, err = ts.Client.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), ACL: types.BucketCannedACLPrivate,
 		GrantRead: aws.String(`id="` + theOwner.ID + `"`)})
 	apiErr(t, err, "InvalidRequest", http.StatusBadRequest)
+}
+
+// The log line of a request a grant let in names that grant, as a denial's
+// names what decided it.
+func TestACLGrants_LogNamesTheGrantThatAllowed(t *testing.T) {
+	var logs s3test.LockedBuffer
+	ts := NewTestServer(t, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	legacyBucket(t, ts.Client, "legacy")
+	putWithACL(t, ts.Client, "pub", "hello", types.ObjectCannedACLPublicRead)
+	resp, _ := anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/pub", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, logs.String(), `granted_by="object ACL of arn:aws:s3:::legacy/pub grants READ to group AllUsers"`)
 }
