@@ -14,6 +14,10 @@ const (
 	groupAllUsers           = "http://acs.amazonaws.com/groups/global/AllUsers"
 	groupAuthenticatedUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 	groupLogDelivery        = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+	// ec2BundleReader is the canonical user of Amazon EC2 that reads
+	// machine-image bundles, the grantee of aws-exec-read, as AWS stores
+	// that canned ACL.
+	ec2BundleReader = "6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c"
 )
 
 // ACL permissions.
@@ -79,6 +83,8 @@ func cannedACL(name, ownerID, bucketOwnerID string) (storedACL, error) {
 	case "public-read-write":
 		add(aclGranted{URI: groupAllUsers, Permission: permRead})
 		add(aclGranted{URI: groupAllUsers, Permission: permWrite})
+	case "aws-exec-read":
+		add(aclGranted{ID: ec2BundleReader, Permission: permRead})
 	case "authenticated-read":
 		add(aclGranted{URI: groupAuthenticatedUsers, Permission: permRead})
 	case "log-delivery-write":

@@ -24,6 +24,7 @@ func TestCannedACL_ExpandsAsS3Documents(t *testing.T) {
 		{"authenticated-read", []aclGranted{fc, {URI: groupAuthenticatedUsers, Permission: permRead}}},
 		{"bucket-owner-read", []aclGranted{fc, {ID: bucketOwner, Permission: permRead}}},
 		{"bucket-owner-full-control", []aclGranted{fc, {ID: bucketOwner, Permission: permFullControl}}},
+		{"aws-exec-read", []aclGranted{fc, {ID: ec2BundleReader, Permission: permRead}}},
 		{"log-delivery-write", []aclGranted{fc, {URI: groupLogDelivery, Permission: permWrite}, {URI: groupLogDelivery, Permission: permReadACP}}},
 	}
 	for _, tt := range tests {
