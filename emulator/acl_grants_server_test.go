@@ -165,3 +165,45 @@ func TestACLGrants_LogNamesTheGrantThatAllowed(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, logs.String(), `granted_by="object ACL of arn:aws:s3:::legacy/pub grants READ to group AllUsers"`)
 }
+
+// BlockPublicAcls refuses a public grant in any of the three forms, the
+// document too, and the ACL stays as it was.
+func TestACLGrants_BlockPublicAcls_RefusesPublicDocument(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	_, err := ts.Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy"), ObjectOwnership: types.ObjectOwnershipObjectWriter})
+	require.NoError(t, err)
+	putWithACL(t, ts.Client, "k", "x", "")
+	_, err = ts.Client.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("legacy"), Key: aws.String("k"),
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: &types.Owner{ID: aws.String(theOwner.ID)}, Grants: []types.Grant{
+			{Grantee: &types.Grantee{Type: types.TypeGroup, URI: aws.String(groupAuthenticatedUsers)}, Permission: types.PermissionRead},
+		}}})
+	apiErr(t, err, "AccessDenied", http.StatusForbidden)
+	assert.Contains(t, diagnosisOf(t, err), "the grant of READ to group AuthenticatedUsers would make the object public, and BlockPublicAcls is on for bucket legacy")
+	got, err := ts.Client.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("legacy"), Key: aws.String("k")})
+	require.NoError(t, err)
+	require.Len(t, got.Grants, 1, "the refused ACL changed nothing")
+	assert.Equal(t, types.PermissionFullControl, got.Grants[0].Permission)
+}
+
+// On a versioned bucket an ACL belongs to one version: making an older
+// version public-read serves it by versionId, not the current one.
+func TestACLGrants_VersionedBucket_ACLPerVersion(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	legacyBucket(t, ts.Client, "legacy")
+	_, err := ts.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("legacy"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	first, err := ts.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy"), Key: aws.String("k"), Body: strings.NewReader("v1")})
+	require.NoError(t, err)
+	putWithACL(t, ts.Client, "k", "v2", "")
+	_, err = ts.Client.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("legacy"), Key: aws.String("k"), VersionId: first.VersionId, ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+
+	resp, body := anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/k?versionId="+*first.VersionId, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "v1", string(body))
+	resp, _ = anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/k", nil)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "the current version stays private")
+}
