@@ -207,3 +207,24 @@ func TestACLGrants_VersionedBucket_ACLPerVersion(t *testing.T) {
 	resp, _ = anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/k", nil)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "the current version stays private")
 }
+
+// Disabling a bucket's ACLs (BucketOwnerEnforced) voids the grants it
+// kept: they are neither applied nor shown, as on S3.
+func TestACLGrants_DisablingACLs_VoidsKeptGrants(t *testing.T) {
+	ts := NewTestServer(t)
+	ctx := context.Background()
+	legacyBucket(t, ts.Client, "legacy")
+	putWithACL(t, ts.Client, "pub", "hello", types.ObjectCannedACLPublicRead)
+	resp, _ := anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/pub", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	_, err := ts.Client.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String("legacy"),
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	require.NoError(t, err)
+	resp, _ = anonymous(t, ts, http.MethodGet, ts.URL+"/legacy/pub", nil)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	got, err := ts.Client.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("legacy"), Key: aws.String("pub")})
+	require.NoError(t, err)
+	require.Len(t, got.Grants, 1)
+	assert.Equal(t, theOwner.ID, *got.Grants[0].Grantee.ID)
+}

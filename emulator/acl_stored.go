@@ -12,11 +12,18 @@ import (
 // alone.
 const bucketACLConfig = "acl"
 
-// bucketACL is the bucket's stored ACL.
+// bucketACL is the bucket's ACL.
 func (s *Server) bucketACL(ctx context.Context, bucket string) (storedACL, error) {
 	acct, err := s.bucketOwner(ctx, bucket)
 	if err != nil {
 		return storedACL{}, err
+	}
+	enforced, err := s.bucketACLsDisabled(ctx, bucket)
+	if err != nil {
+		return storedACL{}, err
+	}
+	if enforced {
+		return decodeACL("", ownerOf(acct))
 	}
 	doc, err := s.store.GetBucketConfig(ctx, bucket, bucketACLConfig)
 	if errors.Is(err, store.ErrNoSuchBucketConfig) {
@@ -34,5 +41,20 @@ func (s *Server) objectACLOf(ctx context.Context, bucket string, info store.Obje
 	if err != nil {
 		return storedACL{}, err
 	}
+	enforced, err := s.bucketACLsDisabled(ctx, bucket)
+	if err != nil {
+		return storedACL{}, err
+	}
+	if enforced {
+		return decodeACL("", ownerOf(acct))
+	}
 	return decodeACL(info.Meta.ACL, ownerOf(acct))
+}
+
+// bucketACLsDisabled reports whether the bucket is BucketOwnerEnforced. An ACL
+// kept from before the bucket's ACLs were disabled is then neither shown
+// nor applied: S3 answers the bucket owner's FULL_CONTROL alone.
+func (s *Server) bucketACLsDisabled(ctx context.Context, bucket string) (bool, error) {
+	own, err := s.objectOwnership(ctx, bucket)
+	return own == ownershipEnforced, err
 }
