@@ -15,9 +15,8 @@ import (
 // Object Ownership. Buckets S3 creates today are BucketOwnerEnforced: ACLs
 // are disabled, and a write that sets any ACL other than
 // bucket-owner-full-control fails. A bucket created with
-// x-amz-object-ownership ObjectWriter or BucketOwnerPreferred accepts ACL
-// headers; strictS3 does not model ACLs, so it then accepts and ignores
-// them.
+// x-amz-object-ownership ObjectWriter or BucketOwnerPreferred keeps the
+// ACLs it is given and lets their grants allow requests.
 const (
 	ownershipEnforced = "BucketOwnerEnforced"
 	// ownershipConfig is the bucket configuration name holding the setting.
@@ -68,27 +67,63 @@ func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, 
 	return "", false
 }
 
-// checkObjectACL rejects object ACLs on buckets with ACLs disabled.
-func (s *Server) checkObjectACL(ctx context.Context, c *call) error {
-	if !hasACLHeaders(c.r.Header) {
-		return nil // the usual upload: no owner to read for it
+// objectACL is the ACL a write of an object sets (ObjectMeta.ACL): on a
+// bucket with ACLs disabled, "" (the bucket owner's FULL_CONTROL) or the
+// refusal of any other ACL; on a bucket with ACLs enabled, the requested
+// ACL (private by default) owned by the object's owner, after
+// BlockPublicAcls.
+func (s *Server) objectACL(ctx context.Context, c *call, h http.Header) (string, error) {
+	own, err := s.objectOwnership(ctx, c.bucket)
+	if err != nil {
+		return "", storeErr(c, err)
+	}
+	if own == ownershipEnforced && !hasACLHeaders(h) {
+		return "", nil // the usual upload: no owner to read for it
 	}
 	owner, err := s.bucketOwner(ctx, c.bucket)
 	if err != nil {
-		return storeErr(c, err)
+		return "", storeErr(c, err)
 	}
-	what, sets := requestSetsACL(c.r.Header, ownerOf(owner).ID, "bucket-owner-full-control")
-	if !sets {
-		return nil
+	bucketOwner := ownerOf(owner)
+	bucketOwnerID := bucketOwner.ID
+	if own == ownershipEnforced {
+		if what, sets := requestSetsACL(h, bucketOwnerID, "bucket-owner-full-control"); sets {
+			return "", aclsDisabled(what, c.bucket)
+		}
+		return "", nil
 	}
-	own, err := s.objectOwnership(ctx, c.bucket)
+	if what, public := publicACL(h); public {
+		if err := s.refusePublicACL(c, what, "object"); err != nil {
+			return "", err
+		}
+	}
+	objOwner := objectWriterOwner(c, h, own, bucketOwner)
+	a, ok, err := aclFromHeaders(h, objOwner.ID, bucketOwnerID)
 	if err != nil {
-		return storeErr(c, err)
+		return "", err
 	}
-	if own != ownershipEnforced {
-		return s.checkPublicACL(ctx, c)
+	if !ok {
+		a = ownerOnlyACL(objOwner.ID)
 	}
-	return aclsDisabled(what, c.bucket)
+	a.OwnerName = objOwner.DisplayName
+	return a.encode(), nil
+}
+
+// objectWriterOwner is who owns an object written to a bucket with ACLs
+// enabled: its writer (ObjectWriter), or the bucket owner when
+// BucketOwnerPreferred and the writer hands it over with
+// bucket-owner-full-control. An anonymous writer's object goes to the
+// bucket owner: strictS3's choice, since it has no anonymous canonical
+// user to show.
+func objectWriterOwner(c *call, h http.Header, ownership string, bucketOwner owner) owner {
+	id := c.auth.Identity
+	if id.Anonymous() {
+		return bucketOwner
+	}
+	if ownership == "BucketOwnerPreferred" && h.Get("X-Amz-Acl") == "bucket-owner-full-control" {
+		return bucketOwner
+	}
+	return ownerOf(accountOf(id))
 }
 
 // objectOwnership is the bucket's Object Ownership setting, "" when its
@@ -143,15 +178,11 @@ func publicACL(h http.Header) (string, bool) {
 	return "", false
 }
 
-// checkPublicACL refuses a public ACL on a bucket with ACLs enabled when
-// BlockPublicAcls is on (at the bucket or the account), with S3's plain
-// 403 AccessDenied.
-func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
-	what, public := publicACL(c.r.Header)
-	if !public {
-		return nil
-	}
-	block, err := s.effectivePublicAccessBlock(ctx, c.bucket)
+// refusePublicACL refuses the public ACL what when BlockPublicAcls is on
+// (at the bucket or the account), with S3's plain 403 AccessDenied; level
+// is "bucket" or "object", what the ACL is for.
+func (s *Server) refusePublicACL(c *call, what, level string) error {
+	block, err := s.effectivePublicAccessBlock(c.r.Context(), c.bucket)
 	if err != nil {
 		return storeErr(c, err)
 	}
@@ -159,6 +190,6 @@ func (s *Server) checkPublicACL(ctx context.Context, c *call) error {
 		return nil
 	}
 	return s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: verifier.CauseAccessDenied,
-		Message:  fmt.Sprintf("%s would make the object public, and BlockPublicAcls is on for bucket %s", what, c.bucket),
+		Message:  fmt.Sprintf("%s would make the %s public, and BlockPublicAcls is on for bucket %s", what, level, c.bucket),
 		Evidence: map[string]string{"bucket": c.bucket, "decided_by": "BlockPublicAcls"}})
 }

@@ -108,12 +108,15 @@ func (s *Server) bucketAccess(ctx context.Context, bucket string) (bucketAccess,
 	return b, err
 }
 
-// decide combines the key's identity policy with the bucket policy as IAM
-// does for S3: an explicit Deny in either wins; within the bucket owner's
-// account either may allow; across accounts both must (the bucket policy
-// by naming the key or its account); an anonymous caller needs a statement
-// for everyone ("*"). RestrictPublicBuckets keeps a public policy from
-// allowing anyone outside the owner's account.
+// decide combines the key's identity policy with the bucket policy and
+// the ACLs as IAM does for S3: an explicit Deny in either policy wins;
+// within the bucket owner's account either policy or an ACL grant may
+// allow; across accounts the identity policy and a resource grant (a
+// bucket policy statement naming the key or its account, or an ACL grant)
+// must both; an anonymous caller needs a statement for everyone ("*") or
+// a grant to AllUsers. RestrictPublicBuckets keeps a public policy from
+// allowing anyone outside the owner's account; IgnorePublicAcls voids
+// grants to AllUsers and AuthenticatedUsers.
 func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 	id := c.auth.Identity
 	pr := principalOf(id)
@@ -201,6 +204,23 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 	default:
 		v.why = fmt.Sprintf("%s is not allowed %s on %s: bucket %s belongs to account %s, and %s", who, action, res, bucket, b.owner,
 			s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key}, "another account's key needs a bucket policy statement naming it or its account"))
+	}
+	if b.exists && d.Effect != access.Deny && (id.Anonymous() || sameAccount || identityAllows) {
+		// ACLs are the other resource-based grant: where a bucket policy
+		// statement could have allowed, a grant can.
+		acl, err := s.aclDecision(c, b, pr, action, bucket, key)
+		if err != nil {
+			return v, err
+		}
+		if acl.granted != nil {
+			v.allowed = true
+			c.grantedBy = fmt.Sprintf("%s ACL of %s grants %s", acl.level, res, acl.granted)
+			return v, nil
+		}
+		if acl.ignored != nil {
+			v.why += fmt.Sprintf("; the %s ACL grants %s, but IgnorePublicAcls is on for bucket %s", acl.level, acl.ignored, bucket)
+			v.evidence["decided_by"], v.evidence["ignored_grant"] = "IgnorePublicAcls", acl.ignored.String()
+		}
 	}
 	if v.evidence["decided_by"] == "" {
 		v.evidence["decided_by"] = "no statement allows"

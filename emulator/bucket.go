@@ -27,6 +27,11 @@ func (s *Server) createBucket(c *call) error {
 		return s3err.New(s3err.InvalidBucketACLBlockPublic).
 			WithDiagnosis("%s: new buckets block public ACLs; create the bucket, lift its Block Public Access, then set the ACL", what)
 	}
+	creator := ownerOf(c.callerAccount())
+	acl, setsACL, err := aclFromHeaders(c.r.Header, creator.ID, creator.ID)
+	if err != nil {
+		return err
+	}
 	var cfg createBucketConfiguration
 	if _, err := readXML(c, &cfg); err != nil {
 		return err
@@ -36,6 +41,12 @@ func (s *Server) createBucket(c *call) error {
 	}
 	if err := s.createOwnedBucket(c, ownership, lock); err != nil {
 		return err
+	}
+	if setsACL && ownership != ownershipEnforced {
+		acl.OwnerName = creator.DisplayName
+		if err := s.store.PutBucketConfig(c.r.Context(), c.bucket, bucketACLConfig, []byte(acl.encode())); err != nil {
+			return storeErr(c, err)
+		}
 	}
 	c.w.Header().Set("Location", "/"+c.bucket)
 	c.w.WriteHeader(http.StatusOK)

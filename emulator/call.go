@@ -41,6 +41,9 @@ type call struct {
 	// request headers in bucket policy conditions (s3:x-amz-acl is the
 	// form's acl field).
 	postFields verifier.PostFields
+	// grantedBy names the ACL grant that allowed the request, if one
+	// did, for the log line.
+	grantedBy string
 	// err is the S3 error answered, if any, for the log line.
 	err      *s3err.Error
 	panicked any
@@ -151,6 +154,9 @@ func (c *call) finish() {
 			slog.Int64("bytes_sent", c.hangup.sent), slog.Int64("bytes_expected", c.hangup.length))
 	} else {
 		attrs = append(attrs, slog.String("verdict", "ok"))
+		if c.grantedBy != "" {
+			attrs = append(attrs, slog.String("granted_by", c.grantedBy))
+		}
 	}
 	attrs, level = c.warnAttrs(attrs, level)
 	if c.panicked != nil {

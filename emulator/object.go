@@ -86,7 +86,7 @@ func (s *Server) putObject(c *call) error {
 	if _, err := s.store.BucketInfo(c.r.Context(), c.bucket); err != nil {
 		return storeErr(c, err)
 	}
-	if err := s.checkObjectACL(c.r.Context(), c); err != nil {
+	if meta.ACL, err = s.objectACL(c.r.Context(), c, c.r.Header); err != nil {
 		return err
 	}
 	if meta.Lock, err = s.newVersionLock(c); err != nil {

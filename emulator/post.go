@@ -33,6 +33,9 @@ func (s *Server) postObject(c *call) error {
 		return err
 	}
 	meta, err := metaFromPostFields(up.Fields)
+	if err == nil {
+		meta.ACL, err = s.objectACL(c.r.Context(), c, postACLHeader(up.Fields))
+	}
 	if err != nil {
 		// S3 measures the file against content-length-range before it
 		// validates the object's fields.
@@ -106,6 +109,16 @@ func metaFromPostFields(f verifier.PostFields) (store.ObjectMeta, error) {
 
 // headerValue stores non-ASCII values RFC 2047-encoded, as S3 does for form
 // fields; ASCII stays verbatim.
+// postACLHeader is the form's acl field as the x-amz-acl header it
+// stands for.
+func postACLHeader(f verifier.PostFields) http.Header {
+	h := http.Header{}
+	if v := f.Get("acl"); v != "" {
+		h.Set("X-Amz-Acl", v)
+	}
+	return h
+}
+
 func headerValue(v string) string {
 	for i := 0; i < len(v); i++ {
 		// Control bytes are encoded too: sent raw, they would make HTTP

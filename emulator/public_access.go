@@ -13,8 +13,8 @@ import (
 // PublicAccessBlock is S3 Block Public Access: four switches that
 // override what bucket policies and ACLs would otherwise make public.
 // BlockPublicAcls refuses a public ACL on a bucket with ACLs enabled;
-// strictS3 applies no ACL grants, so IgnorePublicAcls is stored and
-// answered but changes nothing; BlockPublicPolicy refuses a public bucket
+// IgnorePublicAcls voids the grants to AllUsers and AuthenticatedUsers;
+// BlockPublicPolicy refuses a public bucket
 // policy (403 AccessDenied), and RestrictPublicBuckets limits a public
 // policy to the bucket owner's account, anonymous callers and other
 // accounts excluded.

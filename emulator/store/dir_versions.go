@@ -89,13 +89,22 @@ func (d *Dir) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID st
 // SetObjectVersionTagging rewrites the sidecar with one version's new tag
 // set.
 func (d *Dir) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
+	return d.setVersionMeta(bucket, key, versionID, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectVersionACL rewrites the sidecar with one version's new ACL.
+func (d *Dir) SetObjectVersionACL(_ context.Context, bucket, key, versionID, acl string) (ObjectInfo, error) {
+	return d.setVersionMeta(bucket, key, versionID, func(m *ObjectMeta) { m.ACL = acl })
+}
+
+func (d *Dir) setVersionMeta(bucket, key, versionID string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	b, i, rec, err := d.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	return d.remeta(b, key, i, rec, func(m *ObjectMeta) { m.Tagging = tagging })
+	return d.remeta(b, key, i, rec, set)
 }
 
 // SetObjectVersionLock rewrites the sidecar with one version's new Object

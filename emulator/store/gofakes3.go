@@ -260,6 +260,15 @@ func (o *gofakes3Object) Close() error { return o.contents.Close() }
 // object write holds, so no other write can slip in between the read and
 // the re-put; ETag and LastModified are carried over unchanged.
 func (g *gofakes3Store) SetObjectTagging(_ context.Context, bucket, key, tagging string) (ObjectInfo, error) {
+	return g.setMeta(bucket, key, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectACL re-puts the object with the new ACL, as SetObjectTagging.
+func (g *gofakes3Store) SetObjectACL(_ context.Context, bucket, key, acl string) (ObjectInfo, error) {
+	return g.setMeta(bucket, key, func(m *ObjectMeta) { m.ACL = acl })
+}
+
+func (g *gofakes3Store) setMeta(bucket, key string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	obj, err := g.backend.GetObject(bucket, key, nil)
@@ -273,7 +282,7 @@ func (g *gofakes3Store) SetObjectTagging(_ context.Context, bucket, key, tagging
 	}
 	rec := decodeRecord(obj)
 	rec.Meta = cloneMeta(rec.Meta)
-	rec.Meta.Tagging = tagging
+	set(&rec.Meta)
 	return g.putRecord(bucket, key, data, rec)
 }
 

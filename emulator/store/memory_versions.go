@@ -73,13 +73,22 @@ func (m *Memory) DeleteObjectVersionIf(_ context.Context, bucket, key, versionID
 
 // SetObjectVersionTagging replaces one version's tag set.
 func (m *Memory) SetObjectVersionTagging(_ context.Context, bucket, key, versionID, tagging string) (ObjectInfo, error) {
+	return m.setVersionMeta(bucket, key, versionID, func(meta *ObjectMeta) { meta.Tagging = tagging })
+}
+
+// SetObjectVersionACL replaces one version's ACL.
+func (m *Memory) SetObjectVersionACL(_ context.Context, bucket, key, versionID, acl string) (ObjectInfo, error) {
+	return m.setVersionMeta(bucket, key, versionID, func(meta *ObjectMeta) { meta.ACL = acl })
+}
+
+func (m *Memory) setVersionMeta(bucket, key, versionID string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, i, obj, err := m.liveVersion(bucket, key, versionID)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	return b.remeta(key, i, obj, func(m *ObjectMeta) { m.Tagging = tagging }), nil
+	return b.remeta(key, i, obj, set), nil
 }
 
 // SetObjectVersionLock replaces one version's Object Lock state.

@@ -9,6 +9,7 @@ type oneVersion interface {
 	OpenObject(ctx context.Context, bucket, key string) (Object, error)
 	DeleteObject(ctx context.Context, bucket, key string) error
 	SetObjectTagging(ctx context.Context, bucket, key, tagging string) (ObjectInfo, error)
+	SetObjectACL(ctx context.Context, bucket, key, acl string) (ObjectInfo, error)
 }
 
 // nullVersions gives a oneVersion store the Versions methods: a bucket's
@@ -58,6 +59,15 @@ func (n nullVersions) SetObjectVersionTagging(ctx context.Context, bucket, key, 
 // SetObjectVersionLock is not supported: Object Lock needs versioning.
 func (n nullVersions) SetObjectVersionLock(context.Context, string, string, string, func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error) {
 	return ObjectInfo{}, ErrNotImplemented
+}
+
+// SetObjectVersionACL sets the ACL of the key's object as its null
+// version.
+func (n nullVersions) SetObjectVersionACL(ctx context.Context, bucket, key, versionID, acl string) (ObjectInfo, error) {
+	if err := nullOnly(versionID); err != nil {
+		return ObjectInfo{}, err
+	}
+	return n.one.SetObjectACL(ctx, bucket, key, acl)
 }
 
 // ListObjectVersions is not supported.

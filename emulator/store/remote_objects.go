@@ -221,10 +221,20 @@ func (r *remoteStore) DeleteObject(ctx context.Context, bucket, key string) erro
 // condition that the backend still holds the version read (its ETag).
 // Objects over 5 GB cannot be copied in one call and answer InternalError.
 func (r *remoteStore) SetObjectTagging(ctx context.Context, bucket, key, tagging string) (ObjectInfo, error) {
+	return r.setMeta(ctx, bucket, key, func(m *ObjectMeta) { m.Tagging = tagging })
+}
+
+// SetObjectACL copies the object onto itself with the new ACL in its
+// record, as SetObjectTagging.
+func (r *remoteStore) SetObjectACL(ctx context.Context, bucket, key, acl string) (ObjectInfo, error) {
+	return r.setMeta(ctx, bucket, key, func(m *ObjectMeta) { m.ACL = acl })
+}
+
+func (r *remoteStore) setMeta(ctx context.Context, bucket, key string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	unlock := r.keyLocks.lock(bucket + "/" + key)
 	defer unlock()
 	for range 3 {
-		info, err := r.setTagging(ctx, bucket, key, tagging)
+		info, err := r.setRecordMeta(ctx, bucket, key, set)
 		if !errors.Is(err, ErrPreconditionFailed) {
 			return info, err
 		}
@@ -233,7 +243,7 @@ func (r *remoteStore) SetObjectTagging(ctx context.Context, bucket, key, tagging
 	return ObjectInfo{}, r.fromBackend("CopyObject (tagging)", errors.New("the object kept changing"), nil)
 }
 
-func (r *remoteStore) setTagging(ctx context.Context, bucket, key, tagging string) (ObjectInfo, error) {
+func (r *remoteStore) setRecordMeta(ctx context.Context, bucket, key string, set func(*ObjectMeta)) (ObjectInfo, error) {
 	cur, err := r.head(ctx, bucket, key, true)
 	if err != nil {
 		return ObjectInfo{}, err
@@ -242,7 +252,8 @@ func (r *remoteStore) setTagging(ctx context.Context, bucket, key, tagging strin
 		return ObjectInfo{}, ErrNoSuchKey
 	}
 	info := *cur.info
-	info.Meta.Tagging = tagging
+	info.Meta = cloneMeta(info.Meta)
+	set(&info.Meta)
 	rec := newRecord(info.ETag, info.LastModified, info.Meta)
 	rec.PartSizes, rec.PartChecksums = info.PartSizes, info.PartChecksums
 	native := nativeUserMeta(info.Meta.User)

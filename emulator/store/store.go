@@ -57,7 +57,12 @@ type ObjectMeta struct {
 	User         map[string]string
 	StorageClass string
 	// Tagging is the URL-encoded tag set (x-amz-tagging form), if any.
-	Tagging  string
+	Tagging string
+	// ACL is the object's access control list, encoded by the emulator
+	// (opaque to stores, which keep it as they keep Tagging); "" is the
+	// bucket owner's FULL_CONTROL alone, as on a bucket with ACLs
+	// disabled.
+	ACL      string `json:",omitempty"`
 	Checksum *Checksum
 	// Lock is the version's Object Lock state; nil when it has none.
 	Lock *ObjectLock `json:",omitempty"`
@@ -332,5 +337,9 @@ type Versions interface {
 	// *DeleteMarkerError; a store that cannot keep versions returns
 	// ErrNotImplemented.
 	SetObjectVersionLock(ctx context.Context, bucket, key, versionID string, update func(ObjectLock) (ObjectLock, error)) (ObjectInfo, error)
+	// SetObjectVersionACL replaces one version's Meta.ACL and nothing
+	// else, with SetObjectTagging's atomicity; versionID "" is the current
+	// version.
+	SetObjectVersionACL(ctx context.Context, bucket, key, versionID, acl string) (ObjectInfo, error)
 	ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -20,6 +21,29 @@ var taggingContract = []struct {
 	{"Tagging_Set_ReplacesTagsOnly", testSetTaggingReplacesTagsOnly},
 	{"Tagging_Missing_IsNoSuchKeyOrBucket", testSetTaggingMissing},
 	{"Tagging_ConcurrentWrites_NeverMixObjects", testSetTaggingConcurrent},
+	{"ACL_Set_ReplacesACLOnly", testSetACLReplacesACLOnly},
+}
+
+// Setting an object's ACL (PutObjectAcl) changes Meta.ACL and nothing
+// else, and the new value is what later reads see.
+func testSetACLReplacesACLOnly(t *testing.T, newStore storeFactory) {
+	ctx := context.Background()
+	clock := newManualClock()
+	s := newWithBucket(t, newStore, clock)
+	before := put(t, s, "k", "payload", ObjectMeta{ContentType: "text/plain", Tagging: "a=1", ACL: "old"})
+	clock.Advance(time.Hour)
+
+	info, err := s.SetObjectVersionACL(ctx, "bkt", "k", "", `{"o":"x"}`)
+	require.NoError(t, err)
+	want := before
+	want.Meta.ACL = `{"o":"x"}`
+	assert.Equal(t, want, info)
+	got, body := get(t, s, "k", nil)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "payload", body)
+
+	_, err = s.SetObjectVersionACL(ctx, "bkt", "absent", "", "x")
+	assert.True(t, errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion), "absent key: %v", err)
 }
 
 // Tagging an object changes its tag set and nothing else: S3 keeps the

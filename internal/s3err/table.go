@@ -44,6 +44,7 @@ const (
 	MalformedPOSTRequest               Code = "MalformedPOSTRequest"
 	MalformedPolicy                    Code = "MalformedPolicy" // message: the mistake's; the table's is a non-object document's
 	MalformedTrailerError              Code = "MalformedTrailerError"
+	MalformedACLError                  Code = "MalformedACLError"
 	MalformedXML                       Code = "MalformedXML"
 	MaxMessageLengthExceeded           Code = "MaxMessageLengthExceeded"
 	MaxPostPreDataLengthExceeded       Code = "MaxPostPreDataLengthExceeded"
@@ -114,6 +115,7 @@ var table = map[Code]row{
 	InvalidToken:                       {http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
 	KeyTooLongError:                    {http.StatusBadRequest, "Your key is too long"},
 	MalformedPOSTRequest:               {http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
+	MalformedACLError:                  {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	MalformedXML:                       {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
 	MalformedTrailerError:              {http.StatusBadRequest, "The request contained trailing data that was not well-formed or did not conform to our published schema."},
 	MaxMessageLengthExceeded:           {http.StatusBadRequest, "Your request was too big."},
