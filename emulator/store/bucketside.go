@@ -73,6 +73,10 @@ type sideKeeper struct {
 	// side finds a bucket's side state; the caller holds mu for writing
 	// (the gofakes3 adapter adopts buckets it finds in its backend).
 	side func(bucket string) (*bucketSide, error)
+	// sideChangesNothing says that side only looks up, so readers may
+	// call it under the read lock: authorization reads bucket
+	// configurations on every request, which must not serialise them.
+	sideChangesNothing bool
 }
 
 func (k *sideKeeper) now() time.Time { return k.clock.Now().UTC() }
@@ -91,8 +95,13 @@ func (k *sideKeeper) PutBucketConfig(_ context.Context, bucket, name string, doc
 
 // GetBucketConfig returns a bucket sub-resource document.
 func (k *sideKeeper) GetBucketConfig(_ context.Context, bucket, name string) ([]byte, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	if k.sideChangesNothing {
+		k.mu.RLock()
+		defer k.mu.RUnlock()
+	} else {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+	}
 	b, err := k.side(bucket)
 	if err != nil {
 		return nil, err

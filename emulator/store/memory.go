@@ -68,7 +68,7 @@ func NewMemory(opts ...Option) *Memory {
 			return nil, err
 		}
 		return &b.bucketSide, nil
-	}}
+	}, sideChangesNothing: true}
 	return m
 }
 
