@@ -72,16 +72,38 @@ func (s *Server) allow(c *call, action, bucket, key string) error {
 	if v.allowed {
 		return nil
 	}
-	v.evidence["action"], v.evidence["resource"] = action, resourceARN(bucket, key)
+	if v.accessKey != "" {
+		v.set("access_key", v.accessKey)
+		v.set("account", v.account)
+	}
+	if v.bucketOwner != "" {
+		v.set("bucket_owner", v.bucketOwner)
+	}
+	if v.statement != "" {
+		v.set("statement", v.statement)
+	}
+	v.set("action", action)
+	v.set("resource", resourceARN(bucket, key))
 	return s.tolerate(c, s3err.New(s3err.AccessDenied).WithCauses(verifier.Cause{ID: v.causeID, Message: v.why, Evidence: v.evidence}))
 }
 
 // verdict is the outcome of authorizing one action.
 type verdict struct {
-	allowed  bool
-	causeID  string
-	why      string
-	evidence map[string]string
+	allowed bool
+	causeID string
+	why     string
+	// Who asked, whose bucket, which statement decided: the evidence of a
+	// denial, kept as fields so that an allowed request builds no map.
+	accessKey, account, bucketOwner, statement string
+	evidence                                   map[string]string
+}
+
+// set records one piece of a denial's evidence.
+func (v *verdict) set(name, value string) {
+	if v.evidence == nil {
+		v.evidence = make(map[string]string, 8)
+	}
+	v.evidence[name] = value
 }
 
 // bucketAccess is what a bucket contributes to authorization.
@@ -120,22 +142,28 @@ func (s *Server) bucketAccess(ctx context.Context, bucket string) (bucketAccess,
 func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 	id := c.auth.Identity
 	pr := principalOf(id)
-	v := verdict{causeID: verifier.CauseAccessDenied, evidence: map[string]string{}}
-	who := "anonymous request"
-	if !id.Anonymous() {
-		who = "access key " + id.AccessKeyID
-		if pr.Account != DefaultAccount {
-			who += " (account " + pr.Account + ")"
-		}
-		v.evidence["access_key"], v.evidence["account"] = id.AccessKeyID, pr.Account
-	} else {
+	v := verdict{causeID: verifier.CauseAccessDenied}
+	if id.Anonymous() {
 		v.causeID = verifier.CauseAnonymous
+	} else {
+		v.accessKey, v.account = id.AccessKeyID, pr.Account
 	}
-	res := resourceARN(bucket, key)
+	// The texts of a denial are built only when one is given: an allowed
+	// request, the common case, pays for none of them.
+	who := func() string {
+		if id.Anonymous() {
+			return "anonymous request"
+		}
+		if pr.Account != DefaultAccount {
+			return "access key " + id.AccessKeyID + " (account " + pr.Account + ")"
+		}
+		return "access key " + id.AccessKeyID
+	}
+	res := func() string { return resourceARN(bucket, key) }
 	cred := id.Credential
 	if !id.Anonymous() && cred.Denies != nil && cred.Denies(action, bucket, key) {
-		v.why = fmt.Sprintf("%s: its identity policy explicitly denies %s on %s", who, action, res)
-		v.evidence["decided_by"] = "identity policy"
+		v.why = fmt.Sprintf("%s: its identity policy explicitly denies %s on %s", who(), action, res())
+		v.set("decided_by", "identity policy")
 		return v, nil
 	}
 	identityAllows := !id.Anonymous() && (cred.Allow == nil || cred.Allow(action, bucket, key))
@@ -152,15 +180,13 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 		// will answer NoSuchBucket for): only the identity decides.
 		b.owner = pr.Account
 	}
-	v.evidence["bucket_owner"] = b.owner
+	v.bucketOwner = b.owner
 
 	var d access.Decision
 	if b.policy != nil {
 		d = b.policy.Evaluate(access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key, Context: s.conditionContext(c, pr)})
 	}
-	if d.Statement != "" {
-		v.evidence["statement"] = d.Statement
-	}
+	v.statement = d.Statement
 	sameAccount := !id.Anonymous() && pr.Account == b.owner
 	if sameAccount && cred.Allow == nil && policyLockoutExempt[action] {
 		// A key without a policy stands for the owner account's root
@@ -173,36 +199,36 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 
 	switch {
 	case d.Effect == access.Deny:
-		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s explicitly denies %s on %s", who, d.Statement, bucket, action, res)
-		v.evidence["decided_by"] = "bucket policy"
+		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s explicitly denies %s on %s", who(), d.Statement, bucket, action, res())
+		v.set("decided_by", "bucket policy")
 	case restricted:
 		v.why = fmt.Sprintf("%s: statement %q of the bucket policy of %s would allow %s on %s, but the policy is public and RestrictPublicBuckets is on, which limits it to the owner's account %s",
-			who, d.Statement, bucket, action, res, b.owner)
-		v.evidence["decided_by"] = "RestrictPublicBuckets"
+			who(), d.Statement, bucket, action, res(), b.owner)
+		v.set("decided_by", "RestrictPublicBuckets")
 	case id.Anonymous() && !b.exists:
-		v.why = fmt.Sprintf("%s: %s on %s needs a signed request; no bucket policy applies to it", who, action, res)
+		v.why = fmt.Sprintf("%s: %s on %s needs a signed request; no bucket policy applies to it", who(), action, res())
 	case id.Anonymous():
 		if d.Effect == access.Allow && !d.AccountOnly {
 			v.allowed = true
 			return v, nil
 		}
-		v.why = fmt.Sprintf("%s: %s", who, s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key},
+		v.why = fmt.Sprintf("%s: %s", who(), s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key},
 			"anonymous callers need a statement with Principal \"*\""))
 	case sameAccount:
 		if identityAllows || d.Effect == access.Allow && !d.AccountOnly {
 			v.allowed = true
 			return v, nil
 		}
-		v.why = fmt.Sprintf("%s is not allowed %s on %s: its identity policy does not allow it, and %s", who, action, res,
+		v.why = fmt.Sprintf("%s is not allowed %s on %s: its identity policy does not allow it, and %s", who(), action, res(),
 			s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key}, "no bucket policy names the key"))
 	case !identityAllows:
 		v.why = fmt.Sprintf("%s is not allowed %s on %s: its identity policy does not allow it (bucket %s belongs to account %s: access from another account needs both the key's identity policy and the bucket policy)",
-			who, action, res, bucket, b.owner)
+			who(), action, res(), bucket, b.owner)
 	case d.Effect == access.Allow:
 		v.allowed = true
 		return v, nil
 	default:
-		v.why = fmt.Sprintf("%s is not allowed %s on %s: bucket %s belongs to account %s, and %s", who, action, res, bucket, b.owner,
+		v.why = fmt.Sprintf("%s is not allowed %s on %s: bucket %s belongs to account %s, and %s", who(), action, res(), bucket, b.owner,
 			s.noAllow(b, bucket, access.Request{Principal: pr, Action: action, Bucket: bucket, Key: key}, "another account's key needs a bucket policy statement naming it or its account"))
 	}
 	if b.exists && d.Effect != access.Deny && (id.Anonymous() || sameAccount || identityAllows) {
@@ -214,16 +240,17 @@ func (s *Server) decide(c *call, action, bucket, key string) (verdict, error) {
 		}
 		if acl.granted != nil {
 			v.allowed = true
-			c.grantedBy = fmt.Sprintf("%s ACL of %s grants %s", acl.level, res, acl.granted)
+			c.grantedBy = fmt.Sprintf("%s ACL of %s grants %s", acl.level, res(), acl.granted)
 			return v, nil
 		}
 		if acl.ignored != nil {
 			v.why += fmt.Sprintf("; the %s ACL grants %s, but IgnorePublicAcls is on for bucket %s", acl.level, acl.ignored, bucket)
-			v.evidence["decided_by"], v.evidence["ignored_grant"] = "IgnorePublicAcls", acl.ignored.String()
+			v.set("decided_by", "IgnorePublicAcls")
+			v.set("ignored_grant", acl.ignored.String())
 		}
 	}
 	if v.evidence["decided_by"] == "" {
-		v.evidence["decided_by"] = "no statement allows"
+		v.set("decided_by", "no statement allows")
 	}
 	return v, nil
 }
