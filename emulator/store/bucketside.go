@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"maps"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -225,11 +224,7 @@ func (k *sideKeeper) ListParts(_ context.Context, bucket, key, uploadID string) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]PartInfo, 0, len(u.parts))
-	for _, n := range slices.Sorted(maps.Keys(u.parts)) {
-		out = append(out, partCopy(u.parts[n].info))
-	}
-	return out, nil
+	return listedParts(u.parts, func(p memPart) PartInfo { return p.info }), nil
 }
 
 // ListUploads returns a bucket's in-progress uploads sorted by key, then
@@ -241,12 +236,7 @@ func (k *sideKeeper) ListUploads(_ context.Context, bucket string) ([]UploadInfo
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UploadInfo, 0, len(b.uploads))
-	for _, u := range b.uploads {
-		out = append(out, uploadCopy(u.info))
-	}
-	sortUploads(out)
-	return out, nil
+	return listedUploads(b.uploads, func(u *memUpload) UploadInfo { return u.info }), nil
 }
 
 // AbortUpload discards an upload and its parts.

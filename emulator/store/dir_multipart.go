@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 )
 
@@ -134,11 +132,7 @@ func (d *Dir) ListParts(_ context.Context, bucket, key, uploadID string) ([]Part
 	if err != nil {
 		return nil, err
 	}
-	out := make([]PartInfo, 0, len(u.parts))
-	for _, n := range slices.Sorted(maps.Keys(u.parts)) {
-		out = append(out, partCopy(u.parts[n].PartInfo))
-	}
-	return out, nil
+	return listedParts(u.parts, func(p *partRecord) PartInfo { return p.PartInfo }), nil
 }
 
 // ListUploads returns a bucket's in-progress uploads sorted by key, then
@@ -150,12 +144,7 @@ func (d *Dir) ListUploads(_ context.Context, bucket string) ([]UploadInfo, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UploadInfo, 0, len(b.uploads))
-	for _, u := range b.uploads {
-		out = append(out, uploadCopy(u.info))
-	}
-	sortUploads(out)
-	return out, nil
+	return listedUploads(b.uploads, func(u *dirUpload) UploadInfo { return u.info }), nil
 }
 
 // CompleteUpload streams the named parts, in order, into a temp file, then

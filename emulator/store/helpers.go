@@ -138,6 +138,26 @@ func clampRange(rng *Range, size int64) Range {
 	return r
 }
 
+// listedParts copies an upload's parts, whatever a store keeps beside each,
+// in part-number order, as ListParts answers them.
+func listedParts[P any](parts map[int]P, info func(P) PartInfo) []PartInfo {
+	out := make([]PartInfo, 0, len(parts))
+	for _, n := range slices.Sorted(maps.Keys(parts)) {
+		out = append(out, partCopy(info(parts[n])))
+	}
+	return out
+}
+
+// listedUploads copies a bucket's uploads in ListMultipartUploads' order.
+func listedUploads[U any](uploads map[string]U, info func(U) UploadInfo) []UploadInfo {
+	out := make([]UploadInfo, 0, len(uploads))
+	for _, u := range uploads {
+		out = append(out, uploadCopy(info(u)))
+	}
+	sortUploads(out)
+	return out
+}
+
 func uploadCopy(u UploadInfo) UploadInfo {
 	u.Meta = cloneMeta(u.Meta)
 	return u
