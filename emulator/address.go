@@ -15,6 +15,7 @@ import (
 type target struct {
 	bucket, key string
 	query       url.Values
+	sub         subresources // the sub-resources query names
 }
 
 type targetKey struct{}

@@ -89,7 +89,7 @@ func (s *Server) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c.bucket, c.key, c.virtualHost = s.address(r)
 	c.query = verifier.RequestQuery(r)
 	// The matchers in routes.go read the addressing result from the context.
-	c.target = target{bucket: c.bucket, key: c.key, query: c.query}
+	c.target = target{bucket: c.bucket, key: c.key, query: c.query, sub: subresourcesIn(c.query)}
 	c.r = r.WithContext(withTarget(r.Context(), &c.target))
 	return c
 }

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -74,6 +73,21 @@ func (s *Server) routes() *mux.Router {
 	r.NewRoute().Name("Preflight").Methods(http.MethodOptions).
 		Handler(&operation{name: "Preflight", unauthenticated: true, run: (*Server).preflight})
 
+	// Plain object operations first: they are most requests, and they can
+	// come first because every later route either names a sub-resource
+	// (which these refuse) or addresses a bucket or the service, so the
+	// order of the two groups changes no request's route, only how many
+	// routes a PutObject or GetObject is tried against. Within the group,
+	// order matters: CopyObject before PutObject, a versionId before none.
+	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
+	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
+	add(isObject, http.MethodGet, op("GetObject", "s3:GetObjectVersion", (*Server).getObject), noSubresource, hasQuery("versionId"))
+	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObjectVersion", (*Server).headObject), noSubresource, hasQuery("versionId"))
+	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObjectVersion", (*Server).deleteObject), noSubresource, hasQuery("versionId"))
+	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", (*Server).getObject), noSubresource)
+	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", (*Server).headObject), noSubresource)
+	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObject", (*Server).deleteObject), noSubresource)
+
 	// The few operations on sub-resources otherwise unimplemented (object
 	// ?tagging) come before the catch-all below, and only when no other
 	// sub-resource is named with them. With ?versionId they ask for the
@@ -92,7 +106,7 @@ func (s *Server) routes() *mux.Router {
 	// Unimplemented sub-resources, on any method, before the plain routes.
 	notImpl := &operation{name: "NotImplemented", run: (*Server).notImplemented}
 	r.NewRoute().Name(notImpl.name).MatcherFunc(notService).
-		MatcherFunc(hasAnyQuery(unimplementedSubresources...)).Handler(notImpl)
+		MatcherFunc(anyUnimplementedSubresource).Handler(notImpl)
 
 	// Service.
 	add(isService, http.MethodGet, op("ListBuckets", "s3:ListAllMyBuckets", (*Server).listBuckets), noSubresource)
@@ -144,14 +158,6 @@ func (s *Server) routes() *mux.Router {
 	// Object.
 	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectVersionAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"), hasQuery("versionId"))
 	add(isObject, http.MethodGet, op("GetObjectAttributes", "s3:GetObjectAttributes", (*Server).getObjectAttributes), onlySubresource("attributes"))
-	add(isObject, http.MethodPut, op("CopyObject", "s3:PutObject", (*Server).copyObject), noSubresource, hasHeader("X-Amz-Copy-Source"))
-	add(isObject, http.MethodPut, op("PutObject", "s3:PutObject", (*Server).putObject), noSubresource)
-	add(isObject, http.MethodGet, op("GetObject", "s3:GetObjectVersion", (*Server).getObject), noSubresource, hasQuery("versionId"))
-	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObjectVersion", (*Server).headObject), noSubresource, hasQuery("versionId"))
-	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObjectVersion", (*Server).deleteObject), noSubresource, hasQuery("versionId"))
-	add(isObject, http.MethodGet, op("GetObject", "s3:GetObject", (*Server).getObject), noSubresource)
-	add(isObject, http.MethodHead, op("HeadObject", "s3:GetObject", (*Server).headObject), noSubresource)
-	add(isObject, http.MethodDelete, op("DeleteObject", "s3:DeleteObject", (*Server).deleteObject), noSubresource)
 	return r
 }
 
@@ -172,33 +178,22 @@ func isObject(r *http.Request, _ *mux.RouteMatch) bool {
 
 func notService(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).bucket != "" }
 
+// hasQuery matches requests whose query names name, with any value. A
+// sub-resource is looked up in the request's set of them.
 func hasQuery(name string) mux.MatcherFunc {
+	if bit, ok := subresourceBits[name]; ok {
+		return func(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).sub&bit != 0 }
+	}
 	return func(r *http.Request, _ *mux.RouteMatch) bool {
 		_, ok := targetOf(r).query[name]
 		return ok
 	}
 }
 
-func hasAnyQuery(names ...string) mux.MatcherFunc {
-	set := make(map[string]struct{}, len(names))
-	for _, n := range names {
-		set[n] = struct{}{}
-	}
-	return func(r *http.Request, _ *mux.RouteMatch) bool {
-		return anyKeyIn(targetOf(r).query, set)
-	}
-}
-
-// anyKeyIn reports whether q has a key in set. It walks q: a request names
-// a few parameters, where the sub-resource lists hold dozens, and every
-// request is matched against them.
-func anyKeyIn(q url.Values, set map[string]struct{}) bool {
-	for k := range q {
-		if _, ok := set[k]; ok {
-			return true
-		}
-	}
-	return false
+// anyUnimplementedSubresource matches requests naming a sub-resource
+// strictS3 does not implement.
+func anyUnimplementedSubresource(r *http.Request, _ *mux.RouteMatch) bool {
+	return targetOf(r).sub&anyUnimplemented != 0
 }
 
 func queryEquals(name, value string) mux.MatcherFunc {
@@ -214,34 +209,13 @@ func hasHeader(name string) mux.MatcherFunc {
 // onlySubresource matches requests that name sub-resource name and no
 // other, implemented or not.
 func onlySubresource(name string) mux.MatcherFunc {
-	return func(r *http.Request, _ *mux.RouteMatch) bool {
-		q := targetOf(r).query
-		if _, ok := q[name]; !ok {
-			return false
-		}
-		for _, list := range [][]string{implementedSubresources, unimplementedSubresources} {
-			for _, n := range list {
-				if _, ok := q[n]; ok && n != name {
-					return false
-				}
-			}
-		}
-		return true
-	}
+	bit := subresourcesOf(name)
+	return func(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).sub == bit }
 }
 
 // noSubresource matches requests whose query selects no sub-resource, so a
 // plain object or bucket handler can never receive ?tagging or ?acl.
-func noSubresource(r *http.Request, m *mux.RouteMatch) bool {
-	return !anyImplementedSubresource(r, m) && !anyUnimplementedSubresource(r, m)
-}
-
-// The matchers noSubresource asks, built once: their lookup sets never
-// change.
-var (
-	anyImplementedSubresource   = hasAnyQuery(implementedSubresources...)
-	anyUnimplementedSubresource = hasAnyQuery(unimplementedSubresources...)
-)
+func noSubresource(r *http.Request, _ *mux.RouteMatch) bool { return targetOf(r).sub == 0 }
 
 // notImplemented answers a sub-resource strictS3 does not implement.
 func (s *Server) notImplemented(c *call) error {
