@@ -257,6 +257,9 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, "a=1&X-Amz-Security-Token=<redacted>&x-amz-security-token=<redacted>&b",
 		redactQuery("a=1&X-Amz-Security-Token=abc&x-amz-security-token=def&b"))
 	assert.Equal(t, "a=1&b=2", redactQuery("a=1&b=2"))
+	assert.Equal(t, "X-Amz-Security%2DToken=<redacted>&x%2Damz-security-token=<redacted>",
+		redactQuery("X-Amz-Security%2DToken=abc&x%2Damz-security-token=def"), "an escaped name is still the token's")
+	assert.Equal(t, "X-Amz-Security-Token&X-Amz-Security-Tokens=1", redactQuery("X-Amz-Security-Token&X-Amz-Security-Tokens=1"))
 	canonical := "GET\n/b/k\nX-Amz-Security-Token=tok%2F\nhost:h\nx-amz-security-token:tok/\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD"
 	assert.Equal(t, "GET\n/b/k\nX-Amz-Security-Token=<redacted>\nhost:h\nx-amz-security-token:<redacted>\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD",
 		redactCanonicalRequest(canonical))

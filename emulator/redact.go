@@ -1,6 +1,9 @@
 package emulator
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Session tokens never leave the server: not in the inspector, not in a
 // report. A request carries its token as the x-amz-security-token header
@@ -15,13 +18,13 @@ const (
 // redactQuery returns the raw query string with every security token
 // value replaced.
 func redactQuery(raw string) string {
-	if !containsFold(raw, securityTokenName) {
+	if !hasTokenParam(raw) {
 		return raw
 	}
 	params := strings.Split(raw, "&")
 	for i, p := range params {
 		name, _, hasValue := strings.Cut(p, "=")
-		if hasValue && strings.EqualFold(name, securityTokenName) {
+		if hasValue && isTokenParamName(name) {
 			params[i] = name + "=" + redacted
 		}
 	}
@@ -46,11 +49,47 @@ func redactCanonicalRequest(canonical string) string {
 	return strings.Join(lines, "\n")
 }
 
+// hasTokenParam reports whether the raw query has a session token
+// parameter with a value: what redactQuery replaces. It runs on every
+// recorded request, so it allocates nothing unless a name is escaped.
+func hasTokenParam(raw string) bool {
+	for rest := raw; rest != ""; {
+		var p string
+		p, rest, _ = strings.Cut(rest, "&")
+		if n, _, ok := strings.Cut(p, "="); ok && isTokenParamName(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTokenParamName reports whether a raw query parameter name is the
+// session token's once decoded, as the verifier decodes it: a client may
+// escape any byte of it ("X-Amz-Security%2DToken").
+func isTokenParamName(raw string) bool {
+	if strings.ContainsAny(raw, "%+") {
+		decoded, err := url.QueryUnescape(raw)
+		if err != nil {
+			return false // a malformed escape is kept as sent: never the name
+		}
+		raw = decoded
+	}
+	return strings.EqualFold(raw, securityTokenName)
+}
+
 // containsFold reports whether s contains the lower-case ASCII substr in
-// any letter case. It allocates nothing: it runs on every recorded request.
+// any letter case. It allocates nothing, and compares only where the first
+// byte matches.
 func containsFold(s, substr string) bool {
+	if substr == "" {
+		return true
+	}
+	first, upper := substr[0], substr[0]
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
+	}
 	for i := 0; i+len(substr) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(substr)], substr) {
+		if c := s[i]; (c == first || c == upper) && strings.EqualFold(s[i:i+len(substr)], substr) {
 			return true
 		}
 	}

@@ -17,7 +17,10 @@ import (
 // route as a plain PutObject while the signature covers "uploadId".
 // Repeated names keep every value, in order.
 func ParseQuery(raw string) url.Values {
-	ps := parseRawQuery(raw)
+	// The parameters only pass through: every string they hold goes into
+	// the map, so they can live on the stack.
+	var buf [stackQueryParamsParsed]queryParam
+	ps := appendRawQuery(buf[:0], raw)
 	q := make(url.Values, len(ps))
 	// One array holds the first value of every name, each slice capped at
 	// one so that a repeated name's append copies instead of overwriting
