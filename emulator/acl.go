@@ -33,11 +33,11 @@ var grantHeaders = []string{
 // hasACLHeaders reports whether h carries any header requestSetsACL
 // weighs.
 func hasACLHeaders(h http.Header) bool {
-	if h.Get("X-Amz-Acl") != "" {
+	if headerGet(h, "X-Amz-Acl") != "" {
 		return true
 	}
 	for _, g := range grantHeaders {
-		if h.Get(g) != "" {
+		if headerGet(h, g) != "" {
 			return true
 		}
 	}
@@ -48,7 +48,7 @@ func hasACLHeaders(h http.Header) bool {
 // ACL-disabled resource accepts (none, full control for the owner with
 // canonical id ownerID, or the accepted canned values).
 func requestSetsACL(h http.Header, ownerID string, accepted ...string) (string, bool) {
-	if acl := h.Get("X-Amz-Acl"); acl != "" {
+	if acl := headerGet(h, "X-Amz-Acl"); acl != "" {
 		for _, a := range accepted {
 			if acl == a {
 				return "", false
@@ -120,7 +120,7 @@ func objectWriterOwner(c *call, h http.Header, ownership string, bucketOwner own
 	if id.Anonymous() {
 		return bucketOwner
 	}
-	if ownership == "BucketOwnerPreferred" && h.Get("X-Amz-Acl") == "bucket-owner-full-control" {
+	if ownership == "BucketOwnerPreferred" && headerGet(h, "X-Amz-Acl") == "bucket-owner-full-control" {
 		return bucketOwner
 	}
 	return ownerOf(accountOf(id))
@@ -142,7 +142,7 @@ func (s *Server) objectOwnership(ctx context.Context, bucket string) (string, er
 // bucketOwnership reads CreateBucket's x-amz-object-ownership and checks
 // its ACL headers against it.
 func bucketOwnership(h http.Header, ownerID, byDefault string) (string, error) {
-	own := h.Get("X-Amz-Object-Ownership")
+	own := headerGet(h, "X-Amz-Object-Ownership")
 	if own == "" {
 		own = byDefault
 	}
@@ -166,7 +166,7 @@ var publicCannedACLs = map[string]bool{"public-read": true, "public-read-write":
 // publicACL names the part of h that would make a resource public: a
 // public canned ACL or a grant to the AllUsers or AuthenticatedUsers group.
 func publicACL(h http.Header) (string, bool) {
-	if acl := h.Get("X-Amz-Acl"); publicCannedACLs[acl] {
+	if acl := headerGet(h, "X-Amz-Acl"); publicCannedACLs[acl] {
 		return "x-amz-acl: " + acl, true
 	}
 	for _, g := range grantHeaders {

@@ -120,7 +120,7 @@ var headerPermissions = map[string]string{
 // owner's default FULL_CONTROL (the owner keeps the implicit right to
 // read and write the ACL).
 func aclFromHeaders(h http.Header, ownerID, bucketOwnerID string) (a storedACL, ok bool, err error) {
-	canned := h.Get("X-Amz-Acl")
+	canned := headerGet(h, "X-Amz-Acl")
 	if !hasGrantHeader(h) {
 		if canned == "" {
 			return a, false, nil

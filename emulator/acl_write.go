@@ -110,7 +110,7 @@ func (s *Server) putACLDisabled(c *call, ownerID string) error {
 	if what, sets := requestSetsACL(c.r.Header, ownerID, "bucket-owner-full-control"); sets {
 		return aclsDisabled(what, c.bucket)
 	}
-	if c.r.Header.Get("X-Amz-Acl") == "" && !hasGrantHeader(c.r.Header) {
+	if headerGet(c.r.Header, "X-Amz-Acl") == "" && !hasGrantHeader(c.r.Header) {
 		var doc accessControlPolicy
 		empty, err := readXML(c, &doc)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -133,6 +134,11 @@ func (w *serverResponse) ReadFrom(src io.Reader) (int64, error) {
 	defer copyBufferPool.Put(buf)
 	return io.CopyBuffer(struct{ io.Writer }{w}, src, buf[:])
 }
+
+// SetReadDeadline and SetWriteDeadline succeed, as on a net/http
+// connection, for handlers that re-arm deadlines per read or write.
+func (w *serverResponse) SetReadDeadline(time.Time) error  { return nil }
+func (w *serverResponse) SetWriteDeadline(time.Time) error { return nil }
 
 func (w *serverResponse) status() int {
 	if w.code == 0 {

@@ -115,7 +115,7 @@ func (s *Server) createOwnedBucket(c *call, ownership string, lock bool) error {
 // Only "true" asks for it; "false" is the default S3 accepts. Any other
 // value is taken as not asking (no recorded S3 answer for one was found).
 func objectLockRequested(h http.Header) bool {
-	return strings.EqualFold(strings.TrimSpace(h.Get("X-Amz-Bucket-Object-Lock-Enabled")), "true")
+	return strings.EqualFold(strings.TrimSpace(headerGet(h, "X-Amz-Bucket-Object-Lock-Enabled")), "true")
 }
 
 func (s *Server) checkLocationConstraint(lc string) error {

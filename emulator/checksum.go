@@ -45,7 +45,7 @@ func checksumHeaderName(alg string) string {
 // an algorithm (x-amz-sdk-checksum-algorithm, x-amz-checksum-algorithm)
 // vouches for nothing. The payload checks verify the value itself.
 func hasIntegrityCheck(h http.Header) bool {
-	return h.Get("Content-Md5") != "" || declaredChecksumAlg(h) != ""
+	return headerGet(h, "Content-Md5") != "" || declaredChecksumAlg(h) != ""
 }
 
 // requireIntegrityCheck is S3's answer to a request of operation opName
@@ -68,7 +68,7 @@ func declaredChecksumAlg(h http.Header) string {
 			return alg
 		}
 	}
-	if alg, ok := verifier.ChecksumAlgorithmOf(strings.TrimSpace(h.Get("X-Amz-Trailer"))); ok {
+	if alg, ok := verifier.ChecksumAlgorithmOf(strings.TrimSpace(headerGet(h, "X-Amz-Trailer"))); ok {
 		return alg
 	}
 	return ""

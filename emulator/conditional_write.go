@@ -12,12 +12,12 @@ import (
 // write (PutObject, CopyObject, CompleteMultipartUpload). S3 supports only
 // If-None-Match: * on writes.
 func writeCondition(h http.Header) (store.PutCondition, error) {
-	inm := h.Get("If-None-Match")
+	inm := headerGet(h, "If-None-Match")
 	if inm != "" && inm != "*" {
 		return store.PutCondition{}, s3err.New(s3err.NotImplemented).
 			WithDiagnosis("S3 supports only If-None-Match: * on writes, got %q", inm)
 	}
-	return store.PutCondition{IfNoneMatch: inm == "*", IfMatch: h.Get("If-Match")}, nil
+	return store.PutCondition{IfNoneMatch: inm == "*", IfMatch: headerGet(h, "If-Match")}, nil
 }
 
 // checkWriteCondition judges cond on the key's object before a body is

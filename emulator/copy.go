@@ -60,7 +60,7 @@ func copyDirective(c *call, header string) (replace bool, err error) {
 // on S3, and the response names it in x-amz-copy-source-version-id. On
 // success the caller closes the Object.
 func (s *Server) openCopySource(c *call) (bucket, key string, src store.Object, err error) {
-	bucket, key, versionID, err := copySource(c.r.Header.Get("X-Amz-Copy-Source"))
+	bucket, key, versionID, err := copySource(headerGet(c.r.Header, "X-Amz-Copy-Source"))
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -117,10 +117,10 @@ func (s *Server) copyObject(c *call) error {
 	h := c.r.Header
 	// Copying an older version over its key is how S3 restores it, so
 	// only a copy of the current version onto itself must change something.
-	_, _, srcVersion, _ := copySource(h.Get("X-Amz-Copy-Source")) // parsed cleanly above
+	_, _, srcVersion, _ := copySource(headerGet(h, "X-Amz-Copy-Source")) // parsed cleanly above
 	if srcBucket == c.bucket && srcKey == c.key && !replaceMeta && srcVersion == "" &&
-		h.Get("X-Amz-Storage-Class") == "" && h.Get("X-Amz-Website-Redirect-Location") == "" &&
-		h.Get("X-Amz-Server-Side-Encryption") == "" {
+		headerGet(h, "X-Amz-Storage-Class") == "" && headerGet(h, "X-Amz-Website-Redirect-Location") == "" &&
+		headerGet(h, "X-Amz-Server-Side-Encryption") == "" {
 		return s3err.Newf(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	hdrMeta, err := metaFromHeaders(h)

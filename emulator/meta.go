@@ -39,12 +39,12 @@ func storageClass(m store.ObjectMeta) string {
 // (x-amz-date, x-amz-content-sha256, checksums...) are never stored.
 func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 	m := store.ObjectMeta{
-		ContentType:        h.Get("Content-Type"),
-		ContentDisposition: h.Get("Content-Disposition"),
-		ContentLanguage:    h.Get("Content-Language"),
-		CacheControl:       h.Get("Cache-Control"),
-		Expires:            h.Get("Expires"),
-		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+		ContentType:        headerGet(h, "Content-Type"),
+		ContentDisposition: headerGet(h, "Content-Disposition"),
+		ContentLanguage:    headerGet(h, "Content-Language"),
+		CacheControl:       headerGet(h, "Cache-Control"),
+		Expires:            headerGet(h, "Expires"),
+		ContentEncoding:    stripAWSChunked(headerGet(h, "Content-Encoding")),
 	}
 	if m.ContentType == "" {
 		m.ContentType = defaultContentType
@@ -69,13 +69,13 @@ func metaFromHeaders(h http.Header) (store.ObjectMeta, error) {
 		return m, s3err.New(s3err.MetadataTooLarge).
 			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxUserMetadata))
 	}
-	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
+	if sc := headerGet(h, "X-Amz-Storage-Class"); sc != "" {
 		if !storageClasses[sc] {
 			return m, s3err.New(s3err.InvalidStorageClass).With("StorageClassRequested", sc)
 		}
 		m.StorageClass = sc
 	}
-	if tg := h.Get("X-Amz-Tagging"); tg != "" {
+	if tg := headerGet(h, "X-Amz-Tagging"); tg != "" {
 		stored, err := parseTaggingHeader(tg)
 		if err != nil {
 			return m, err

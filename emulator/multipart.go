@@ -139,7 +139,7 @@ func (s *Server) uploadPartCopy(c *call) error {
 	}
 	// The range is read as asked and judged against the size of the source
 	// version opened, so the source is looked up only once.
-	hdr := c.r.Header.Get("X-Amz-Copy-Source-Range")
+	hdr := headerGet(c.r.Header, "X-Amz-Copy-Source-Range")
 	var rng *store.Range
 	if first, last, ok := parseCopySourceRange(hdr); ok {
 		rng = &store.Range{Start: first, Length: last - first + 1}

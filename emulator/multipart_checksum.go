@@ -221,7 +221,7 @@ func checkObjectChecksumHeader(oc *objectChecksumHeader, spec, final *store.Chec
 // checkChecksumTypeHeader is CompleteMultipartUpload's x-amz-checksum-type,
 // which must repeat the upload's type.
 func checkChecksumTypeHeader(h http.Header, spec *store.Checksum) error {
-	v := h.Get("X-Amz-Checksum-Type")
+	v := headerGet(h, "X-Amz-Checksum-Type")
 	if v == "" || spec == nil || strings.EqualFold(v, spec.Type) {
 		return nil
 	}

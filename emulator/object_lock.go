@@ -70,7 +70,7 @@ func (s *Server) requireBucketLock(c *call) (objectLockConfiguration, error) {
 // retention (x-amz-bypass-governance-retention: true) and its caller is
 // allowed s3:BypassGovernanceRetention on the key.
 func (s *Server) bypassGovernance(c *call, key string) bool {
-	if !strings.EqualFold(strings.TrimSpace(c.r.Header.Get("X-Amz-Bypass-Governance-Retention")), "true") {
+	if !strings.EqualFold(strings.TrimSpace(headerGet(c.r.Header, "X-Amz-Bypass-Governance-Retention")), "true") {
 		return false
 	}
 	return s.allow(c, "s3:BypassGovernanceRetention", c.bucket, key) == nil
@@ -304,11 +304,11 @@ func writeLockHeaders(h http.Header, l *store.ObjectLock) {
 // retention only to a caller allowed s3:GetObjectRetention, and its legal
 // hold only to one allowed s3:GetObjectLegalHold.
 func (s *Server) hideLockHeaders(c *call, h http.Header) {
-	if h.Get("X-Amz-Object-Lock-Mode") != "" && s.allow(c, "s3:GetObjectRetention", c.bucket, c.key) != nil {
+	if headerGet(h, "X-Amz-Object-Lock-Mode") != "" && s.allow(c, "s3:GetObjectRetention", c.bucket, c.key) != nil {
 		h.Del("X-Amz-Object-Lock-Mode")
 		h.Del("X-Amz-Object-Lock-Retain-Until-Date")
 	}
-	if h.Get("X-Amz-Object-Lock-Legal-Hold") != "" && s.allow(c, "s3:GetObjectLegalHold", c.bucket, c.key) != nil {
+	if headerGet(h, "X-Amz-Object-Lock-Legal-Hold") != "" && s.allow(c, "s3:GetObjectLegalHold", c.bucket, c.key) != nil {
 		h.Del("X-Amz-Object-Lock-Legal-Hold")
 	}
 }

@@ -14,9 +14,9 @@ type lockHeaders struct {
 
 func readLockHeaders(h http.Header) lockHeaders {
 	return lockHeaders{
-		mode:      h.Get("X-Amz-Object-Lock-Mode"),
-		until:     h.Get("X-Amz-Object-Lock-Retain-Until-Date"),
-		legalHold: h.Get("X-Amz-Object-Lock-Legal-Hold"),
+		mode:      headerGet(h, "X-Amz-Object-Lock-Mode"),
+		until:     headerGet(h, "X-Amz-Object-Lock-Retain-Until-Date"),
+		legalHold: headerGet(h, "X-Amz-Object-Lock-Legal-Hold"),
 	}
 }
 
