@@ -38,15 +38,17 @@ func resolveIdleTimeout(d time.Duration) time.Duration {
 }
 
 // watch arms the connection's deadlines for one request and returns the
-// writer and request the handler must use from then on, and the watch
-// whose end turns a timed-out read or write into RequestTimeout.
+// writer the handler must use from then on, the body it must read (nil:
+// r's own), and the watch whose end turns a timed-out read or write into
+// RequestTimeout. The caller puts the body in its own copy of r: the
+// request the server was handed is not changed.
 //
 // A fixed whole-request deadline (http.Server.ReadTimeout) would cut off a
 // large upload that is merely slow; these deadlines are pushed forward by
 // every read and write that makes progress, so only a peer that stops
 // sending (or stops reading) is dropped. A writer that cannot set deadlines
 // (httptest.ResponseRecorder) is served without them.
-func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *watch) {
+func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, io.ReadCloser, *watch) {
 	wa := &watch{rc: *http.NewResponseController(w), idleTimeouts: t}
 	if t.write > 0 {
 		// No deadline yet: nothing is written before the first Write or
@@ -60,10 +62,9 @@ func (t idleTimeouts) watch(w http.ResponseWriter, r *http.Request) (http.Respon
 	// a deadline would cut that read off and cancel the request's context.
 	if t.read > 0 && r.Body != nil && r.Body != http.NoBody && wa.armRead() == nil {
 		wa.body = &idleBody{ReadCloser: r.Body, watch: wa}
-		r = r.WithContext(r.Context())
-		r.Body = wa.body
+		return w, wa.body, wa
 	}
-	return w, r, wa
+	return w, nil, wa
 }
 
 // watch holds one request's deadlines and records which one expired.

@@ -192,8 +192,11 @@ func (s *Server) Store() store.Store { return s.store }
 
 // ServeHTTP answers one S3 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w, r, watched := s.idle.watch(w, r)
+	w, body, watched := s.idle.watch(w, r)
 	c := s.newCall(w, r)
+	if body != nil {
+		c.r.Body = body // c.r is the server's copy of r
+	}
 	defer c.finish()
 	defer func() {
 		if p := recover(); p != nil {
