@@ -92,7 +92,10 @@ func (k *sideKeeper) PutBucketConfig(_ context.Context, bucket, name string, doc
 	return nil
 }
 
-// GetBucketConfig returns a bucket sub-resource document.
+// GetBucketConfig returns a bucket sub-resource document: the stored one
+// itself, which nothing writes to after PutBucketConfig copied it in.
+// Authorization reads three documents on every request, and copying them
+// was a third of its allocations.
 func (k *sideKeeper) GetBucketConfig(_ context.Context, bucket, name string) ([]byte, error) {
 	if k.sideChangesNothing {
 		k.mu.RLock()
@@ -109,7 +112,7 @@ func (k *sideKeeper) GetBucketConfig(_ context.Context, bucket, name string) ([]
 	if !ok {
 		return nil, ErrNoSuchBucketConfig
 	}
-	return bytes.Clone(doc), nil
+	return doc, nil
 }
 
 // DeleteBucketConfig removes a bucket sub-resource document; removing an

@@ -249,7 +249,9 @@ type Store interface {
 
 	// PutBucketConfig stores an opaque sub-resource document (e.g. "cors").
 	PutBucketConfig(ctx context.Context, bucket, name string, doc []byte) error
-	// GetBucketConfig returns ErrNoSuchBucketConfig when none is set.
+	// GetBucketConfig returns ErrNoSuchBucketConfig when none is set. The
+	// caller must not modify the document: a store may return the one it
+	// keeps rather than a copy.
 	GetBucketConfig(ctx context.Context, bucket, name string) ([]byte, error)
 	DeleteBucketConfig(ctx context.Context, bucket, name string) error
 
