@@ -34,8 +34,9 @@ func makeCRC64Slices(t0 *crc64.Table) *[16][256]uint64 {
 	return &t
 }
 
-// updateCRC64NVME continues the CRC register crc (already complemented,
-// see crc64nvme.Sum64) over p.
+// updateCRC64NVME runs the raw CRC register crc over p: raw as the
+// table steps work on it, all ones at the start, the complement of the
+// finished CRC (see crc64nvme.reg).
 func updateCRC64NVME(crc uint64, p []byte) uint64 {
 	t := crc64NVMESlices
 	for len(p) >= 16 {
@@ -71,7 +72,7 @@ var crc64NVMECombiner = newCRCCombiner(64, crc64NVMEPoly)
 // crc64Lanes equal stretches of it are CRCed side by side (the first
 // continuing from crc, the others from the initial register), joined in
 // order with the shift over one stretch, shiftLane = x^(8·laneLen), and
-// the rest is CRCed after them.
+// the rest is CRCed after them. crc and the result are raw registers.
 func updateCRC64NVMELanes(crc uint64, p []byte, laneLen int, shiftLane uint64) uint64 {
 	t := crc64NVMESlices
 	p0, p1, p2, p3 := p[:laneLen], p[laneLen:2*laneLen], p[2*laneLen:3*laneLen], p[3*laneLen:4*laneLen]
@@ -98,8 +99,9 @@ func updateCRC64NVMELanes(crc uint64, p []byte, laneLen int, shiftLane uint64) u
 // crc64nvme is a hash.Hash64 of CRC-64/NVME, byte for byte what
 // crc64.New(crc64.MakeTable(crc64NVMEPoly)) computes, only faster.
 type crc64nvme struct {
-	// reg is the register, kept complemented between writes so that the
-	// zero value is the initial all-ones state.
+	// reg is the finished CRC of what was written so far, the raw
+	// register complemented, so that the zero value is the initial
+	// all-ones register.
 	reg uint64
 	// laneLen and shiftLane are the last split into lanes: a large body
 	// comes in equal pieces, so the shift is computed once.

@@ -161,9 +161,9 @@ func readChunks(body io.Reader) (chunks, []byte, error) {
 
 // readInto fills buf from body (short only at EOF or an error). Unless
 // body hashes itself, it hashes what it reads in pieces of at most
-// readPiece; a piece of pipelineMin or more is hashed on another goroutine while the next one is read: the
-// bytes are buf's own, so nothing writes them meanwhile, and all hashing
-// is done when readInto returns.
+// readPiece; a piece of pipelineMin or more is hashed on another goroutine
+// while the next one is read: the bytes are buf's own, so nothing writes
+// them meanwhile, and all hashing is done when readInto returns.
 func readInto(body io.Reader, e etagHasher, buf []byte) (int, error) {
 	// Allocated on the first pipelined piece only: a small body, the
 	// common upload, reads without one.
