@@ -61,9 +61,13 @@ func TestAdviseHugePages_MarksTheBuffersPages(t *testing.T) {
 		t.Skip("kernel without transparent huge pages")
 	}
 	const huge = 2 << 20
-	if err := syscall.Madvise(make([]byte, hugePageMin), syscall.MADV_HUGEPAGE); err != nil {
+	probe := make([]byte, hugePageMin)
+	if err := syscall.Madvise(probe, syscall.MADV_HUGEPAGE); err != nil {
 		t.Skipf("the kernel refuses the advice (%v); adviseHugePages ignores that", err)
 	}
+	// Withdrawn, so that pages the heap may reuse for big carry no advice
+	// but adviseHugePages'.
+	require.NoError(t, syscall.Madvise(probe, syscall.MADV_NOHUGEPAGE))
 	big := make([]byte, 2*hugePageMin)
 	adviseHugePages(big)
 	start := uintptr(unsafe.Pointer(&big[0]))
