@@ -51,6 +51,26 @@ func BenchmarkServer_Put256MiB(b *testing.B) {
 				if signed {
 					hash = s3test.PayloadHash(body)
 				}
+				put := func() time.Duration {
+					req := httptest.NewRequest(http.MethodPut, ts.URL+"/bench/big", bytes.NewReader(body))
+					req.Header.Set("X-Amz-Content-Sha256", hash)
+					s3test.SignRequest(b, req, body, testCreds(ts), ts.Region, ts.Clock.Now())
+					rec := httptest.NewRecorder()
+					start := time.Now()
+					ts.Server.ServeHTTP(rec, req)
+					took := time.Since(start)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("PUT: %d %s", rec.Code, rec.Body)
+					}
+					require.NoError(b, s.DeleteObject(ctx, "bench", "big"))
+					return took
+				}
+				// One PUT before timing, as the GET benchmark warms up: a
+				// process's first fault-in of memory it never used before
+				// cost 0.5 s per 256 MiB on the 2-vCPU VM of the README
+				// (the hypervisor backing guest pages), once per process,
+				// while every later PUT reuses pages the store gave back.
+				put()
 				var putTime, md5Time, shaTime time.Duration
 				for b.Loop() {
 					start := time.Now()
@@ -61,18 +81,7 @@ func BenchmarkServer_Put256MiB(b *testing.B) {
 						sha256.Sum256(body)
 						shaTime += time.Since(start)
 					}
-
-					req := httptest.NewRequest(http.MethodPut, ts.URL+"/bench/big", bytes.NewReader(body))
-					req.Header.Set("X-Amz-Content-Sha256", hash)
-					s3test.SignRequest(b, req, body, testCreds(ts), ts.Region, ts.Clock.Now())
-					rec := httptest.NewRecorder()
-					start = time.Now()
-					ts.Server.ServeHTTP(rec, req)
-					putTime += time.Since(start)
-					if rec.Code != http.StatusOK {
-						b.Fatalf("PUT: %d %s", rec.Code, rec.Body)
-					}
-					require.NoError(b, s.DeleteObject(ctx, "bench", "big"))
+					putTime += put()
 				}
 				reportCeiling(b, size, putTime, md5Time, "put", "md5")
 				if signed {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash"
 	"hash/crc32"
-	"hash/crc64"
 	"strconv"
 	"strings"
 )
@@ -22,13 +21,6 @@ const (
 	SHA1      = "SHA1"
 	SHA256    = "SHA256"
 )
-
-// crc64NVMEPoly is CRC-64/NVME's polynomial 0xad93d23594c93659 in the
-// bit-reversed form hash/crc64 and crcCombiner expect; init and final XOR
-// are all ones, which is what hash/crc64 does.
-const crc64NVMEPoly = 0x9a6c9329ac4bc9b5
-
-var crc64NVMETable = crc64.MakeTable(crc64NVMEPoly)
 
 var crc32CTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -57,7 +49,7 @@ func NewChecksumHash(alg string) (hash.Hash, bool) {
 	case CRC32C:
 		return crc32.New(crc32CTable), true
 	case CRC64NVME:
-		return crc64.New(crc64NVMETable), true
+		return new(crc64nvme), true
 	case SHA1:
 		return sha1.New(), true
 	case SHA256:

@@ -159,11 +159,11 @@ func readChunks(body io.Reader) (chunks, []byte, error) {
 	}
 }
 
-// readInto fills buf from body (short only at EOF or an error), hashing
-// what it reads in pieces of at most readPiece. A piece of pipelineMin or
-// more is hashed on another goroutine while the next one is read: the
-// bytes are buf's own, so nothing writes them meanwhile, and all hashing
-// is done when readInto returns.
+// readInto fills buf from body (short only at EOF or an error). Unless
+// body hashes itself, it hashes what it reads in pieces of at most
+// readPiece; a piece of pipelineMin or more is hashed on another goroutine
+// while the next one is read: the bytes are buf's own, so nothing writes
+// them meanwhile, and all hashing is done when readInto returns.
 func readInto(body io.Reader, e etagHasher, buf []byte) (int, error) {
 	// Allocated on the first pipelined piece only: a small body, the
 	// common upload, reads without one.
@@ -174,9 +174,17 @@ func readInto(body io.Reader, e etagHasher, buf []byte) (int, error) {
 		}
 	}
 	defer wait()
+	// A body that hashes itself is handed all of buf at once: it hashes in
+	// pieces of its own, overlapped with its copy, and every Read it
+	// returns from drains that pipeline, which 1 MiB reads did 64 times
+	// per 64 MiB chunk.
+	readMax := readPiece
+	if e.h == nil {
+		readMax = len(buf)
+	}
 	n := 0
 	for n < len(buf) {
-		m, err := body.Read(buf[n:min(len(buf), n+readPiece)])
+		m, err := body.Read(buf[n:min(len(buf), n+readMax)])
 		// The hash takes the pieces in order: the previous one first.
 		wait()
 		if piece := buf[n : n+m]; e.h != nil && m >= pipelineMin {

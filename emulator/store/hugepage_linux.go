@@ -14,11 +14,18 @@ const hugePageMin = 8 << 20
 // 0.1-0.5 s with huge pages, against 0.4 s to MD5 it. The kernel's
 // default "madvise" mode gives huge pages only to ranges that ask.
 // Failing is harmless (a kernel without THP, "never"): the pages are small.
+//
+// Go's large allocations are page-aligned, not 2 MiB-aligned; that needs
+// no rounding here: the advice marks exactly buf's pages, and the kernel
+// backs every 2 MiB-aligned stretch inside them with a huge page, so only
+// up to 2 MiB at either end stay small. Checked on the same VM, after a
+// memory-store PUT of 256 MiB in four 64 MiB chunks: 254 MiB of it in
+// AnonHugePages, the copy into it 40 ms (6.8 GB/s) once the process had
+// used huge pages before; the very first PUT of a process took 0.5 s, the
+// hypervisor backing guest memory touched for the first time.
 func adviseHugePages(buf []byte) {
 	if len(buf) < hugePageMin {
 		return
 	}
-	// madvise wants a page-aligned start; Go's large allocations are, but
-	// the whole range need not end on a page, which the kernel rounds.
 	_ = syscall.Madvise(buf, syscall.MADV_HUGEPAGE)
 }
