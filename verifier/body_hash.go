@@ -60,6 +60,10 @@ func (b *Body) readHashed(p []byte) (int, error) {
 		b.hashChecksums(piece)
 		return len(piece), nil
 	})
+	// Closing the queues lets the hashers end even if reading panics.
+	defer hashers.Wait()
+	defer close(toSums)
+	defer close(toMD5)
 	var (
 		n   int
 		err error
@@ -73,9 +77,6 @@ func (b *Body) readHashed(p []byte) (int, error) {
 		}
 		n += m
 	}
-	close(toMD5)
-	close(toSums)
-	hashers.Wait()
 	return n, err
 }
 
