@@ -239,20 +239,7 @@ func BenchmarkProcesses_PutGet4KiB(b *testing.B) {
 	procs := benchProcesses(b)
 	data := bytes.Repeat([]byte("strictS3"), 4096/8)
 	ctx := context.Background()
-	runProcesses(b, procs, func(p *serverProcess) error {
-		if _, err := p.client.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String(benchBucket), Key: aws.String("obj"), Body: bytes.NewReader(data),
-		}); err != nil {
-			return err
-		}
-		out, err := p.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(benchBucket), Key: aws.String("obj")})
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(io.Discard, out.Body)
-		out.Body.Close()
-		return err
-	})
+	runProcesses(b, procs, func(p *serverProcess) error { return sdkPutGet(ctx, p.client, data) })
 }
 
 // BenchmarkProcesses_PresignedGet4KiB: a GET of 4 KiB through a URL the
@@ -272,13 +259,5 @@ func BenchmarkProcesses_PresignedGet4KiB(b *testing.B) {
 		}
 		urls[p] = req.URL
 	}
-	runProcesses(b, procs, func(p *serverProcess) error {
-		resp, err := p.http.Get(urls[p])
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return statusErr(resp, err)
-	})
+	runProcesses(b, procs, func(p *serverProcess) error { return fetch(p.http, urls[p]) })
 }
