@@ -8,10 +8,22 @@ import "sync"
 const maxCachedKeys = 256
 
 // signingKeyCache remembers derived SigV4 signing keys: deriving one costs
-// four HMACs, and every request of the day by the same key reuses it.
+// four HMACs, and every request of the day by the same key reuses it, with
+// its HMAC pad states.
 type signingKeyCache struct {
 	mu   sync.Mutex
-	keys map[signingKeyID][]byte
+	keys map[signingKeyID]*signingKey
+}
+
+// signingKey is a derived SigV4 key. mac holds it prepared for signing;
+// raw is the key itself, which callers must not modify.
+type signingKey struct {
+	raw []byte
+	mac hmacKey
+}
+
+func newSigningKey(raw []byte) *signingKey {
+	return &signingKey{raw: raw, mac: newHMACKey(raw)}
 }
 
 type signingKeyID struct {
@@ -19,12 +31,12 @@ type signingKeyID struct {
 }
 
 func newSigningKeyCache() *signingKeyCache {
-	return &signingKeyCache{keys: make(map[signingKeyID][]byte)}
+	return &signingKeyCache{keys: make(map[signingKeyID]*signingKey)}
 }
 
 // get returns the S3 signing key for secret, day and region, deriving and
-// caching it when needed. The returned slice must not be modified.
-func (c *signingKeyCache) get(secret, day, region string) []byte {
+// caching it when needed.
+func (c *signingKeyCache) get(secret, day, region string) *signingKey {
 	id := signingKeyID{secret, day, region}
 	c.mu.Lock()
 	k, ok := c.keys[id]
@@ -32,7 +44,7 @@ func (c *signingKeyCache) get(secret, day, region string) []byte {
 	if ok {
 		return k
 	}
-	k = deriveSigningKey(secret, day, region, "s3")
+	k = newSigningKey(deriveSigningKey(secret, day, region, "s3"))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.keys) >= maxCachedKeys {

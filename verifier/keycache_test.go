@@ -20,7 +20,7 @@ func TestSigningKeyCache_ConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 200; i++ {
 				region := "r" + strconv.Itoa((g*200+i)%300)
-				assert.Equal(t, deriveSigningKey("s", "20260221", region, "s3"), c.get("s", "20260221", region))
+				assert.Equal(t, deriveSigningKey("s", "20260221", region, "s3"), c.get("s", "20260221", region).raw)
 			}
 		}(g)
 	}
@@ -31,9 +31,10 @@ func TestSigningKeyCache_ConcurrentUse(t *testing.T) {
 func TestSigningKeyCache_IsBoundedAndReused(t *testing.T) {
 	c := newSigningKeyCache()
 	k1 := c.get("secret", "20260221", "us-east-1")
-	assert.Equal(t, deriveSigningKey("secret", "20260221", "us-east-1", "s3"), k1)
+	assert.Equal(t, deriveSigningKey("secret", "20260221", "us-east-1", "s3"), k1.raw)
+	assert.Equal(t, newHMACKey(k1.raw), k1.mac)
 	assert.Equal(t, 1, c.len())
-	c.get("secret", "20260221", "us-east-1")
+	assert.Same(t, k1, c.get("secret", "20260221", "us-east-1"))
 	assert.Equal(t, 1, c.len())
 	for i := 0; i < 2*maxCachedKeys; i++ {
 		c.get("secret", "20260221", "r"+strings.Repeat("x", i))

@@ -152,10 +152,10 @@ const stackCanonicalRequest = 1024
 
 // signature is the hex signature of q under key, computed as sign does but
 // in stack buffers: this is the cost every authentic request pays.
-func (q *v4Request) signature(key []byte) [2 * sha256.Size]byte {
+func (q *v4Request) signature(key *hmacKey) [2 * sha256.Size]byte {
 	var buf [stackCanonicalRequest]byte
 	sum := sha256.Sum256(q.appendCanonical(buf[:0]))
-	mac := hmacSum(key, q.appendStringToSign(buf[:0], sum))
+	mac := key.sum(q.appendStringToSign(buf[:0], sum))
 	var sig [2 * sha256.Size]byte
 	hex.Encode(sig[:], mac[:])
 	return sig

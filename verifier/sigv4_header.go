@@ -180,13 +180,13 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	}
 	key := v.keys.get(cred.SecretAccessKey, a.cred.day, a.cred.region)
 	if tr != nil {
-		tr.setSigned(q.sign(key))
+		tr.setSigned(q.sign(key.raw))
 	}
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(key); !computedSignatureEqual(want[:], a.signature) {
-		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
+	if want := q.signature(&key.mac); !computedSignatureEqual(want[:], a.signature) {
+		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 		payload.SeedSignature = a.signature
 		payload.RequestTime = t
 		payload.Scope = a.cred.scope() // not q.scope: q must not outlive the call
-		payload.signingKey = key
+		payload.signingKey = key.raw
 	}
 	return &Result{
 		Identity: Identity{Auth: AuthSigV4Header, AccessKeyID: a.cred.accessKey, Credential: cred},

@@ -169,7 +169,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}
 	key := v.keys.get(cred.SecretAccessKey, p.cred.day, p.cred.region)
 	if tr != nil {
-		tr.setSigned(q.sign(key))
+		tr.setSigned(q.sign(key.raw))
 	}
 
 	now := v.clock.Now()
@@ -194,8 +194,8 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(key); !computedSignatureEqual(want[:], p.signature) {
-		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
+	if want := q.signature(&key.mac); !computedSignatureEqual(want[:], p.signature) {
+		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
