@@ -194,6 +194,10 @@ const stackQueryParamsParsed = 16
 
 // appendRawQuery appends parseRawQuery(raw) to dst, growing it only when
 // it is too small.
+//
+// It scans each name and value once for escapes while splitting, and
+// remembers the answer for the first escapeFlagParams parameters, so that
+// decoding visits only the components that need it.
 func appendRawQuery(dst []queryParam, raw string) []queryParam {
 	if raw == "" {
 		return dst
@@ -203,49 +207,79 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 		ps = make([]queryParam, len(dst), len(dst)+n)
 		copy(ps, dst)
 	}
+	// Bit 2k is set when the name of the k-th parameter appended needs
+	// decoding, bit 2k+1 when its value does.
+	var escaped uint64
+	size := 0 // decoding never lengthens: the escaped parts' length is enough
 	for rest := raw; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, "&")
+		part := rest
+		rest = ""
+		if i := strings.IndexByte(part, '&'); i >= 0 {
+			part, rest = part[:i], part[i+1:]
+		}
 		if part == "" {
 			continue
 		}
-		rn, rv, eq := strings.Cut(part, "=")
-		ps = append(ps, queryParam{name: rn, value: rv, rawName: rn, rawValue: rv, hasEq: eq})
-	}
-	if !hasEscapes(raw) {
-		return ps
-	}
-	size := 0 // decoding never lengthens: the escaped parts' length is enough
-	for _, p := range ps[len(dst):] {
-		for _, c := range [2]string{p.rawName, p.rawValue} {
-			if hasEscapes(c) {
-				size += len(c)
-			}
+		p := queryParam{name: part, rawName: part}
+		if i := strings.IndexByte(part, '='); i >= 0 {
+			p = queryParam{name: part[:i], value: part[i+1:], rawName: part[:i], rawValue: part[i+1:], hasEq: true}
 		}
+		k := uint(len(ps) - len(dst))
+		if hasEscapes(p.rawName) {
+			size += len(p.rawName)
+			escaped |= 1 << (2 * k) // 0 from the 33rd parameter on: Go shifts out
+		}
+		if hasEscapes(p.rawValue) {
+			size += len(p.rawValue)
+			escaped |= 1 << (2*k + 1)
+		}
+		ps = append(ps, p)
+	}
+	if size == 0 {
+		return ps
 	}
 	var b strings.Builder
 	b.Grow(size)
-	decode := func(s string) string {
-		if !hasEscapes(s) {
-			return s
-		}
-		from := b.Len()
-		writeDecoded(&b, s)
-		// Later writes only append, so this string never changes.
-		return b.String()[from:]
-	}
 	for i := len(dst); i < len(ps); i++ {
-		ps[i].name = decode(ps[i].rawName)
-		ps[i].value = decode(ps[i].rawValue)
+		k := uint(i - len(dst))
+		p := &ps[i]
+		if k < escapeFlagParams && escaped>>(2*k)&1 != 0 || k >= escapeFlagParams && hasEscapes(p.rawName) {
+			p.name = appendDecoded(&b, p.rawName)
+		}
+		if k < escapeFlagParams && escaped>>(2*k+1)&1 != 0 || k >= escapeFlagParams && hasEscapes(p.rawValue) {
+			p.value = appendDecoded(&b, p.rawValue)
+		}
 	}
 	return ps
 }
 
+// escapeFlagParams is how many parameters appendRawQuery remembers the
+// escapes of: two bits each in a uint64.
+const escapeFlagParams = 32
+
+// appendDecoded writes percentDecode(s, true) to b and returns it.
+func appendDecoded(b *strings.Builder, s string) string {
+	from := b.Len()
+	writeDecoded(b, s)
+	// Later writes only append, so this string never changes.
+	return b.String()[from:]
+}
+
 // hasEscapes reports whether percentDecode(s, true) could differ from s.
+// Every name and value of every query is asked, so it tests eight bytes at
+// a time for '%' or '+' (a word has a zero byte where x^pattern does).
 func hasEscapes(s string) bool {
-	// A loop: names and values are short, and strings.ContainsAny builds
-	// its byte set on every call.
-	for i := 0; i < len(s); i++ {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		pct, plus := x^(ones*'%'), x^(ones*'+')
+		if ((pct-ones)&^pct|(plus-ones)&^plus)&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == '%' || c == '+' {
 			return true
 		}

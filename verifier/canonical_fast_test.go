@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -218,4 +219,41 @@ func TestAuthenticate_PresignedURLWithManyParameters(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.Authenticate(presignedRequest(t, "GET", u+"&added=1", h))
 	require.Error(t, err, "a parameter added after signing still fails")
+}
+
+// hasEscapes reads eight bytes at a time: an escape byte in any position
+// of a word or of the tail is found, and bytes that differ from '%' or '+'
+// by one bit, or have the high bit set, are not taken for one.
+func TestHasEscapes_FindsEveryPositionAndOnlyEscapes(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		for _, filler := range []byte{'a', '%' ^ 1, '+' ^ 1, '%' | 0x80, '+' | 0x80, 0xff, 0x00, '&', '='} {
+			plain := strings.Repeat(string([]byte{filler}), n)
+			assert.False(t, hasEscapes(plain), "%q", plain)
+			for i := 0; i < n; i++ {
+				for _, esc := range []byte{'%', '+'} {
+					s := []byte(plain)
+					s[i] = esc
+					assert.True(t, hasEscapes(string(s)), "%q", s)
+				}
+			}
+		}
+	}
+}
+
+// Past the parameters whose escapes appendRawQuery remembers, it decides
+// again for each one, and decodes them all.
+func TestAppendRawQuery_DecodesPastTheRememberedParameters(t *testing.T) {
+	var parts []string
+	for i := range 2*escapeFlagParams + 3 {
+		switch i % 3 {
+		case 0:
+			parts = append(parts, fmt.Sprintf("n%d=%%2F%d", i, i))
+		case 1:
+			parts = append(parts, fmt.Sprintf("n+%d=plain", i))
+		default:
+			parts = append(parts, fmt.Sprintf("n%d", i))
+		}
+	}
+	raw := strings.Join(parts, "&")
+	assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw))
 }
