@@ -142,10 +142,26 @@ func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= '
 // guards against a raw form that does not belong to it (diagnosis variants
 // rewrite decoded values).
 func canonicalComponent(raw, decoded string) string {
-	if isCanonicalEncodingOf(raw, decoded) {
+	if raw == decoded {
+		// What most names and values are, nothing to decode: raw is then
+		// canonical exactly when every byte is unreserved, as any escape
+		// would have decoded to something shorter. One table load a byte.
+		if allUnreserved(raw) {
+			return raw
+		}
+	} else if isCanonicalEncodingOf(raw, decoded) {
 		return raw
 	}
 	return uriEncode(decoded, false)
+}
+
+func allUnreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !unreservedBytes[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // isCanonicalEncodingOf reports whether raw is isCanonicalEncoding(raw,
