@@ -54,14 +54,33 @@ func firstParam(ps []queryParam, name string) (string, bool) {
 	return "", false
 }
 
+// v4QueryAuthIndex is the index of name in v4QueryAuthParams, or -1. A
+// switch, which the compiler turns into a search on length and content:
+// every parameter of every request is asked.
+func v4QueryAuthIndex(name string) int {
+	switch name {
+	case qAlgorithm:
+		return 0
+	case qCredential:
+		return 1
+	case qDate:
+		return 2
+	case qExpires:
+		return 3
+	case qSignedHeaders:
+		return 4
+	case qSignature:
+		return 5
+	}
+	return -1
+}
+
 // hasV4QueryAuth reports whether any of the six SigV4 query parameters is
 // present.
 func hasV4QueryAuth(ps []queryParam) bool {
 	for _, p := range ps {
-		for _, n := range v4QueryAuthParams {
-			if p.name == n {
-				return true
-			}
+		if v4QueryAuthIndex(p.name) >= 0 {
+			return true
 		}
 	}
 	return false
@@ -70,13 +89,17 @@ func hasV4QueryAuth(ps []queryParam) bool {
 // parsePresigned checks presence and syntax of the pre-signed parameters
 // (spec §2 steps 1–2); region is the server's.
 func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Error) {
+	// The first value of each, in one pass over the parameters.
 	var got [len(v4QueryAuthParams)]string
-	for i, n := range v4QueryAuthParams {
-		v, ok := firstParam(ps, n)
-		if !ok {
-			return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
+	var found uint
+	for _, qp := range ps {
+		if i := v4QueryAuthIndex(qp.name); i >= 0 && found&(1<<i) == 0 {
+			got[i] = qp.value
+			found |= 1 << i
 		}
-		got[i] = v
+	}
+	if found != 1<<len(v4QueryAuthParams)-1 {
+		return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
 	}
 	// In v4QueryAuthParams order.
 	alg, credential, date, expires, signedHeaders, signature := got[0], got[1], got[2], got[3], got[4], got[5]
@@ -150,7 +173,9 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	payloadLine := unsignedPayload
 	for _, qp := range ps {
 		// Signers differ in the case of this name; S3 matches it loosely.
-		if strings.EqualFold(qp.name, qContentSHA256) {
+		// Whatever folds to it is at least as long (no byte folds to a
+		// longer ASCII text), which skips EqualFold for most names.
+		if len(qp.name) >= len(qContentSHA256) && strings.EqualFold(qp.name, qContentSHA256) {
 			payloadLine = qp.value
 			break
 		}
@@ -215,18 +240,24 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}, nil
 }
 
-// queryAuthNames are the lower-case names of the parameters that carry a
-// pre-signed URL's authentication.
-var queryAuthNames = [...]string{"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
-	"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"}
-
-// isQueryAuthName reports whether strings.ToLower(name) is one of
-// queryAuthNames, without lowering name (every pre-signed URL has seven).
+// isQueryAuthName reports whether strings.ToLower(name) is the name of a
+// parameter that carries a pre-signed URL's authentication (the six of
+// v4QueryAuthParams and X-Amz-Security-Token), without lowering name (every pre-signed URL has seven).
+// Their lengths differ but for two, so the length picks what to compare.
 func isQueryAuthName(name string) bool {
-	for _, n := range queryAuthNames {
-		if asciiLowerEqual(name, n) {
-			return true
-		}
+	switch len(name) {
+	case len("x-amz-algorithm"): // and x-amz-signature
+		return asciiLowerEqual(name, "x-amz-algorithm") || asciiLowerEqual(name, "x-amz-signature")
+	case len("x-amz-credential"):
+		return asciiLowerEqual(name, "x-amz-credential")
+	case len("x-amz-date"):
+		return asciiLowerEqual(name, "x-amz-date")
+	case len("x-amz-expires"):
+		return asciiLowerEqual(name, "x-amz-expires")
+	case len("x-amz-signedheaders"):
+		return asciiLowerEqual(name, "x-amz-signedheaders")
+	case len("x-amz-security-token"):
+		return asciiLowerEqual(name, "x-amz-security-token")
 	}
 	return false
 }
