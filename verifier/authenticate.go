@@ -30,7 +30,7 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	// Result.QueryHeaders) copies what it needs.
 	var psBuf [stackQueryParamsParsed]queryParam
 	ps := appendRawQuery(psBuf[:0], rawQuery)
-	authz := r.Header.Get("Authorization")
+	authz := firstHeader(r.Header, "Authorization")
 
 	v4q := hasV4QueryAuth(ps)
 	v2q := false

@@ -282,16 +282,11 @@ func appendDecoded(b *strings.Builder, s string) string {
 }
 
 // hasEscapes reports whether percentDecode(s, true) could differ from s.
-// Every name and value of every query is asked, so it tests eight bytes at
-// a time for '%' or '+' (a word has a zero byte where x^pattern does).
+// Every name and value of every query is asked: a word at a time.
 func hasEscapes(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		pct, plus := x^(ones*'%'), x^(ones*'+')
-		if ((pct-ones)&^pct|(plus-ones)&^plus)&highs != 0 {
+		if x := word(s, i); hasByte(x, '%') || hasByte(x, '+') {
 			return true
 		}
 	}
@@ -385,9 +380,23 @@ func canonicalHeaderValue(values []string) string {
 }
 
 // needsFolding reports whether s holds "  " or a tab, CR or LF, the runs
-// trimAll folds; one loop, as every signed header value is asked.
+// trimAll folds. Every signed header value is asked, so words holding no
+// byte up to ' ' (most values: digests, dates, hosts) are passed over
+// whole, and only the others are read byte by byte.
 func needsFolding(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if hasByteBelow(word(s, i), ' '+1) && foldsIn(s, i, i+8) {
+			return true
+		}
+	}
+	return foldsIn(s, i, len(s))
+}
+
+// foldsIn is needsFolding for the bytes of s from from to to; a space at
+// to-1 is compared with the byte after it.
+func foldsIn(s string, from, to int) bool {
+	for i := from; i < to; i++ {
 		switch s[i] {
 		case '\t', '\r', '\n':
 			return true

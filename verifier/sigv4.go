@@ -355,10 +355,31 @@ func payloadFor(v string) (Payload, bool) {
 	case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER":
 		return Payload{Mode: PayloadStreamingECDSA}, true
 	}
-	if len(v) == 64 && isHex(v) {
-		return Payload{Mode: PayloadSHA256, SHA256: strings.ToLower(v)}, true
+	if len(v) == 64 {
+		if hex, upper := hexDigits(v); hex {
+			if upper {
+				v = strings.ToLower(v)
+			}
+			return Payload{Mode: PayloadSHA256, SHA256: v}, true
+		}
 	}
 	return Payload{}, false
+}
+
+// hexDigits reports whether s is all hex digits, and whether any is upper
+// case: one pass, where isHex and strings.ToLower would read a digest twice.
+func hexDigits(s string) (hex, upper bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9' || 'a' <= c && c <= 'f':
+		case 'A' <= c && c <= 'F':
+			upper = true
+		default:
+			return false, false
+		}
+	}
+	return true, upper
 }
 
 func isHex(s string) bool {
