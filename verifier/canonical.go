@@ -337,6 +337,29 @@ func compareEncodedPairs(a, b encodedPair) int {
 	return strings.Compare(a.v, b.v)
 }
 
+// sortEncodedPairs sorts pairs as compareEncodedPairs orders them. A
+// pre-signed URL has about ten, mostly in order already: an insertion sort
+// with the comparison inlined beats slices.SortFunc's calls for so few.
+func sortEncodedPairs(pairs []encodedPair) {
+	if len(pairs) > insertionSortedPairs {
+		slices.SortFunc(pairs, compareEncodedPairs)
+		return
+	}
+	for i := 1; i < len(pairs); i++ {
+		for j := i; j > 0; j-- {
+			a, b := &pairs[j-1], &pairs[j]
+			if a.k < b.k || a.k == b.k && a.v <= b.v {
+				break
+			}
+			*a, *b = *b, *a
+		}
+	}
+}
+
+// insertionSortedPairs is how many pairs sortEncodedPairs sorts itself;
+// slices.SortFunc switches to an insertion sort below 12 too.
+const insertionSortedPairs = 12
+
 // stackQueryParams is how many parameters appendCanonicalQuery sorts
 // without a heap allocation; a pre-signed URL has about ten.
 const stackQueryParams = 24
@@ -354,7 +377,7 @@ func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
 		}
 		pairs = append(pairs, encodedPair{canonicalComponent(p.rawName, p.name), canonicalComponent(p.rawValue, p.value)})
 	}
-	slices.SortFunc(pairs, compareEncodedPairs)
+	sortEncodedPairs(pairs)
 	for i, p := range pairs {
 		if i > 0 {
 			dst = append(dst, '&')

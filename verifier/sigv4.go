@@ -333,11 +333,13 @@ func asciiLowerEqual(k, lower string) bool {
 }
 
 // isAmzName reports whether a header or parameter name starts with
-// "x-amz-" in any case. Authentication asks it of every request header, and
-// it answers without the lower-cased copy a name only needs once it matches.
+// "x-amz-" in any case. Authentication asks it of every request header and
+// parameter, so it compares bytes: c|0x20 is 'x' only for 'x' and 'X' (and
+// so for a, m, z), and no other rune folds to those letters, which makes
+// this strings.EqualFold of the prefix.
 func isAmzName(name string) bool {
-	const prefix = "x-amz-"
-	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
+	return len(name) >= len("x-amz-") && name[0]|0x20 == 'x' && name[1] == '-' &&
+		name[2]|0x20 == 'a' && name[3]|0x20 == 'm' && name[4]|0x20 == 'z' && name[5] == '-'
 }
 
 // payloadFor maps an x-amz-content-sha256 value to how Body must check the

@@ -243,21 +243,23 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 // isQueryAuthName reports whether strings.ToLower(name) is the name of a
 // parameter that carries a pre-signed URL's authentication (the six of
 // v4QueryAuthParams and X-Amz-Security-Token), without lowering name (every pre-signed URL has seven).
-// Their lengths differ but for two, so the length picks what to compare.
+// Their lengths differ but for two, so the length picks what to compare,
+// and the spelling signers send is compared first, as a whole.
 func isQueryAuthName(name string) bool {
 	switch len(name) {
-	case len("x-amz-algorithm"): // and x-amz-signature
-		return asciiLowerEqual(name, "x-amz-algorithm") || asciiLowerEqual(name, "x-amz-signature")
-	case len("x-amz-credential"):
-		return asciiLowerEqual(name, "x-amz-credential")
-	case len("x-amz-date"):
-		return asciiLowerEqual(name, "x-amz-date")
-	case len("x-amz-expires"):
-		return asciiLowerEqual(name, "x-amz-expires")
-	case len("x-amz-signedheaders"):
-		return asciiLowerEqual(name, "x-amz-signedheaders")
-	case len("x-amz-security-token"):
-		return asciiLowerEqual(name, "x-amz-security-token")
+	case len(qAlgorithm): // and X-Amz-Signature
+		return name == qAlgorithm || name == qSignature ||
+			asciiLowerEqual(name, "x-amz-algorithm") || asciiLowerEqual(name, "x-amz-signature")
+	case len(qCredential):
+		return name == qCredential || asciiLowerEqual(name, "x-amz-credential")
+	case len(qDate):
+		return name == qDate || asciiLowerEqual(name, "x-amz-date")
+	case len(qExpires):
+		return name == qExpires || asciiLowerEqual(name, "x-amz-expires")
+	case len(qSignedHeaders):
+		return name == qSignedHeaders || asciiLowerEqual(name, "x-amz-signedheaders")
+	case len(qSecurityToken):
+		return name == qSecurityToken || asciiLowerEqual(name, "x-amz-security-token")
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,4 +53,36 @@ func TestParsePresigned_FirstValueOfARepeatedParameterWins(t *testing.T) {
 	assert.Equal(t, "AKID", p.cred.accessKey)
 	assert.Equal(t, "first", p.signature)
 	assert.Equal(t, 60*time.Second, p.expires)
+}
+
+// isAmzName compares bytes; strings.EqualFold of the prefix is what it
+// stands for. Every byte value in every prefix position is tried.
+func TestIsAmzName_IsEqualFoldOfThePrefix(t *testing.T) {
+	for pos := range len("x-amz-") {
+		for c := range 256 {
+			name := []byte("X-Amz-Meta")
+			name[pos] = byte(c)
+			want := strings.EqualFold(string(name[:6]), "x-amz-")
+			assert.Equal(t, want, isAmzName(string(name)), "%q", name)
+		}
+	}
+	for _, n := range []string{"", "x-amz", "x-amz-", "X-AMZ-", "x-amzz", "ｘ-amz-a", "x-amz\u2010a"} {
+		assert.Equal(t, len(n) >= 6 && strings.EqualFold(n[:6], "x-amz-"), isAmzName(n), "%q", n)
+	}
+}
+
+func TestSortEncodedPairs_SameAsSortFunc(t *testing.T) {
+	keys := []string{"a", "b", "X-Amz-Date", "X-Amz-Credential", "a%2Fb", "", "response-content-type", "b"}
+	for n := 0; n <= 2*insertionSortedPairs; n++ {
+		for seed := range 5 {
+			pairs := make([]encodedPair, n)
+			for i := range pairs {
+				pairs[i] = encodedPair{keys[(i*7+seed*3)%len(keys)], keys[(i*5+seed)%len(keys)]}
+			}
+			want := slices.Clone(pairs)
+			slices.SortFunc(want, compareEncodedPairs)
+			sortEncodedPairs(pairs)
+			assert.Equal(t, want, pairs, "%d pairs, seed %d", n, seed)
+		}
+	}
 }
