@@ -23,7 +23,6 @@ func uriEncode(s string, keepSlash bool) string {
 	if n == 0 {
 		return s
 	}
-	const hexUpper = "0123456789ABCDEF"
 	b := make([]byte, 0, len(s)+2*n)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -35,6 +34,9 @@ func uriEncode(s string, keepSlash bool) string {
 	}
 	return string(b)
 }
+
+// hexUpper is the digits of S3's %XX escapes.
+const hexUpper = "0123456789ABCDEF"
 
 func unreserved(c byte) bool { return unreservedBytes[c] }
 
@@ -165,24 +167,26 @@ func allUnreserved(s string) bool {
 }
 
 // isCanonicalEncodingOf reports whether raw is isCanonicalEncoding(raw,
-// false) and percent-decodes to decoded, in one pass over both.
+// false) and percent-decodes to decoded, that is whether raw is
+// uriEncode(decoded, false): it encodes decoded as it walks it, comparing
+// instead of writing.
 func isCanonicalEncodingOf(raw, decoded string) bool {
-	j := 0
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if !unreserved(c) {
-			var ok bool
-			if c, ok = canonicalEscapeAt(raw, i, false); !ok {
+	i := 0
+	for j := 0; j < len(decoded); j++ {
+		d := decoded[j]
+		if unreservedBytes[d] {
+			if i >= len(raw) || raw[i] != d {
 				return false
 			}
-			i += 2
+			i++
+			continue
 		}
-		if j >= len(decoded) || decoded[j] != c {
+		if len(raw)-i < 3 || raw[i] != '%' || raw[i+1] != hexUpper[d>>4] || raw[i+2] != hexUpper[d&0xf] {
 			return false
 		}
-		j++
+		i += 3
 	}
-	return j == len(decoded)
+	return i == len(raw)
 }
 
 // queryParam is one query parameter, decoded, with its wire form kept for
@@ -514,7 +518,7 @@ const maxStackHeaderName = 64
 // the canonical key for the usual names (lower-case letters, digits, '-').
 func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 	var buf [maxStackHeaderName]byte
-	if len(name) > len(buf) || !isLowerTokenName(name) {
+	if name == "" || len(name) > len(buf) {
 		vs, ok := h[http.CanonicalHeaderKey(name)]
 		return vs, ok
 	}
@@ -522,24 +526,21 @@ func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 	upper := true
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case '0' <= c && c <= '9' || c == '-':
+		default: // not a usual name: canonicalize it as net/http does
+			vs, ok := h[http.CanonicalHeaderKey(name)]
+			return vs, ok
 		}
 		key[i] = c
 		upper = c == '-'
 	}
 	vs, ok := h[string(key)] // the compiler does not allocate this string
 	return vs, ok
-}
-
-func isLowerTokenName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // rawTarget returns the path and query of r as they were sent: from

@@ -122,10 +122,10 @@ func TestParseV4Credential_ExactlyFiveNonEmptyParts(t *testing.T) {
 
 func TestLookupLowerHeader_SameAsCanonicalHeaderKey(t *testing.T) {
 	h := http.Header{}
-	for _, name := range []string{"X-Amz-Date", "Content-Md5", "X-Amz-Meta-A1", "Weird_name", "X-Amz-Meta-Ünï"} {
+	for _, name := range []string{"X-Amz-Date", "Content-Md5", "X-Amz-Meta-A1", "Weird_name", "X-Amz-Meta-Ünï", "", "A--B", "1a-2b", "X-Amz-Date-"} {
 		h[name] = []string{name}
 	}
-	for _, name := range []string{"x-amz-date", "content-md5", "x-amz-meta-a1", "weird_name", "x-amz-meta-ünï", "missing", "-", strings.Repeat("a", 100)} {
+	for _, name := range []string{"x-amz-date", "content-md5", "x-amz-meta-a1", "weird_name", "x-amz-meta-ünï", "missing", "-", strings.Repeat("a", 100), "", "a--b", "1a-2b", "x-amz-date-", "X-amz-date", "x-amz-date "} {
 		want, wantOK := h[http.CanonicalHeaderKey(name)]
 		got, ok := lookupLowerHeader(h, name)
 		assert.Equal(t, wantOK, ok, name)
@@ -256,4 +256,17 @@ func TestAppendRawQuery_DecodesPastTheRememberedParameters(t *testing.T) {
 	}
 	raw := strings.Join(parts, "&")
 	assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw))
+}
+
+// isCanonicalEncodingOf(raw, decoded) is raw == uriEncode(decoded, false),
+// for pairs that belong together and pairs that do not (diagnosis variants
+// rewrite decoded values).
+func TestIsCanonicalEncodingOf_IsEqualityWithTheEncoding(t *testing.T) {
+	raws := []string{"", "a", "a%2Fb", "a%2fb", "a/b", "%2", "%", "%2F", "%41", "%20", "a+b", "a%20b", "%E2%82%AC", "%e2%82%ac", "~", "%7E", "a%2Fb%2"}
+	decodeds := []string{"", "a", "a/b", "ab", "/", " ", "A", "\u20ac", "~", "a b", "a%2Fb", "%", "a/b/"}
+	for _, raw := range raws {
+		for _, decoded := range append(decodeds, percentDecode(raw, true)) {
+			assert.Equal(t, raw == uriEncode(decoded, false), isCanonicalEncodingOf(raw, decoded), "raw %q, decoded %q", raw, decoded)
+		}
+	}
 }

@@ -230,8 +230,14 @@ func splitSignedHeaders(list string) []string {
 // appendSignedHeaders appends splitSignedHeaders(list) to dst.
 func appendSignedHeaders(dst []string, list string) []string {
 	for list != "" {
-		name, rest, more := strings.Cut(list, ";")
-		dst = append(dst, strings.ToLower(strings.TrimSpace(name)))
+		name, rest, more := list, "", false
+		if i := strings.IndexByte(list, ';'); i >= 0 {
+			name, rest, more = list[:i], list[i+1:], true
+		}
+		if !isTrimmedLower(name) {
+			name = strings.ToLower(strings.TrimSpace(name))
+		}
+		dst = append(dst, name)
 		if !more {
 			// "a;" has an empty last name, as strings.Split says.
 			break
@@ -242,6 +248,25 @@ func appendSignedHeaders(dst []string, list string) []string {
 		list = rest
 	}
 	return dst
+}
+
+// isTrimmedLower reports whether strings.ToLower(strings.TrimSpace(s)) is
+// s, in one pass, for what signers send: ASCII without upper case or
+// surrounding white space. Anything else answers false, also when lowering
+// would leave it alone.
+func isTrimmedLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return s == "" || !isASCIISpace(s[0]) && !isASCIISpace(s[len(s)-1])
+}
+
+// isASCIISpace is the ASCII part of unicode.IsSpace, which strings.TrimSpace
+// trims.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // appendSignedValues appends the canonical value of every signed header

@@ -87,3 +87,28 @@ func TestFirstHeader_IsGetForCanonicalKeys(t *testing.T) {
 		assert.Equal(t, h.Get(k), firstHeader(h, k), k)
 	}
 }
+
+func TestIsTrimmedLower_OnlyWhenLoweringAndTrimmingChangeNothing(t *testing.T) {
+	for _, s := range []string{"", "host", "x-amz-date", "Host", "HOST", " host", "host ", "\thost", "host\v", "\fhost", "host\r", "ho st",
+		"x-amz-meta-\u00e9", "\u00a0host", "host\u0085", "a;b", "x-amz-meta-ſ", "\x00host"} {
+		want := strings.ToLower(strings.TrimSpace(s)) == s
+		got := isTrimmedLower(s)
+		if got {
+			assert.True(t, want, "%q", s)
+		}
+		if want && isASCIIString(s) {
+			assert.True(t, got, "%q", s)
+		}
+	}
+	assert.Equal(t, []string{"content-type", "host", "x-amz-date", "", "x-amz-meta-\u00e9"},
+		splitSignedHeaders("content-type; HOST ;X-Amz-Date;;x-amz-meta-\u00c9"))
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
