@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -154,10 +155,18 @@ func TestSignature_SameAsSign(t *testing.T) {
 		_, _, want := q.sign(key)
 		mac := newHMACKey(key)
 		got := q.signature(&mac)
-		assert.Equal(t, want, string(got[:]))
-		assert.True(t, computedSignatureEqual(got[:], want))
-		assert.False(t, computedSignatureEqual(got[:], want[:63]))
-		assert.False(t, computedSignatureEqual(got[:], want[:63]+"0") && want[63] != '0')
+		assert.Equal(t, want, hex.EncodeToString(got[:]))
+		assert.True(t, signatureIs(got, want))
+		assert.False(t, signatureIs(got, want[:63]))
+		assert.False(t, signatureIs(got, want+"0"))
+		for i := range want {
+			// Any one character changed, or upper-cased, fails.
+			for _, c := range []byte{'0', 'f', 'F', 'g'} {
+				if c != want[i] {
+					assert.False(t, signatureIs(got, want[:i]+string(c)+want[i+1:]), "character %d", i)
+				}
+			}
+		}
 	}
 }
 

@@ -150,29 +150,29 @@ func (q *v4Request) sign(key []byte) (canonical, sts, sig string) {
 // signature needs the heap; an SDK's is 300 to 600 bytes.
 const stackCanonicalRequest = 1024
 
-// signature is the hex signature of q under key, computed as sign does but
-// in stack buffers: this is the cost every authentic request pays.
-func (q *v4Request) signature(key *hmacKey) [2 * sha256.Size]byte {
+// signature is the signature of q under key, as bytes (sign returns their
+// hex), computed in stack buffers: this is the cost every authentic request
+// pays.
+func (q *v4Request) signature(key *hmacKey) [sha256.Size]byte {
 	var buf [stackCanonicalRequest]byte
 	sum := sha256.Sum256(q.appendCanonical(buf[:0]))
-	mac := key.sum(q.appendStringToSign(buf[:0], sum))
-	var sig [2 * sha256.Size]byte
-	hex.Encode(sig[:], mac[:])
-	return sig
+	return key.sum(q.appendStringToSign(buf[:0], sum))
 }
 
 // signatureEqual compares signatures in constant time.
 func signatureEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
 
-// computedSignatureEqual is signatureEqual for the output of signature:
-// constant time, and no copy of provided.
-func computedSignatureEqual(computed []byte, provided string) bool {
-	if len(computed) != len(provided) {
+// signatureIs reports, in constant time, whether provided is the
+// lower-case hex of the signature computed (what sign returns): it encodes
+// as it compares, with no copy of provided.
+func signatureIs(computed [sha256.Size]byte, provided string) bool {
+	const hexLower = "0123456789abcdef"
+	if len(provided) != 2*len(computed) {
 		return false
 	}
 	var diff byte
-	for i := range computed {
-		diff |= computed[i] ^ provided[i]
+	for i, b := range computed {
+		diff |= (provided[2*i] ^ hexLower[b>>4]) | (provided[2*i+1] ^ hexLower[b&0xf])
 	}
 	return diff == 0
 }

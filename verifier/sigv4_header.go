@@ -189,7 +189,7 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(&key.mac); !computedSignatureEqual(want[:], a.signature) {
+	if !signatureIs(q.signature(&key.mac), a.signature) {
 		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {

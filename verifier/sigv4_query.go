@@ -219,7 +219,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(&key.mac); !computedSignatureEqual(want[:], p.signature) {
+	if !signatureIs(q.signature(&key.mac), p.signature) {
 		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
