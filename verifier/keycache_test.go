@@ -48,3 +48,40 @@ func (c *signingKeyCache) len() int {
 	defer c.mu.Unlock()
 	return len(c.keys)
 }
+
+// The last entry answers repeated requests; a request for another key
+// passes it by and then becomes the last; an evicted key is still right.
+func TestSigningKeyCache_LastEntryAnswersOnlyItsOwnID(t *testing.T) {
+	c := newSigningKeyCache()
+	a := c.get("secret", "20260221", "us-east-1")
+	b := c.get("secret", "20260222", "us-east-1")
+	assert.NotEqual(t, a.raw, b.raw)
+	for _, tc := range []struct {
+		secret, day, region string
+		want                *signingKey
+	}{
+		{"secret", "20260222", "us-east-1", b},
+		{"secret", "20260221", "us-east-1", a},
+		{"secret", "20260221", "us-east-1", a},
+		{"secret", "20260222", "us-east-1", b},
+	} {
+		got := c.get(tc.secret, tc.day, tc.region)
+		assert.Same(t, tc.want, got, "%s %s", tc.day, tc.region)
+		assert.Same(t, got, c.last.Load().key)
+	}
+	other := c.get("other", "20260221", "us-east-1")
+	assert.Equal(t, deriveSigningKey("other", "20260221", "us-east-1", "s3"), other.raw)
+	assert.Equal(t, deriveSigningKey("secret", "20260221", "eu-west-1", "s3"), c.get("secret", "20260221", "eu-west-1").raw)
+}
+
+// A warm cache answers without allocating.
+func TestSigningKeyCache_WarmGetDoesNotAllocate(t *testing.T) {
+	c := newSigningKeyCache()
+	c.get("a", "20260221", "us-east-1")
+	c.get("b", "20260221", "us-east-1")
+	allocs := testing.AllocsPerRun(50, func() {
+		c.get("a", "20260221", "us-east-1")
+		c.get("b", "20260221", "us-east-1")
+	})
+	assert.Zero(t, allocs)
+}
