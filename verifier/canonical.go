@@ -548,13 +548,17 @@ func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 // change what is verified), from r.URL otherwise.
 func rawTarget(r *http.Request) (path, query string) {
 	if u := r.RequestURI; u != "" && u != "*" {
-		if i := strings.Index(u, "://"); i >= 0 && !strings.HasPrefix(u, "/") {
-			// absolute-form: skip scheme and authority
-			rest := u[i+3:]
-			if j := strings.IndexAny(rest, "/?"); j >= 0 {
-				u = rest[j:]
-			} else {
-				u = "/"
+		// Only a target not starting with '/' is searched for "://":
+		// origin-form targets, nearly all, are not read twice.
+		if u[0] != '/' {
+			if i := strings.Index(u, "://"); i >= 0 {
+				// absolute-form: skip scheme and authority
+				rest := u[i+3:]
+				if j := strings.IndexAny(rest, "/?"); j >= 0 {
+					u = rest[j:]
+				} else {
+					u = "/"
+				}
 			}
 		}
 		path, query, _ = strings.Cut(u, "?")
