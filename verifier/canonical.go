@@ -370,6 +370,9 @@ const stackQueryParams = 24
 
 // appendCanonicalQuery appends canonicalQuery(ps, skip) to dst.
 func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
+	if out, ok := appendSortedCanonicalQuery(dst, ps, skip); ok {
+		return out
+	}
 	var stack [stackQueryParams]encodedPair
 	pairs := stack[:0]
 	if len(ps) > len(stack) {
@@ -391,6 +394,32 @@ func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
 		dst = append(dst, p.v...)
 	}
 	return dst
+}
+
+// appendSortedCanonicalQuery is appendCanonicalQuery for parameters whose
+// encoded pairs are already in order, as signers send them: it writes each
+// pair as it goes, without collecting and sorting them. ok is false, and
+// dst's contents past its length undefined, once a pair is out of order.
+func appendSortedCanonicalQuery(dst []byte, ps []queryParam, skip string) (out []byte, ok bool) {
+	var prev encodedPair
+	first := true
+	for _, p := range ps {
+		if skip != "" && p.name == skip {
+			continue
+		}
+		e := encodedPair{canonicalComponent(p.rawName, p.name), canonicalComponent(p.rawValue, p.value)}
+		if !first {
+			if compareEncodedPairs(prev, e) > 0 {
+				return dst, false
+			}
+			dst = append(dst, '&')
+		}
+		dst = append(dst, e.k...)
+		dst = append(dst, '=')
+		dst = append(dst, e.v...)
+		prev, first = e, false
+	}
+	return dst, true
 }
 
 // canonicalHeaderValue trims a header value and folds runs of spaces into

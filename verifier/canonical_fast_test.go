@@ -279,3 +279,34 @@ func TestIsCanonicalEncodingOf_IsEqualityWithTheEncoding(t *testing.T) {
 		}
 	}
 }
+
+// Queries already in canonical order are written as they come; any pair
+// out of order, by name or by value, sends the whole query to the sort.
+// Both give the reference canonical query.
+func TestAppendCanonicalQuery_SortedAndUnsortedAlike(t *testing.T) {
+	for _, raw := range []string{
+		"", "a=1", "a=1&b=2&c=3", "c=3&b=2&a=1", "a=1&c=3&b=2", "a=2&a=1", "a=1&a=2", "a=1&a=1",
+		"X-Amz-Signature=s&a=1&b=2", "a=1&X-Amz-Signature=s&b=2", "b=2&X-Amz-Signature=s&a=1",
+		"a%2Fb=1&a=2", "a+b=1&a%20b=0", "~=1&A=2", "X-Amz-Date=d&X-Amz-Credential=c",
+		"a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12&m=13&n=0",
+		"n=0&m=13&l=12&k=11&j=10&i=9&h=8&g=7&f=6&e=5&d=4&c=3&b=2&a=1",
+	} {
+		ps := parseRawQuery(raw)
+		want := referenceCanonicalQuery(ps, qSignature)
+		assert.Equal(t, want, string(appendCanonicalQuery(nil, ps, qSignature)), raw)
+		prefix := []byte("GET\n/\n")
+		assert.Equal(t, "GET\n/\n"+want, string(appendCanonicalQuery(prefix, ps, qSignature)), raw)
+		_, sorted := appendSortedCanonicalQuery(nil, ps, qSignature)
+		assert.Equal(t, sortedPairs(ps, qSignature), sorted, raw)
+	}
+}
+
+func sortedPairs(ps []queryParam, skip string) bool {
+	var pairs []encodedPair
+	for _, p := range ps {
+		if p.name != skip {
+			pairs = append(pairs, encodedPair{uriEncode(p.name, false), uriEncode(p.value, false)})
+		}
+	}
+	return slices.IsSortedFunc(pairs, compareEncodedPairs)
+}
