@@ -124,7 +124,7 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 			WithCauses(cause(CauseQueryParamEdited, "X-Amz-Date is on another day than the credential scope: one of them was edited after signing",
 				"param", qDate, "sent", date, "credential_day", c.day))
 	}
-	exp, err := strconv.ParseInt(expires, 10, 64)
+	exp, err := parseExpires(expires)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(expires, "-")) {
 			// A number too large for int64 is still a number.
@@ -148,6 +148,28 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 		signedHeaders: signedHeaders, signature: signature,
 	}, nil
 }
+
+// parseExpires is strconv.ParseInt(s, 10, 64), answering plain digits (what
+// signers send: "3600") without ParseInt's general path; anything else,
+// signs included, goes to ParseInt for its value and error.
+func parseExpires(s string) (int64, error) {
+	if len(s) == 0 || len(s) > maxPlainExpiresDigits {
+		return strconv.ParseInt(s, 10, 64)
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(s, 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, nil
+}
+
+// maxPlainExpiresDigits is how many digits parseExpires reads itself: 18
+// cannot overflow an int64.
+const maxPlainExpiresDigits = 18
 
 // authV4Query verifies a SigV4 pre-signed URL in spec §2's order.
 func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {

@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +85,15 @@ func TestSortEncodedPairs_SameAsSortFunc(t *testing.T) {
 			sortEncodedPairs(pairs)
 			assert.Equal(t, want, pairs, "%d pairs, seed %d", n, seed)
 		}
+	}
+}
+
+func TestParseExpires_IsParseInt(t *testing.T) {
+	for _, s := range []string{"", "0", "1", "3600", "604800", "604801", "000123", "999999999999999999", "9999999999999999999",
+		"9223372036854775807", "9223372036854775808", "-1", "+1", "-0", "1e3", "12a", " 1", "1 ", "0x10", "١٢"} {
+		want, wantErr := strconv.ParseInt(s, 10, 64)
+		got, err := parseExpires(s)
+		assert.Equal(t, want, got, "%q", s)
+		assert.Equal(t, wantErr, err, "%q", s)
 	}
 }
