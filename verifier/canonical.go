@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"math/bits"
 	"net/http"
 	"slices"
 	"strconv"
@@ -258,6 +259,10 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 	if size == 0 {
 		return ps
 	}
+	if size <= stackDecodedQuery && len(ps)-len(dst) <= escapeFlagParams {
+		decodeFlagged(ps[len(dst):], escaped)
+		return ps
+	}
 	var b strings.Builder
 	b.Grow(size)
 	for i := len(dst); i < len(ps); i++ {
@@ -276,6 +281,61 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 // escapeFlagParams is how many parameters appendRawQuery remembers the
 // escapes of: two bits each in a uint64.
 const escapeFlagParams = 32
+
+// stackDecodedQuery is how many escaped bytes a query may have for
+// decodeFlagged; a pre-signed URL's credential is about 60. Past it (a
+// session token is about a thousand), a Builder collects the decoded bytes.
+const stackDecodedQuery = 256
+
+// decodeFlagged percent-decodes the names and values escaped marks (bit
+// 2k: ps[k].name, bit 2k+1: ps[k].value), whose raw forms hold at most
+// stackDecodedQuery bytes. They are decoded into the stack and become one
+// string: a single allocation, and no Builder write (each a write barrier
+// while the collector runs) per run between escapes.
+func decodeFlagged(ps []queryParam, escaped uint64) {
+	var buf [stackDecodedQuery]byte
+	var ends [2 * escapeFlagParams]uint16
+	n := 0
+	for m, j := escaped, 0; m != 0; m, j = m&(m-1), j+1 {
+		bit := bits.TrailingZeros64(m)
+		raw := ps[bit/2].rawName
+		if bit%2 == 1 {
+			raw = ps[bit/2].rawValue
+		}
+		n = decodeInto(buf[:], n, raw)
+		ends[j] = uint16(n)
+	}
+	all := string(buf[:n])
+	from := 0
+	for m, j := escaped, 0; m != 0; m, j = m&(m-1), j+1 {
+		bit := bits.TrailingZeros64(m)
+		decoded := all[from:ends[j]]
+		from = int(ends[j])
+		if bit%2 == 0 {
+			ps[bit/2].name = decoded
+		} else {
+			ps[bit/2].value = decoded
+		}
+	}
+}
+
+// decodeInto writes percentDecode(s, true) to dst from n on, and returns
+// the length written up to. dst has room for len(s) more bytes.
+func decodeInto(dst []byte, n int, s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
+			i += 2
+		}
+		dst[n] = c
+		n++
+	}
+	return n
+}
 
 // appendDecoded writes percentDecode(s, true) to b and returns it.
 func appendDecoded(b *strings.Builder, s string) string {

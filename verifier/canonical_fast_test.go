@@ -310,3 +310,31 @@ func sortedPairs(ps []queryParam, skip string) bool {
 	}
 	return slices.IsSortedFunc(pairs, compareEncodedPairs)
 }
+
+// Queries with up to stackDecodedQuery escaped bytes in their first
+// escapeFlagParams parameters are decoded on the stack, others through a
+// Builder; both give the reference parse, malformed escapes and escapes at
+// either end of a component included.
+func TestAppendRawQuery_DecodesOnTheStackAndPastIt(t *testing.T) {
+	for _, size := range []int{1, stackDecodedQuery - 1, stackDecodedQuery, stackDecodedQuery + 1, 4 * stackDecodedQuery} {
+		for _, edge := range []string{"%2F", "+", "%", "%2", "%zz", "%E2%82%AC"} {
+			fill := strings.Repeat("a", max(0, size-len(edge)))
+			for _, c := range []string{edge + fill, fill + edge, fill[:len(fill)/2] + edge + fill[len(fill)/2:]} {
+				raw := "x=1&" + c + "&y=" + c + "&z"
+				assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw), "%d bytes, %q", len(c), edge)
+			}
+		}
+	}
+	for _, n := range []int{escapeFlagParams - 1, escapeFlagParams, escapeFlagParams + 1} {
+		var parts []string
+		for i := range n {
+			parts = append(parts, fmt.Sprintf("k%%2F%d=v+%d", i, i))
+		}
+		raw := strings.Join(parts, "&")
+		assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw), "%d parameters", n)
+		dst := append([]queryParam(nil), queryParam{name: "kept"})
+		got := appendRawQuery(dst, raw)
+		assert.Equal(t, "kept", got[0].name)
+		assert.Equal(t, referenceParseQuery(raw), got[1:], "%d parameters after one kept", n)
+	}
+}
