@@ -35,7 +35,8 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	v4q := hasV4QueryAuth(ps)
 	v2q := false
 	if !v4q {
-		for _, p := range ps {
+		for i := range ps {
+			p := &ps[i]
 			if p.name == "AWSAccessKeyId" || p.name == "Signature" || p.name == "Expires" {
 				v2q = true
 				break

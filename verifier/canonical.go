@@ -438,7 +438,8 @@ func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
 	if len(ps) > len(stack) {
 		pairs = make([]encodedPair, 0, len(ps))
 	}
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if skip != "" && p.name == skip {
 			continue
 		}
@@ -463,7 +464,8 @@ func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
 func appendSortedCanonicalQuery(dst []byte, ps []queryParam, skip string) (out []byte, ok bool) {
 	var prev encodedPair
 	first := true
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if skip != "" && p.name == skip {
 			continue
 		}

@@ -281,7 +281,8 @@ func appendSignedValues(dst []string, r *http.Request, names []string, query []q
 		}
 		var qv []string
 		if query != nil && strings.HasPrefix(n, "x-amz-") {
-			for _, p := range query {
+			for i := range query {
+				p := &query[i]
 				if strings.EqualFold(p.name, n) {
 					qv = append(qv, p.value)
 				}

@@ -46,7 +46,8 @@ func queryParamsError(msg string) *s3err.Error {
 
 // firstParam returns the first value of an exactly-named parameter.
 func firstParam(ps []queryParam, name string) (string, bool) {
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if p.name == name {
 			return p.value, true
 		}
@@ -78,7 +79,8 @@ func v4QueryAuthIndex(name string) int {
 // hasV4QueryAuth reports whether any of the six SigV4 query parameters is
 // present.
 func hasV4QueryAuth(ps []queryParam) bool {
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if v4QueryAuthIndex(p.name) >= 0 {
 			return true
 		}
@@ -92,10 +94,11 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 	// The first value of each, in one pass over the parameters.
 	var got [len(v4QueryAuthParams)]string
 	var found uint
-	for _, qp := range ps {
-		if i := v4QueryAuthIndex(qp.name); i >= 0 && found&(1<<i) == 0 {
-			got[i] = qp.value
-			found |= 1 << i
+	for i := range ps {
+		qp := &ps[i]
+		if slot := v4QueryAuthIndex(qp.name); slot >= 0 && found&(1<<slot) == 0 {
+			got[slot] = qp.value
+			found |= 1 << slot
 		}
 	}
 	if found != 1<<len(v4QueryAuthParams)-1 {
@@ -193,7 +196,8 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	var signedBuf, valueBuf [stackSignedHeaders]string
 	signed := appendSignedHeaders(signedBuf[:0], p.signedHeaders)
 	payloadLine := unsignedPayload
-	for _, qp := range ps {
+	for i := range ps {
+		qp := &ps[i]
 		// Signers differ in the case of this name; S3 matches it loosely.
 		// Whatever folds to it is at least as long (no byte folds to a
 		// longer ASCII text), which skips EqualFold for most names.
@@ -290,7 +294,8 @@ func isQueryAuthName(name string) bool {
 // the authentication itself; S3 applies them as request headers.
 func queryHeaders(ps []queryParam) http.Header {
 	var h http.Header
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if !isAmzName(p.name) || isQueryAuthName(p.name) {
 			continue
 		}
