@@ -30,12 +30,13 @@ func (v *Verifier) authenticate(r *http.Request, tr *Explanation) (*Result, erro
 	// Result.QueryHeaders) copies what it needs.
 	var psBuf [stackQueryParamsParsed]queryParam
 	ps := appendRawQuery(psBuf[:0], rawQuery)
-	authz := r.Header.Get("Authorization")
+	authz := firstHeader(r.Header, "Authorization")
 
 	v4q := hasV4QueryAuth(ps)
 	v2q := false
 	if !v4q {
-		for _, p := range ps {
+		for i := range ps {
+			p := &ps[i]
 			if p.name == "AWSAccessKeyId" || p.name == "Signature" || p.name == "Expires" {
 				v2q = true
 				break

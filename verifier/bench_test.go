@@ -44,7 +44,7 @@ func BenchmarkVerifyHeader(b *testing.B) {
 func benchAuthenticate(b *testing.B, v *Verifier, r *http.Request) {
 	e := v.Explain(r)
 	require.NoError(b, e.Err)
-	key := v.keys.get(keyMain.SecretAccessKey, signTime.Format(dayLayout), testRegion)
+	key := v.keys.get(keyMain.SecretAccessKey, signTime.Format(dayLayout), testRegion).raw
 	canonical := []byte(e.CanonicalRequest)
 
 	b.ReportAllocs()

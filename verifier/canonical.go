@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"math/bits"
 	"net/http"
 	"slices"
 	"strconv"
@@ -23,7 +24,6 @@ func uriEncode(s string, keepSlash bool) string {
 	if n == 0 {
 		return s
 	}
-	const hexUpper = "0123456789ABCDEF"
 	b := make([]byte, 0, len(s)+2*n)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -35,6 +35,9 @@ func uriEncode(s string, keepSlash bool) string {
 	}
 	return string(b)
 }
+
+// hexUpper is the digits of S3's %XX escapes.
+const hexUpper = "0123456789ABCDEF"
 
 func unreserved(c byte) bool { return unreservedBytes[c] }
 
@@ -142,31 +145,49 @@ func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= '
 // guards against a raw form that does not belong to it (diagnosis variants
 // rewrite decoded values).
 func canonicalComponent(raw, decoded string) string {
-	if isCanonicalEncodingOf(raw, decoded) {
+	if raw == decoded {
+		// What most names and values are, nothing to decode: raw is then
+		// canonical exactly when every byte is unreserved, as any escape
+		// would have decoded to something shorter. One table load a byte.
+		if allUnreserved(raw) {
+			return raw
+		}
+	} else if isCanonicalEncodingOf(raw, decoded) {
 		return raw
 	}
 	return uriEncode(decoded, false)
 }
 
-// isCanonicalEncodingOf reports whether raw is isCanonicalEncoding(raw,
-// false) and percent-decodes to decoded, in one pass over both.
-func isCanonicalEncodingOf(raw, decoded string) bool {
-	j := 0
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if !unreserved(c) {
-			var ok bool
-			if c, ok = canonicalEscapeAt(raw, i, false); !ok {
-				return false
-			}
-			i += 2
-		}
-		if j >= len(decoded) || decoded[j] != c {
+func allUnreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !unreservedBytes[s[i]] {
 			return false
 		}
-		j++
 	}
-	return j == len(decoded)
+	return true
+}
+
+// isCanonicalEncodingOf reports whether raw is isCanonicalEncoding(raw,
+// false) and percent-decodes to decoded, that is whether raw is
+// uriEncode(decoded, false): it encodes decoded as it walks it, comparing
+// instead of writing.
+func isCanonicalEncodingOf(raw, decoded string) bool {
+	i := 0
+	for j := 0; j < len(decoded); j++ {
+		d := decoded[j]
+		if unreservedBytes[d] {
+			if i >= len(raw) || raw[i] != d {
+				return false
+			}
+			i++
+			continue
+		}
+		if len(raw)-i < 3 || raw[i] != '%' || raw[i+1] != hexUpper[d>>4] || raw[i+2] != hexUpper[d&0xf] {
+			return false
+		}
+		i += 3
+	}
+	return i == len(raw)
 }
 
 // queryParam is one query parameter, decoded, with its wire form kept for
@@ -194,6 +215,10 @@ const stackQueryParamsParsed = 16
 
 // appendRawQuery appends parseRawQuery(raw) to dst, growing it only when
 // it is too small.
+//
+// It scans each name and value once for escapes while splitting, and
+// remembers the answer for the first escapeFlagParams parameters, so that
+// decoding visits only the components that need it.
 func appendRawQuery(dst []queryParam, raw string) []queryParam {
 	if raw == "" {
 		return dst
@@ -203,49 +228,133 @@ func appendRawQuery(dst []queryParam, raw string) []queryParam {
 		ps = make([]queryParam, len(dst), len(dst)+n)
 		copy(ps, dst)
 	}
+	// Bit 2k is set when the name of the k-th parameter appended needs
+	// decoding, bit 2k+1 when its value does.
+	var escaped uint64
+	size := 0 // decoding never lengthens: the escaped parts' length is enough
 	for rest := raw; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, "&")
+		part := rest
+		rest = ""
+		if i := strings.IndexByte(part, '&'); i >= 0 {
+			part, rest = part[:i], part[i+1:]
+		}
 		if part == "" {
 			continue
 		}
-		rn, rv, eq := strings.Cut(part, "=")
-		ps = append(ps, queryParam{name: rn, value: rv, rawName: rn, rawValue: rv, hasEq: eq})
+		p := queryParam{name: part, rawName: part}
+		if i := strings.IndexByte(part, '='); i >= 0 {
+			p = queryParam{name: part[:i], value: part[i+1:], rawName: part[:i], rawValue: part[i+1:], hasEq: true}
+		}
+		k := uint(len(ps) - len(dst))
+		if hasEscapes(p.rawName) {
+			size += len(p.rawName)
+			escaped |= 1 << (2 * k) // 0 from the 33rd parameter on: Go shifts out
+		}
+		if hasEscapes(p.rawValue) {
+			size += len(p.rawValue)
+			escaped |= 1 << (2*k + 1)
+		}
+		ps = append(ps, p)
 	}
-	if !hasEscapes(raw) {
+	if size == 0 {
 		return ps
 	}
-	size := 0 // decoding never lengthens: the escaped parts' length is enough
-	for _, p := range ps[len(dst):] {
-		for _, c := range [2]string{p.rawName, p.rawValue} {
-			if hasEscapes(c) {
-				size += len(c)
-			}
-		}
+	if size <= stackDecodedQuery && len(ps)-len(dst) <= escapeFlagParams {
+		decodeFlagged(ps[len(dst):], escaped)
+		return ps
 	}
 	var b strings.Builder
 	b.Grow(size)
-	decode := func(s string) string {
-		if !hasEscapes(s) {
-			return s
-		}
-		from := b.Len()
-		writeDecoded(&b, s)
-		// Later writes only append, so this string never changes.
-		return b.String()[from:]
-	}
 	for i := len(dst); i < len(ps); i++ {
-		ps[i].name = decode(ps[i].rawName)
-		ps[i].value = decode(ps[i].rawValue)
+		k := uint(i - len(dst))
+		p := &ps[i]
+		if k < escapeFlagParams && escaped>>(2*k)&1 != 0 || k >= escapeFlagParams && hasEscapes(p.rawName) {
+			p.name = appendDecoded(&b, p.rawName)
+		}
+		if k < escapeFlagParams && escaped>>(2*k+1)&1 != 0 || k >= escapeFlagParams && hasEscapes(p.rawValue) {
+			p.value = appendDecoded(&b, p.rawValue)
+		}
 	}
 	return ps
 }
 
-// hasEscapes reports whether percentDecode(s, true) could differ from s.
-func hasEscapes(s string) bool {
-	// A loop: names and values are short, and strings.ContainsAny builds
-	// its byte set on every call.
+// escapeFlagParams is how many parameters appendRawQuery remembers the
+// escapes of: two bits each in a uint64.
+const escapeFlagParams = 32
+
+// stackDecodedQuery is how many escaped bytes a query may have for
+// decodeFlagged; a pre-signed URL's credential is about 60. Past it (a
+// session token is about a thousand), a Builder collects the decoded bytes.
+const stackDecodedQuery = 256
+
+// decodeFlagged percent-decodes the names and values escaped marks (bit
+// 2k: ps[k].name, bit 2k+1: ps[k].value), whose raw forms hold at most
+// stackDecodedQuery bytes. They are decoded into the stack and become one
+// string: a single allocation, and no Builder write (each a write barrier
+// while the collector runs) per run between escapes.
+func decodeFlagged(ps []queryParam, escaped uint64) {
+	var buf [stackDecodedQuery]byte
+	var ends [2 * escapeFlagParams]uint16
+	n := 0
+	for m, j := escaped, 0; m != 0; m, j = m&(m-1), j+1 {
+		bit := bits.TrailingZeros64(m)
+		raw := ps[bit/2].rawName
+		if bit%2 == 1 {
+			raw = ps[bit/2].rawValue
+		}
+		n = decodeInto(buf[:], n, raw)
+		ends[j] = uint16(n)
+	}
+	all := string(buf[:n])
+	from := 0
+	for m, j := escaped, 0; m != 0; m, j = m&(m-1), j+1 {
+		bit := bits.TrailingZeros64(m)
+		decoded := all[from:ends[j]]
+		from = int(ends[j])
+		if bit%2 == 0 {
+			ps[bit/2].name = decoded
+		} else {
+			ps[bit/2].value = decoded
+		}
+	}
+}
+
+// decodeInto writes percentDecode(s, true) to dst from n on, and returns
+// the length written up to. dst has room for len(s) more bytes.
+func decodeInto(dst []byte, n int, s string) int {
 	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
+			i += 2
+		}
+		dst[n] = c
+		n++
+	}
+	return n
+}
+
+// appendDecoded writes percentDecode(s, true) to b and returns it.
+func appendDecoded(b *strings.Builder, s string) string {
+	from := b.Len()
+	writeDecoded(b, s)
+	// Later writes only append, so this string never changes.
+	return b.String()[from:]
+}
+
+// hasEscapes reports whether percentDecode(s, true) could differ from s.
+// Every name and value of every query is asked: a word at a time.
+func hasEscapes(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if x := word(s, i); hasByte(x, '%') || hasByte(x, '+') {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == '%' || c == '+' {
 			return true
 		}
@@ -292,24 +401,51 @@ func compareEncodedPairs(a, b encodedPair) int {
 	return strings.Compare(a.v, b.v)
 }
 
+// sortEncodedPairs sorts pairs as compareEncodedPairs orders them. A
+// pre-signed URL has about ten, mostly in order already: an insertion sort
+// with the comparison inlined beats slices.SortFunc's calls for so few.
+func sortEncodedPairs(pairs []encodedPair) {
+	if len(pairs) > insertionSortedPairs {
+		slices.SortFunc(pairs, compareEncodedPairs)
+		return
+	}
+	for i := 1; i < len(pairs); i++ {
+		for j := i; j > 0; j-- {
+			a, b := &pairs[j-1], &pairs[j]
+			if a.k < b.k || a.k == b.k && a.v <= b.v {
+				break
+			}
+			*a, *b = *b, *a
+		}
+	}
+}
+
+// insertionSortedPairs is how many pairs sortEncodedPairs sorts itself;
+// slices.SortFunc switches to an insertion sort below 12 too.
+const insertionSortedPairs = 12
+
 // stackQueryParams is how many parameters appendCanonicalQuery sorts
 // without a heap allocation; a pre-signed URL has about ten.
 const stackQueryParams = 24
 
 // appendCanonicalQuery appends canonicalQuery(ps, skip) to dst.
 func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
+	if out, ok := appendSortedCanonicalQuery(dst, ps, skip); ok {
+		return out
+	}
 	var stack [stackQueryParams]encodedPair
 	pairs := stack[:0]
 	if len(ps) > len(stack) {
 		pairs = make([]encodedPair, 0, len(ps))
 	}
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if skip != "" && p.name == skip {
 			continue
 		}
 		pairs = append(pairs, encodedPair{canonicalComponent(p.rawName, p.name), canonicalComponent(p.rawValue, p.value)})
 	}
-	slices.SortFunc(pairs, compareEncodedPairs)
+	sortEncodedPairs(pairs)
 	for i, p := range pairs {
 		if i > 0 {
 			dst = append(dst, '&')
@@ -319,6 +455,33 @@ func appendCanonicalQuery(dst []byte, ps []queryParam, skip string) []byte {
 		dst = append(dst, p.v...)
 	}
 	return dst
+}
+
+// appendSortedCanonicalQuery is appendCanonicalQuery for parameters whose
+// encoded pairs are already in order, as signers send them: it writes each
+// pair as it goes, without collecting and sorting them. ok is false, and
+// dst's contents past its length undefined, once a pair is out of order.
+func appendSortedCanonicalQuery(dst []byte, ps []queryParam, skip string) (out []byte, ok bool) {
+	var prev encodedPair
+	first := true
+	for i := range ps {
+		p := &ps[i]
+		if skip != "" && p.name == skip {
+			continue
+		}
+		e := encodedPair{canonicalComponent(p.rawName, p.name), canonicalComponent(p.rawValue, p.value)}
+		if !first {
+			if compareEncodedPairs(prev, e) > 0 {
+				return dst, false
+			}
+			dst = append(dst, '&')
+		}
+		dst = append(dst, e.k...)
+		dst = append(dst, '=')
+		dst = append(dst, e.v...)
+		prev, first = e, false
+	}
+	return dst, true
 }
 
 // canonicalHeaderValue trims a header value and folds runs of spaces into
@@ -335,9 +498,23 @@ func canonicalHeaderValue(values []string) string {
 }
 
 // needsFolding reports whether s holds "  " or a tab, CR or LF, the runs
-// trimAll folds; one loop, as every signed header value is asked.
+// trimAll folds. Every signed header value is asked, so words holding no
+// byte up to ' ' (most values: digests, dates, hosts) are passed over
+// whole, and only the others are read byte by byte.
 func needsFolding(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if hasByteBelow(word(s, i), ' '+1) && foldsIn(s, i, i+8) {
+			return true
+		}
+	}
+	return foldsIn(s, i, len(s))
+}
+
+// foldsIn is needsFolding for the bytes of s from from to to; a space at
+// to-1 is compared with the byte after it.
+func foldsIn(s string, from, to int) bool {
+	for i := from; i < to; i++ {
 		switch s[i] {
 		case '\t', '\r', '\n':
 			return true
@@ -432,7 +609,7 @@ const maxStackHeaderName = 64
 // the canonical key for the usual names (lower-case letters, digits, '-').
 func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 	var buf [maxStackHeaderName]byte
-	if len(name) > len(buf) || !isLowerTokenName(name) {
+	if name == "" || len(name) > len(buf) {
 		vs, ok := h[http.CanonicalHeaderKey(name)]
 		return vs, ok
 	}
@@ -440,8 +617,15 @@ func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 	upper := true
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case '0' <= c && c <= '9' || c == '-':
+		default: // not a usual name: canonicalize it as net/http does
+			vs, ok := h[http.CanonicalHeaderKey(name)]
+			return vs, ok
 		}
 		key[i] = c
 		upper = c == '-'
@@ -450,28 +634,22 @@ func lookupLowerHeader(h http.Header, name string) ([]string, bool) {
 	return vs, ok
 }
 
-func isLowerTokenName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // rawTarget returns the path and query of r as they were sent: from
 // RequestURI on the server side (so routers that rewrite r.URL do not
 // change what is verified), from r.URL otherwise.
 func rawTarget(r *http.Request) (path, query string) {
 	if u := r.RequestURI; u != "" && u != "*" {
-		if i := strings.Index(u, "://"); i >= 0 && !strings.HasPrefix(u, "/") {
-			// absolute-form: skip scheme and authority
-			rest := u[i+3:]
-			if j := strings.IndexAny(rest, "/?"); j >= 0 {
-				u = rest[j:]
-			} else {
-				u = "/"
+		// Only a target not starting with '/' is searched for "://":
+		// origin-form targets, nearly all, are not read twice.
+		if u[0] != '/' {
+			if i := strings.Index(u, "://"); i >= 0 {
+				// absolute-form: skip scheme and authority
+				rest := u[i+3:]
+				if j := strings.IndexAny(rest, "/?"); j >= 0 {
+					u = rest[j:]
+				} else {
+					u = "/"
+				}
 			}
 		}
 		path, query, _ = strings.Cut(u, "?")

@@ -1,6 +1,8 @@
 package verifier
 
 import (
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -121,10 +123,10 @@ func TestParseV4Credential_ExactlyFiveNonEmptyParts(t *testing.T) {
 
 func TestLookupLowerHeader_SameAsCanonicalHeaderKey(t *testing.T) {
 	h := http.Header{}
-	for _, name := range []string{"X-Amz-Date", "Content-Md5", "X-Amz-Meta-A1", "Weird_name", "X-Amz-Meta-Ünï"} {
+	for _, name := range []string{"X-Amz-Date", "Content-Md5", "X-Amz-Meta-A1", "Weird_name", "X-Amz-Meta-Ünï", "", "A--B", "1a-2b", "X-Amz-Date-"} {
 		h[name] = []string{name}
 	}
-	for _, name := range []string{"x-amz-date", "content-md5", "x-amz-meta-a1", "weird_name", "x-amz-meta-ünï", "missing", "-", strings.Repeat("a", 100)} {
+	for _, name := range []string{"x-amz-date", "content-md5", "x-amz-meta-a1", "weird_name", "x-amz-meta-ünï", "missing", "-", strings.Repeat("a", 100), "", "a--b", "1a-2b", "x-amz-date-", "X-amz-date", "x-amz-date "} {
 		want, wantOK := h[http.CanonicalHeaderKey(name)]
 		got, ok := lookupLowerHeader(h, name)
 		assert.Equal(t, wantOK, ok, name)
@@ -151,11 +153,20 @@ func TestSignature_SameAsSign(t *testing.T) {
 			values: []string{"localhost", long}, payload: emptySHA256, amzDate: "20260221T103000Z", scope: "20260221/us-east-1/s3/aws4_request"},
 	} {
 		_, _, want := q.sign(key)
-		got := q.signature(key)
-		assert.Equal(t, want, string(got[:]))
-		assert.True(t, computedSignatureEqual(got[:], want))
-		assert.False(t, computedSignatureEqual(got[:], want[:63]))
-		assert.False(t, computedSignatureEqual(got[:], want[:63]+"0") && want[63] != '0')
+		mac := newHMACKey(key)
+		got := q.signature(&mac)
+		assert.Equal(t, want, hex.EncodeToString(got[:]))
+		assert.True(t, signatureIs(got, want))
+		assert.False(t, signatureIs(got, want[:63]))
+		assert.False(t, signatureIs(got, want+"0"))
+		for i := range want {
+			// Any one character changed, or upper-cased, fails.
+			for _, c := range []byte{'0', 'f', 'F', 'g'} {
+				if c != want[i] {
+					assert.False(t, signatureIs(got, want[:i]+string(c)+want[i+1:]), "character %d", i)
+				}
+			}
+		}
 	}
 }
 
@@ -217,4 +228,113 @@ func TestAuthenticate_PresignedURLWithManyParameters(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.Authenticate(presignedRequest(t, "GET", u+"&added=1", h))
 	require.Error(t, err, "a parameter added after signing still fails")
+}
+
+// hasEscapes reads eight bytes at a time: an escape byte in any position
+// of a word or of the tail is found, and bytes that differ from '%' or '+'
+// by one bit, or have the high bit set, are not taken for one.
+func TestHasEscapes_FindsEveryPositionAndOnlyEscapes(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		for _, filler := range []byte{'a', '%' ^ 1, '+' ^ 1, '%' | 0x80, '+' | 0x80, 0xff, 0x00, '&', '='} {
+			plain := strings.Repeat(string([]byte{filler}), n)
+			assert.False(t, hasEscapes(plain), "%q", plain)
+			for i := 0; i < n; i++ {
+				for _, esc := range []byte{'%', '+'} {
+					s := []byte(plain)
+					s[i] = esc
+					assert.True(t, hasEscapes(string(s)), "%q", s)
+				}
+			}
+		}
+	}
+}
+
+// Past the parameters whose escapes appendRawQuery remembers, it decides
+// again for each one, and decodes them all.
+func TestAppendRawQuery_DecodesPastTheRememberedParameters(t *testing.T) {
+	var parts []string
+	for i := range 2*escapeFlagParams + 3 {
+		switch i % 3 {
+		case 0:
+			parts = append(parts, fmt.Sprintf("n%d=%%2F%d", i, i))
+		case 1:
+			parts = append(parts, fmt.Sprintf("n+%d=plain", i))
+		default:
+			parts = append(parts, fmt.Sprintf("n%d", i))
+		}
+	}
+	raw := strings.Join(parts, "&")
+	assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw))
+}
+
+// isCanonicalEncodingOf(raw, decoded) is raw == uriEncode(decoded, false),
+// for pairs that belong together and pairs that do not (diagnosis variants
+// rewrite decoded values).
+func TestIsCanonicalEncodingOf_IsEqualityWithTheEncoding(t *testing.T) {
+	raws := []string{"", "a", "a%2Fb", "a%2fb", "a/b", "%2", "%", "%2F", "%41", "%20", "a+b", "a%20b", "%E2%82%AC", "%e2%82%ac", "~", "%7E", "a%2Fb%2"}
+	decodeds := []string{"", "a", "a/b", "ab", "/", " ", "A", "\u20ac", "~", "a b", "a%2Fb", "%", "a/b/"}
+	for _, raw := range raws {
+		for _, decoded := range append(decodeds, percentDecode(raw, true)) {
+			assert.Equal(t, raw == uriEncode(decoded, false), isCanonicalEncodingOf(raw, decoded), "raw %q, decoded %q", raw, decoded)
+		}
+	}
+}
+
+// Queries already in canonical order are written as they come; any pair
+// out of order, by name or by value, sends the whole query to the sort.
+// Both give the reference canonical query.
+func TestAppendCanonicalQuery_SortedAndUnsortedAlike(t *testing.T) {
+	for _, raw := range []string{
+		"", "a=1", "a=1&b=2&c=3", "c=3&b=2&a=1", "a=1&c=3&b=2", "a=2&a=1", "a=1&a=2", "a=1&a=1",
+		"X-Amz-Signature=s&a=1&b=2", "a=1&X-Amz-Signature=s&b=2", "b=2&X-Amz-Signature=s&a=1",
+		"a%2Fb=1&a=2", "a+b=1&a%20b=0", "~=1&A=2", "X-Amz-Date=d&X-Amz-Credential=c",
+		"a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12&m=13&n=0",
+		"n=0&m=13&l=12&k=11&j=10&i=9&h=8&g=7&f=6&e=5&d=4&c=3&b=2&a=1",
+	} {
+		ps := parseRawQuery(raw)
+		want := referenceCanonicalQuery(ps, qSignature)
+		assert.Equal(t, want, string(appendCanonicalQuery(nil, ps, qSignature)), raw)
+		prefix := []byte("GET\n/\n")
+		assert.Equal(t, "GET\n/\n"+want, string(appendCanonicalQuery(prefix, ps, qSignature)), raw)
+		_, sorted := appendSortedCanonicalQuery(nil, ps, qSignature)
+		assert.Equal(t, sortedPairs(ps, qSignature), sorted, raw)
+	}
+}
+
+func sortedPairs(ps []queryParam, skip string) bool {
+	var pairs []encodedPair
+	for _, p := range ps {
+		if p.name != skip {
+			pairs = append(pairs, encodedPair{uriEncode(p.name, false), uriEncode(p.value, false)})
+		}
+	}
+	return slices.IsSortedFunc(pairs, compareEncodedPairs)
+}
+
+// Queries with up to stackDecodedQuery escaped bytes in their first
+// escapeFlagParams parameters are decoded on the stack, others through a
+// Builder; both give the reference parse, malformed escapes and escapes at
+// either end of a component included.
+func TestAppendRawQuery_DecodesOnTheStackAndPastIt(t *testing.T) {
+	for _, size := range []int{1, stackDecodedQuery - 1, stackDecodedQuery, stackDecodedQuery + 1, 4 * stackDecodedQuery} {
+		for _, edge := range []string{"%2F", "+", "%", "%2", "%zz", "%E2%82%AC"} {
+			fill := strings.Repeat("a", max(0, size-len(edge)))
+			for _, c := range []string{edge + fill, fill + edge, fill[:len(fill)/2] + edge + fill[len(fill)/2:]} {
+				raw := "x=1&" + c + "&y=" + c + "&z"
+				assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw), "%d bytes, %q", len(c), edge)
+			}
+		}
+	}
+	for _, n := range []int{escapeFlagParams - 1, escapeFlagParams, escapeFlagParams + 1} {
+		var parts []string
+		for i := range n {
+			parts = append(parts, fmt.Sprintf("k%%2F%d=v+%d", i, i))
+		}
+		raw := strings.Join(parts, "&")
+		assert.Equal(t, referenceParseQuery(raw), parseRawQuery(raw), "%d parameters", n)
+		dst := append([]queryParam(nil), queryParam{name: "kept"})
+		got := appendRawQuery(dst, raw)
+		assert.Equal(t, "kept", got[0].name)
+		assert.Equal(t, referenceParseQuery(raw), got[1:], "%d parameters after one kept", n)
+	}
 }

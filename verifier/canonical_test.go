@@ -84,6 +84,18 @@ func TestRawTarget_UsesTheRequestLineAsSent(t *testing.T) {
 	assert.Equal(t, "/b/k", p)
 	assert.Equal(t, "y=1", q)
 
+	for _, tc := range []struct{ uri, path, query string }{
+		{"/b?u=http://x/y", "/b", "u=http://x/y"}, // origin-form, "://" in the query
+		{"/b/http://x", "/b/http://x", ""},
+		{"http://proxy.example", "/", ""},
+		{"http://proxy.example?q=1", "", "q=1"},
+	} {
+		r.RequestURI = tc.uri
+		p, q = rawTarget(r)
+		assert.Equal(t, tc.path, p, tc.uri)
+		assert.Equal(t, tc.query, q, tc.uri)
+	}
+
 	c, _ := http.NewRequest("GET", "http://h/b/a%20b?z=2", nil) // client side: no RequestURI
 	p, q = rawTarget(c)
 	assert.Equal(t, "/b/a%20b", p)

@@ -61,7 +61,7 @@ func (v *Verifier) diagnoseV4(d v4Diag) []Cause {
 	if c, bad := malformedV4Signature(d.provided); bad {
 		return []Cause{c}
 	}
-	key := v.keys.get(d.cred.SecretAccessKey, d.scope.day, d.scope.region)
+	key := v.keys.get(d.cred.SecretAccessKey, d.scope.day, d.scope.region).raw
 	vs := v4Variants(v, d.r, &d.q, d.presigned)
 	vs = append(vs, v.secretVariantsV4(d)...)
 	for _, vr := range vs {

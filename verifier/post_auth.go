@@ -93,7 +93,7 @@ func (v *Verifier) checkPostSignature(f PostFields, scheme postScheme) (Identity
 		cred = c
 		sent = f.Get("x-amz-signature")
 		provided = strings.ToLower(sent)
-		key := v.keys.get(cred.SecretAccessKey, sc.day, sc.region) // sc.service is "s3"
+		key := v.keys.get(cred.SecretAccessKey, sc.day, sc.region).raw // sc.service is "s3"
 		want = hex.EncodeToString(hmacSHA256(key, policy))
 		how = "hex HMAC-SHA256 of the policy field with the SigV4 key derived for " + sc.day + "/" + sc.region + "/" + sc.service
 		if !signatureEqual(provided, want) {

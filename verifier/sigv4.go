@@ -150,29 +150,29 @@ func (q *v4Request) sign(key []byte) (canonical, sts, sig string) {
 // signature needs the heap; an SDK's is 300 to 600 bytes.
 const stackCanonicalRequest = 1024
 
-// signature is the hex signature of q under key, computed as sign does but
-// in stack buffers: this is the cost every authentic request pays.
-func (q *v4Request) signature(key []byte) [2 * sha256.Size]byte {
+// signature is the signature of q under key, as bytes (sign returns their
+// hex), computed in stack buffers: this is the cost every authentic request
+// pays.
+func (q *v4Request) signature(key *hmacKey) [sha256.Size]byte {
 	var buf [stackCanonicalRequest]byte
 	sum := sha256.Sum256(q.appendCanonical(buf[:0]))
-	mac := hmacSum(key, q.appendStringToSign(buf[:0], sum))
-	var sig [2 * sha256.Size]byte
-	hex.Encode(sig[:], mac[:])
-	return sig
+	return key.sum(q.appendStringToSign(buf[:0], sum))
 }
 
 // signatureEqual compares signatures in constant time.
 func signatureEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
 
-// computedSignatureEqual is signatureEqual for the output of signature:
-// constant time, and no copy of provided.
-func computedSignatureEqual(computed []byte, provided string) bool {
-	if len(computed) != len(provided) {
+// signatureIs reports, in constant time, whether provided is the
+// lower-case hex of the signature computed (what sign returns): it encodes
+// as it compares, with no copy of provided.
+func signatureIs(computed [sha256.Size]byte, provided string) bool {
+	const hexLower = "0123456789abcdef"
+	if len(provided) != 2*len(computed) {
 		return false
 	}
 	var diff byte
-	for i := range computed {
-		diff |= computed[i] ^ provided[i]
+	for i, b := range computed {
+		diff |= (provided[2*i] ^ hexLower[b>>4]) | (provided[2*i+1] ^ hexLower[b&0xf])
 	}
 	return diff == 0
 }
@@ -230,8 +230,14 @@ func splitSignedHeaders(list string) []string {
 // appendSignedHeaders appends splitSignedHeaders(list) to dst.
 func appendSignedHeaders(dst []string, list string) []string {
 	for list != "" {
-		name, rest, more := strings.Cut(list, ";")
-		dst = append(dst, strings.ToLower(strings.TrimSpace(name)))
+		name, rest, more := list, "", false
+		if i := strings.IndexByte(list, ';'); i >= 0 {
+			name, rest, more = list[:i], list[i+1:], true
+		}
+		if !isTrimmedLower(name) {
+			name = strings.ToLower(strings.TrimSpace(name))
+		}
+		dst = append(dst, name)
 		if !more {
 			// "a;" has an empty last name, as strings.Split says.
 			break
@@ -242,6 +248,25 @@ func appendSignedHeaders(dst []string, list string) []string {
 		list = rest
 	}
 	return dst
+}
+
+// isTrimmedLower reports whether strings.ToLower(strings.TrimSpace(s)) is
+// s, in one pass, for what signers send: ASCII without upper case or
+// surrounding white space. Anything else answers false, also when lowering
+// would leave it alone.
+func isTrimmedLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return s == "" || !isASCIISpace(s[0]) && !isASCIISpace(s[len(s)-1])
+}
+
+// isASCIISpace is the ASCII part of unicode.IsSpace, which strings.TrimSpace
+// trims.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // appendSignedValues appends the canonical value of every signed header
@@ -256,7 +281,8 @@ func appendSignedValues(dst []string, r *http.Request, names []string, query []q
 		}
 		var qv []string
 		if query != nil && strings.HasPrefix(n, "x-amz-") {
-			for _, p := range query {
+			for i := range query {
+				p := &query[i]
 				if strings.EqualFold(p.name, n) {
 					qv = append(qv, p.value)
 				}
@@ -333,11 +359,13 @@ func asciiLowerEqual(k, lower string) bool {
 }
 
 // isAmzName reports whether a header or parameter name starts with
-// "x-amz-" in any case. Authentication asks it of every request header, and
-// it answers without the lower-cased copy a name only needs once it matches.
+// "x-amz-" in any case. Authentication asks it of every request header and
+// parameter, so it compares bytes: c|0x20 is 'x' only for 'x' and 'X' (and
+// so for a, m, z), and no other rune folds to those letters, which makes
+// this strings.EqualFold of the prefix.
 func isAmzName(name string) bool {
-	const prefix = "x-amz-"
-	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
+	return len(name) >= len("x-amz-") && name[0]|0x20 == 'x' && name[1] == '-' &&
+		name[2]|0x20 == 'a' && name[3]|0x20 == 'm' && name[4]|0x20 == 'z' && name[5] == '-'
 }
 
 // payloadFor maps an x-amz-content-sha256 value to how Body must check the
@@ -355,10 +383,31 @@ func payloadFor(v string) (Payload, bool) {
 	case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER":
 		return Payload{Mode: PayloadStreamingECDSA}, true
 	}
-	if len(v) == 64 && isHex(v) {
-		return Payload{Mode: PayloadSHA256, SHA256: strings.ToLower(v)}, true
+	if len(v) == 64 {
+		if hex, upper := hexDigits(v); hex {
+			if upper {
+				v = strings.ToLower(v)
+			}
+			return Payload{Mode: PayloadSHA256, SHA256: v}, true
+		}
 	}
 	return Payload{}, false
+}
+
+// hexDigits reports whether s is all hex digits, and whether any is upper
+// case: one pass, where isHex and strings.ToLower would read a digest twice.
+func hexDigits(s string) (hex, upper bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9' || 'a' <= c && c <= 'f':
+		case 'A' <= c && c <= 'F':
+			upper = true
+		default:
+			return false, false
+		}
+	}
+	return true, upper
 }
 
 func isHex(s string) bool {

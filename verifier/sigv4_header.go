@@ -95,7 +95,7 @@ func checkScope(c v4Credential, region string, msg func(detail string) *s3err.Er
 // requestDate finds the SigV4 header-auth timestamp: x-amz-date, else Date.
 // raw is the value as sent; amz is the form the string to sign uses.
 func requestDate(r *http.Request) (raw, amz string, t time.Time, ok bool) {
-	if v := r.Header.Get("X-Amz-Date"); v != "" {
+	if v := firstHeader(r.Header, "X-Amz-Date"); v != "" {
 		if tt, ok := parseAmzDate(v); ok {
 			return v, v, tt, true
 		}
@@ -104,7 +104,7 @@ func requestDate(r *http.Request) (raw, amz string, t time.Time, ok bool) {
 		}
 		return v, "", time.Time{}, false
 	}
-	if v := r.Header.Get("Date"); v != "" {
+	if v := firstHeader(r.Header, "Date"); v != "" {
 		if tt, ok := parseHTTPDate(v); ok {
 			return v, tt.Format(amzDateLayout), tt, true
 		}
@@ -139,9 +139,13 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	if !sameDay(a.cred.day, amzDate, t) {
 		return nil, malformedAuthorization("Invalid credential date. Date is not the same as X-Amz-Date.")
 	}
-	sha := r.Header.Get("X-Amz-Content-Sha256")
-	if _, present := r.Header["X-Amz-Content-Sha256"]; !present {
+	shas, present := r.Header["X-Amz-Content-Sha256"]
+	if !present {
 		return nil, s3err.Newf(s3err.InvalidRequest, "Missing required header for this request: x-amz-content-sha256")
+	}
+	sha := ""
+	if len(shas) > 0 {
+		sha = shas[0]
 	}
 	payload, ok := payloadFor(sha)
 	if !ok {
@@ -180,13 +184,13 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 	}
 	key := v.keys.get(cred.SecretAccessKey, a.cred.day, a.cred.region)
 	if tr != nil {
-		tr.setSigned(q.sign(key))
+		tr.setSigned(q.sign(key.raw))
 	}
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(key); !computedSignatureEqual(want[:], a.signature) {
-		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
+	if !signatureIs(q.signature(&key.mac), a.signature) {
+		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: a.cred, provided: a.signature, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -195,12 +199,21 @@ func (v *Verifier) authV4Header(r *http.Request, h string, ps []queryParam, path
 		payload.SeedSignature = a.signature
 		payload.RequestTime = t
 		payload.Scope = a.cred.scope() // not q.scope: q must not outlive the call
-		payload.signingKey = key
+		payload.signingKey = key.raw
 	}
 	return &Result{
 		Identity: Identity{Auth: AuthSigV4Header, AccessKeyID: a.cred.accessKey, Credential: cred},
 		Payload:  payload,
 	}, nil
+}
+
+// firstHeader is h.Get(key) for a key already in canonical form, without
+// canonicalizing it again: the names authentication reads on every request.
+func firstHeader(h http.Header, key string) string {
+	if vs := h[key]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
 }
 
 func headerToken(r *http.Request) (string, bool) {

@@ -46,7 +46,8 @@ func queryParamsError(msg string) *s3err.Error {
 
 // firstParam returns the first value of an exactly-named parameter.
 func firstParam(ps []queryParam, name string) (string, bool) {
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if p.name == name {
 			return p.value, true
 		}
@@ -54,14 +55,34 @@ func firstParam(ps []queryParam, name string) (string, bool) {
 	return "", false
 }
 
+// v4QueryAuthIndex is the index of name in v4QueryAuthParams, or -1. A
+// switch, which the compiler turns into a search on length and content:
+// every parameter of every request is asked.
+func v4QueryAuthIndex(name string) int {
+	switch name {
+	case qAlgorithm:
+		return 0
+	case qCredential:
+		return 1
+	case qDate:
+		return 2
+	case qExpires:
+		return 3
+	case qSignedHeaders:
+		return 4
+	case qSignature:
+		return 5
+	}
+	return -1
+}
+
 // hasV4QueryAuth reports whether any of the six SigV4 query parameters is
 // present.
 func hasV4QueryAuth(ps []queryParam) bool {
-	for _, p := range ps {
-		for _, n := range v4QueryAuthParams {
-			if p.name == n {
-				return true
-			}
+	for i := range ps {
+		p := &ps[i]
+		if v4QueryAuthIndex(p.name) >= 0 {
+			return true
 		}
 	}
 	return false
@@ -70,13 +91,18 @@ func hasV4QueryAuth(ps []queryParam) bool {
 // parsePresigned checks presence and syntax of the pre-signed parameters
 // (spec §2 steps 1–2); region is the server's.
 func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Error) {
+	// The first value of each, in one pass over the parameters.
 	var got [len(v4QueryAuthParams)]string
-	for i, n := range v4QueryAuthParams {
-		v, ok := firstParam(ps, n)
-		if !ok {
-			return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
+	var found uint
+	for i := range ps {
+		qp := &ps[i]
+		if slot := v4QueryAuthIndex(qp.name); slot >= 0 && found&(1<<slot) == 0 {
+			got[slot] = qp.value
+			found |= 1 << slot
 		}
-		got[i] = v
+	}
+	if found != 1<<len(v4QueryAuthParams)-1 {
+		return presignedParams{}, s3err.New(s3err.AuthorizationQueryParametersError)
 	}
 	// In v4QueryAuthParams order.
 	alg, credential, date, expires, signedHeaders, signature := got[0], got[1], got[2], got[3], got[4], got[5]
@@ -101,7 +127,7 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 			WithCauses(cause(CauseQueryParamEdited, "X-Amz-Date is on another day than the credential scope: one of them was edited after signing",
 				"param", qDate, "sent", date, "credential_day", c.day))
 	}
-	exp, err := strconv.ParseInt(expires, 10, 64)
+	exp, err := parseExpires(expires)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && allDigits(strings.TrimPrefix(expires, "-")) {
 			// A number too large for int64 is still a number.
@@ -126,6 +152,28 @@ func parsePresigned(ps []queryParam, region string) (presignedParams, *s3err.Err
 	}, nil
 }
 
+// parseExpires is strconv.ParseInt(s, 10, 64), answering plain digits (what
+// signers send: "3600") without ParseInt's general path; anything else,
+// signs included, goes to ParseInt for its value and error.
+func parseExpires(s string) (int64, error) {
+	if len(s) == 0 || len(s) > maxPlainExpiresDigits {
+		return strconv.ParseInt(s, 10, 64)
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(s, 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, nil
+}
+
+// maxPlainExpiresDigits is how many digits parseExpires reads itself: 18
+// cannot overflow an int64.
+const maxPlainExpiresDigits = 18
+
 // authV4Query verifies a SigV4 pre-signed URL in spec §2's order.
 func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr *Explanation) (*Result, *s3err.Error) {
 	tr.setAuth(AuthSigV4Query)
@@ -148,9 +196,12 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	var signedBuf, valueBuf [stackSignedHeaders]string
 	signed := appendSignedHeaders(signedBuf[:0], p.signedHeaders)
 	payloadLine := unsignedPayload
-	for _, qp := range ps {
+	for i := range ps {
+		qp := &ps[i]
 		// Signers differ in the case of this name; S3 matches it loosely.
-		if strings.EqualFold(qp.name, qContentSHA256) {
+		// Whatever folds to it is at least as long (no byte folds to a
+		// longer ASCII text), which skips EqualFold for most names.
+		if len(qp.name) >= len(qContentSHA256) && strings.EqualFold(qp.name, qContentSHA256) {
 			payloadLine = qp.value
 			break
 		}
@@ -169,7 +220,7 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}
 	key := v.keys.get(cred.SecretAccessKey, p.cred.day, p.cred.region)
 	if tr != nil {
-		tr.setSigned(q.sign(key))
+		tr.setSigned(q.sign(key.raw))
 	}
 
 	now := v.clock.Now()
@@ -194,8 +245,8 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	if missing := unsignedAmzHeaders(r, signed); len(missing) > 0 {
 		return nil, headersNotSigned(missing)
 	}
-	if want := q.signature(key); !computedSignatureEqual(want[:], p.signature) {
-		return nil, v.mismatch(r, &q, key, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
+	if !signatureIs(q.signature(&key.mac), p.signature) {
+		return nil, v.mismatch(r, &q, key.raw, v4Diag{r: r, cred: cred, scope: p.cred, provided: p.signature, presigned: true, tr: tr})
 	}
 	if err := v.checkToken(cred, token, tokenSent); err != nil {
 		return nil, err
@@ -215,18 +266,26 @@ func (v *Verifier) authV4Query(r *http.Request, ps []queryParam, path string, tr
 	}, nil
 }
 
-// queryAuthNames are the lower-case names of the parameters that carry a
-// pre-signed URL's authentication.
-var queryAuthNames = [...]string{"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
-	"x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"}
-
-// isQueryAuthName reports whether strings.ToLower(name) is one of
-// queryAuthNames, without lowering name (every pre-signed URL has seven).
+// isQueryAuthName reports whether strings.ToLower(name) is the name of a
+// parameter that carries a pre-signed URL's authentication (the six of
+// v4QueryAuthParams and X-Amz-Security-Token), without lowering name (every pre-signed URL has seven).
+// Their lengths differ but for two, so the length picks what to compare,
+// and the spelling signers send is compared first, as a whole.
 func isQueryAuthName(name string) bool {
-	for _, n := range queryAuthNames {
-		if asciiLowerEqual(name, n) {
-			return true
-		}
+	switch len(name) {
+	case len(qAlgorithm): // and X-Amz-Signature
+		return name == qAlgorithm || name == qSignature ||
+			asciiLowerEqual(name, "x-amz-algorithm") || asciiLowerEqual(name, "x-amz-signature")
+	case len(qCredential):
+		return name == qCredential || asciiLowerEqual(name, "x-amz-credential")
+	case len(qDate):
+		return name == qDate || asciiLowerEqual(name, "x-amz-date")
+	case len(qExpires):
+		return name == qExpires || asciiLowerEqual(name, "x-amz-expires")
+	case len(qSignedHeaders):
+		return name == qSignedHeaders || asciiLowerEqual(name, "x-amz-signedheaders")
+	case len(qSecurityToken):
+		return name == qSecurityToken || asciiLowerEqual(name, "x-amz-security-token")
 	}
 	return false
 }
@@ -235,7 +294,8 @@ func isQueryAuthName(name string) bool {
 // the authentication itself; S3 applies them as request headers.
 func queryHeaders(ps []queryParam) http.Header {
 	var h http.Header
-	for _, p := range ps {
+	for i := range ps {
+		p := &ps[i]
 		if !isAmzName(p.name) || isQueryAuthName(p.name) {
 			continue
 		}
