@@ -79,18 +79,56 @@ type watch struct {
 	// deadline (httptest.ResponseRecorder): asking again on every write
 	// would only build the same error again.
 	noWriteDeadline bool
+	// readArmed and writeArmed are when each deadline was last set.
+	readArmed, writeArmed armed
 
 	readStalled, writeStalled atomic.Bool
 }
 
-func (wa *watch) armRead() error { return wa.rc.SetReadDeadline(time.Now().Add(wa.read)) }
+// Setting a connection deadline is a timer update in the runtime, and a
+// small PUT used to set one seven times (before every read and every write,
+// and again at the end): 5 % of the server's CPU for the request. So a
+// deadline is set idle+idle/rearmSlack ahead, and set again only once
+// idle/rearmSlack has passed since: at every read or write that makes
+// progress the deadline is still at least the idle timeout away, so no
+// peer is cut off sooner than the timeout, and a stalled one is cut off at
+// most a quarter of it later.
+const rearmSlack = 4
+
+// armed is one deadline's setting: when it was last set.
+type armed struct{ at time.Time }
+
+// due reports whether the deadline must be set again at now.
+func (a *armed) due(now time.Time, idle time.Duration) bool {
+	return a.at.IsZero() || now.Sub(a.at) >= idle/rearmSlack
+}
+
+func (wa *watch) armRead() error {
+	now := time.Now()
+	if !wa.readArmed.due(now, wa.read) {
+		return nil
+	}
+	if err := wa.rc.SetReadDeadline(now.Add(wa.read + wa.read/rearmSlack)); err != nil {
+		return err
+	}
+	wa.readArmed.at = now
+	return nil
+}
 
 func (wa *watch) armWrite() {
-	if wa.writer != nil && !wa.noWriteDeadline {
-		if err := wa.rc.SetWriteDeadline(time.Now().Add(wa.write)); errors.Is(err, http.ErrNotSupported) {
-			wa.noWriteDeadline = true
-		}
+	if wa.writer == nil || wa.noWriteDeadline {
+		return
 	}
+	now := time.Now()
+	if !wa.writeArmed.due(now, wa.write) {
+		return
+	}
+	err := wa.rc.SetWriteDeadline(now.Add(wa.write + wa.write/rearmSlack))
+	if errors.Is(err, http.ErrNotSupported) {
+		wa.noWriteDeadline = true
+		return
+	}
+	wa.writeArmed.at = now
 }
 
 // end runs when the handler returns. net/http still flushes the buffered
@@ -145,6 +183,10 @@ func (b *idleBody) Read(p []byte) (int, error) {
 		b.ended = true
 		if isDeadlineExceeded(err) {
 			b.watch.readStalled.Store(true)
+			// The write deadline may have passed with it (a server at its
+			// connection bound times out a stalled client by setting both
+			// to now): the RequestTimeout answer must set it afresh.
+			b.watch.writeArmed = armed{}
 		}
 	}
 	return n, err
