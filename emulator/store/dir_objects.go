@@ -42,7 +42,7 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 		e = newETagHasher(body)
 		body = e.reader(body)
 	}
-	size, err = io.CopyBuffer(f, body, make([]byte, spoolBufferSize(body)))
+	size, err = spoolCopy(f, body, spoolBufferSize(body))
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -60,6 +60,58 @@ func (d *Dir) spool(ctx context.Context, body io.Reader, hash bool) (name string
 		sum = e.sum()
 	}
 	return f.Name(), size, sum, nil
+}
+
+// overlapFrom is the copy buffer size from which spoolCopy writes one buffer
+// while it reads the next.
+const overlapFrom = 256 << 10
+
+// spoolCopy is io.CopyBuffer(dst, src, make([]byte, bufSize)), except that
+// from overlapFrom on it fills one buffer while the other is written: the
+// file write of a piece (a copy into the page cache) then overlaps the read
+// and, for a verified body, the hashing of the next, instead of following
+// it. On a 256 MiB PUT that write was a sixth of the time, all of it on the
+// critical path.
+func spoolCopy(dst io.Writer, src io.Reader, bufSize int) (int64, error) {
+	if _, ok := src.(io.WriterTo); ok || bufSize < overlapFrom {
+		return io.CopyBuffer(dst, src, make([]byte, bufSize))
+	}
+	bufs := [2][]byte{make([]byte, bufSize), make([]byte, bufSize)}
+	var (
+		total    int64
+		inFlight chan error // the write of the other buffer, if any
+	)
+	wait := func() error {
+		if inFlight == nil {
+			return nil
+		}
+		err := <-inFlight
+		inFlight = nil
+		return err
+	}
+	for i := 0; ; i ^= 1 {
+		// bufs[i]'s last write was waited for before bufs[i^1]'s started.
+		n, rerr := src.Read(bufs[i])
+		if n > 0 {
+			if err := wait(); err != nil {
+				return total, err
+			}
+			p, done := bufs[i][:n], make(chan error, 1)
+			inFlight = done
+			go func() {
+				_, err := dst.Write(p) // a short write is an error (io.Writer)
+				done <- err
+			}()
+			total += int64(n)
+		}
+		if rerr != nil {
+			werr := wait()
+			if rerr == io.EOF {
+				rerr = werr
+			}
+			return total, rerr
+		}
+	}
 }
 
 // spoolBufferSize sizes spool's copy buffer: the declared size if there is

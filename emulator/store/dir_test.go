@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -310,4 +311,56 @@ func TestDir_SetObjectMeta_SurvivesRestart(t *testing.T) {
 			assert.Equal(t, before.LastModified, info.LastModified)
 		})
 	}
+}
+
+// failingWriter fails its second write.
+type failingWriter struct{ writes int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if w.writes == 2 {
+		return 0, errors.New("disk full")
+	}
+	return len(p), nil
+}
+
+// pieceReader returns its data in reads of at most piece bytes, then err.
+type pieceReader struct {
+	data  []byte
+	piece int
+	err   error
+}
+
+func (r *pieceReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p[:min(len(p), r.piece)], r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func TestSpoolCopy_OverlappedCopyIsCopyBuffer(t *testing.T) {
+	data := make([]byte, 5<<20+123)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	for _, bufSize := range []int{4 << 10, overlapFrom, 1 << 20} {
+		for _, piece := range []int{1000, 300 << 10, 1 << 20} {
+			var dst bytes.Buffer
+			n, err := spoolCopy(&dst, &pieceReader{data: data, piece: piece, err: io.EOF}, bufSize)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(data)), n)
+			assert.True(t, bytes.Equal(data, dst.Bytes()), "buffer %d, reads of %d", bufSize, piece)
+		}
+	}
+	t.Run("a read error ends the copy with it", func(t *testing.T) {
+		bad := errors.New("XAmzContentSHA256Mismatch")
+		_, err := spoolCopy(io.Discard, &pieceReader{data: data, piece: 1 << 20, err: bad}, 1<<20)
+		assert.ErrorIs(t, err, bad)
+	})
+	t.Run("a write error ends the copy with it", func(t *testing.T) {
+		_, err := spoolCopy(&failingWriter{}, &pieceReader{data: data, piece: 1 << 20, err: io.EOF}, 1<<20)
+		assert.EqualError(t, err, "disk full")
+	})
 }
