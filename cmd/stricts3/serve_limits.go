@@ -38,8 +38,8 @@ var limitsEnv = envFlags{
 func (l *serveLimits) addFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.readHeaderTimeout, "read-header-timeout", 30*time.Second, "how long a client may take to send a request's headers (and, over TLS, the handshake)")
 	fs.DurationVar(&l.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
-	fs.DurationVar(&l.readIdleTimeout, "read-idle-timeout", emulator.DefaultIdleTimeout, "how long a request body may go without a byte arriving before the request is answered 400 RequestTimeout and closed")
-	fs.DurationVar(&l.writeIdleTimeout, "write-idle-timeout", emulator.DefaultIdleTimeout, "how long a response may go without the client reading a byte before the connection is dropped")
+	fs.DurationVar(&l.readIdleTimeout, "read-idle-timeout", emulator.DefaultIdleTimeout, "how long a request body may go without a byte arriving before the request is answered 400 RequestTimeout and closed (enforced within a quarter more)")
+	fs.DurationVar(&l.writeIdleTimeout, "write-idle-timeout", emulator.DefaultIdleTimeout, "how long a response may go without the client reading a byte before the connection is dropped (enforced within a quarter more)")
 	fs.IntVar(&l.maxHeaderBytes, "max-header-bytes", http.DefaultMaxHeaderBytes, "largest request line plus headers a client may send")
 	fs.IntVar(&l.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; past it new clients wait to be accepted (lowered to fit the open-file limit)")
 	fs.DurationVar(&l.busyIdleTimeout, "busy-idle-timeout", time.Second, "at --max-connections, how long a connection waiting on its client may move no byte before it is timed out for a waiting client")
