@@ -25,10 +25,7 @@ import (
 // s3:PutObjectRetention / s3:PutObjectLegalHold too, and a bypass of
 // GOVERNANCE retention for s3:BypassGovernanceRetention.
 func TestPermissions_ObjectLockOperationsAskForTheirIAMActions(t *testing.T) {
-	rec := &recorder{}
-	ts := emulator.NewTestServer(t, emulator.WithCredentials(verifier.Credential{
-		AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey, Allow: rec.allow,
-	}))
+	ts, rec := recordingServer(t)
 	ctx := context.Background()
 	c := ts.Client
 	b, k := aws.String("iaml"), aws.String("k")
@@ -37,11 +34,7 @@ func TestPermissions_ObjectLockOperationsAskForTheirIAMActions(t *testing.T) {
 	bucket, obj := "arn:aws:s3:::iaml", "arn:aws:s3:::iaml/k"
 	until := aws.Time(ts.Clock.Now().Add(time.Hour))
 	var version *string
-	steps := []struct {
-		name string
-		run  func() error
-		want []string
-	}{
+	steps := []actionStep{
 		{"PutObjectLockConfiguration", func() error {
 			_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b,
 				ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}})
@@ -84,11 +77,7 @@ func TestPermissions_ObjectLockOperationsAskForTheirIAMActions(t *testing.T) {
 			return err
 		}, []string{"s3:DeleteObjectVersion " + obj, "s3:BypassGovernanceRetention " + obj}},
 	}
-	for _, s := range steps {
-		rec.take()
-		require.NoError(t, s.run(), s.name)
-		assert.Equal(t, s.want, rec.take(), s.name)
-	}
+	checkActions(t, rec, steps)
 }
 
 // A key not allowed s3:BypassGovernanceRetention cannot bypass: its

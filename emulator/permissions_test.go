@@ -214,25 +214,45 @@ func (r *recorder) take() []string {
 	return out
 }
 
+// recordingServer is a test server whose one key is allowed everything,
+// with every authorization question it is asked recorded.
+func recordingServer(t *testing.T) (*emulator.TestServer, *recorder) {
+	rec := &recorder{}
+	ts := emulator.NewTestServer(t, emulator.WithCredentials(verifier.Credential{
+		AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey, Allow: rec.allow,
+	}))
+	return ts, rec
+}
+
+// actionStep is one request and the "action ARN" questions it must ask.
+type actionStep struct {
+	name string
+	run  func() error
+	want []string
+}
+
+// checkActions runs the steps in order, each asking exactly its want.
+func checkActions(t *testing.T, rec *recorder, steps []actionStep) {
+	t.Helper()
+	for _, s := range steps {
+		rec.take()
+		require.NoError(t, s.run(), s.name)
+		assert.Equal(t, s.want, rec.take(), s.name)
+	}
+}
+
 // Each operation asks for the IAM action AWS's Service Authorization
 // Reference lists for it, on the bucket ARN for bucket operations and the
 // object ARN for object operations; a policy written for real S3 then means
 // the same here.
 func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
-	rec := &recorder{}
-	ts := emulator.NewTestServer(t, emulator.WithCredentials(verifier.Credential{
-		AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey, Allow: rec.allow,
-	}))
+	ts, rec := recordingServer(t)
 	ctx := context.Background()
 	c := ts.Client
 	b, k := aws.String("iam"), aws.String("dir/k")
 	var uploadID *string
 	var etag *string
-	steps := []struct {
-		name string
-		run  func() error
-		want []string
-	}{
+	steps := []actionStep{
 		{"CreateBucket", func() error { _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); return err },
 			[]string{"s3:CreateBucket arn:aws:s3:::iam"}},
 		{"HeadBucket", func() error { _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b}); return err },
@@ -399,11 +419,7 @@ func TestPermissions_EachOperationAsksForItsIAMAction(t *testing.T) {
 		{"DeleteBucket", func() error { _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: b}); return err },
 			[]string{"s3:DeleteBucket arn:aws:s3:::iam"}},
 	}
-	for _, s := range steps {
-		rec.take()
-		require.NoError(t, s.run(), s.name)
-		assert.Equal(t, s.want, rec.take(), s.name)
-	}
+	checkActions(t, rec, steps)
 }
 
 func TestPermissions_URLSignedByKeyDeletedSince_IsInvalidAccessKeyId(t *testing.T) {

@@ -24,10 +24,7 @@ import (
 // versionId, ask for the actions AWS's Service Authorization Reference
 // lists: a policy granting s3:GetObject alone does not reach old versions.
 func TestPermissions_VersioningOperationsAskForTheirIAMActions(t *testing.T) {
-	rec := &recorder{}
-	ts := emulator.NewTestServer(t, emulator.WithCredentials(verifier.Credential{
-		AccessKeyID: emulator.TestAccessKeyID, SecretAccessKey: emulator.TestSecretAccessKey, Allow: rec.allow,
-	}))
+	ts, rec := recordingServer(t)
 	ctx := context.Background()
 	c := ts.Client
 	b, k := aws.String("iamv"), aws.String("k")
@@ -35,11 +32,7 @@ func TestPermissions_VersioningOperationsAskForTheirIAMActions(t *testing.T) {
 	require.NoError(t, err)
 	var v1 *string
 	obj := "arn:aws:s3:::iamv/k"
-	steps := []struct {
-		name string
-		run  func() error
-		want []string
-	}{
+	steps := []actionStep{
 		{"PutBucketVersioning", func() error {
 			_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
 				VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
@@ -104,11 +97,7 @@ func TestPermissions_VersioningOperationsAskForTheirIAMActions(t *testing.T) {
 			return err
 		}, []string{"s3:DeleteObjectVersion arn:aws:s3:::iamv/copy"}},
 	}
-	for _, s := range steps {
-		rec.take()
-		require.NoError(t, s.run(), s.name)
-		assert.Equal(t, s.want, rec.take(), s.name)
-	}
+	checkActions(t, rec, steps)
 }
 
 // A key allowed s3:GetObject but not s3:GetObjectVersion reads the
